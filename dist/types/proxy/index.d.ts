@@ -1,0 +1,1 @@
+export type { WireBody, WireEvent } from '../wire.js';

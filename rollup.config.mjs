@@ -1,0 +1,70 @@
+// One factory, several outputs (the web-vitals layout): the drop-in IIFE, the ES module
+// for bundlers, and the proxy for Node and other Fetch-API runtimes.
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { BUDGETS, sizes } from './scripts/size.mjs';
+
+const ts = (target) =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { target, noEmit: false, declaration: false, sourceMap: false },
+    noEmitOnError: true,
+  });
+
+/** Prints the size of each emitted chunk, and fails the build when one breaks its budget. */
+const sizeReport = () => ({
+  name: 'size-report',
+  generateBundle(_options, bundle) {
+    for (const [file, chunk] of Object.entries(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      const s = sizes(Buffer.from(chunk.code));
+      const budget = BUDGETS[file];
+      const limit = budget ? ` (budget ${budget.gzip}, goal ${budget.goal})` : '';
+      console.log(`dist/${file}: ${s.raw} bytes, ${s.gzip} bytes gzip -9, ${s.brotli} bytes brotli${limit}`);
+      if (budget && s.gzip > budget.gzip) {
+        this.error(`dist/${file} is ${s.gzip} bytes gzip -9, over its budget of ${budget.gzip}`);
+      }
+    }
+  },
+});
+
+// The tracker promises ES2019 syntax (see README, browser support).
+const TRACKER_TARGET = 'ES2019';
+
+export default [
+  {
+    input: 'src/tracker/auto.ts',
+    output: { file: 'dist/media-bridge-tracker.min.js', format: 'iife', strict: true },
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(TRACKER_TARGET),
+      terser({
+        ecma: 2019,
+        compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+        // Private fields start with `_`; mangling them keeps them out of the bundle.
+        // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
+        mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },
+        format: { comments: false },
+      }),
+      sizeReport(),
+    ],
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/index.js', format: 'es' },
+    external: ['js-cookie'],
+    plugins: [ts(TRACKER_TARGET), sizeReport()],
+  },
+  {
+    input: {
+      index: 'src/proxy/index.ts',
+      'sqlite-outbox': 'src/proxy/sqlite-outbox.ts',
+      cli: 'src/proxy/cli.ts',
+    },
+    output: { dir: 'dist/proxy', format: 'es', chunkFileNames: '[name].js' },
+    external: [/^node:/, 'better-sqlite3'],
+    plugins: [ts('ES2022')],
+  },
+];

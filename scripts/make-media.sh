@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates the small sample media committed under e2e/media and demo/media.
+# Needs Debian's ffmpeg. The files are committed, so nobody has to run this to test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p e2e/media demo/media
+ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+
+# A test pattern with a burnt-in running clock, so a screenshot shows the position.
+video() { # seconds size fps
+  echo "testsrc2=duration=$1:size=$2:rate=$3"
+}
+
+# e2e fixtures: short, tiny, fast to play at 16x.
+ff -f lavfi -i "$(video 4 96x54 10)" -f lavfi -i "sine=frequency=440:duration=4" \
+   -c:v libvpx -b:v 40k -c:a libopus -b:a 16k -shortest e2e/media/clip-4s.webm
+ff -f lavfi -i "$(video 4 96x54 10)" -f lavfi -i "sine=frequency=440:duration=4" \
+   -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 40k -c:a aac -b:a 24k -shortest \
+   -movflags +faststart e2e/media/clip-4s.mp4
+ff -f lavfi -i "$(video 1 96x54 10)" -c:v libvpx -b:v 40k e2e/media/clip-1s.webm
+ff -f lavfi -i "$(video 8 96x54 10)" -c:v libvpx -b:v 30k e2e/media/clip-8s.webm
+ff -f lavfi -i "$(video 60 64x36 2)" -c:v libvpx -b:v 10k e2e/media/clip-60s.webm
+ff -f lavfi -i "sine=frequency=330:duration=4" -ac 1 -ar 8000 -c:a pcm_u8 e2e/media/tone-4s.wav
+
+# demo media: a "webinar", a "podcast" and a background loop, all local.
+ff -f lavfi -i "$(video 24 320x180 12)" -f lavfi -i "sine=frequency=220:duration=24" \
+   -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 30k -c:a aac -b:a 12k -shortest \
+   -movflags +faststart demo/media/webinar.mp4
+ff -f lavfi -i "sine=frequency=262:duration=20" -ac 1 -ar 8000 -c:a pcm_u8 demo/media/podcast.wav
+ff -f lavfi -i "$(video 12 320x180 12)" -c:v libvpx -b:v 40k demo/media/product-demo.webm
+ff -f lavfi -i "mandelbrot=size=160x90:rate=8" -t 6 -c:v libvpx -b:v 30k demo/media/hero-loop.webm
+ls -l e2e/media demo/media

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The README's test command. Builds, type-checks, then runs every suite:
+//   unit + integration (vitest), end-to-end in Chromium (Playwright), end-to-end in Firefox
+//   (puppeteer-core over WebDriver BiDi, driven by vitest),
+// and ends with one line "N passed, N failed" summed over all of them, which is what CI reads.
+//
+// Options: --only=build,typecheck,unit,chromium,firefox   run a subset
+// Env:     MBT_CHECK_DIST=1   also check that dist/ equals a fresh build (CI sets it)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, '.test-results');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const only = (process.argv.find((a) => a.startsWith('--only=')) || '').slice(7);
+const want = (name) => !only || only.split(',').includes(name);
+
+const totals = { passed: 0, failed: 0 };
+const lines = [];
+
+function run(cmd, args, env = {}) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function record(suite, passed, failed, note = '') {
+  totals.passed += passed;
+  totals.failed += failed;
+  lines.push(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A vitest run, counted from its JSON report; a run that leaves no report counts as one failure. */
+function vitest(suite, config) {
+  const file = join(out, `${suite}.json`);
+  const ok = run('npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const r = readJson(file);
+  if (!r) return record(suite, 0, 1, 'no report');
+  const failed = r.numFailedTests + (ok || r.numFailedTests ? 0 : 1);
+  record(suite, r.numPassedTests, failed, ok ? '' : 'exit code non-zero');
+}
+
+if (want('build')) {
+  const built = run('npm', ['run', 'build']);
+  record('build', built ? 1 : 0, built ? 0 : 1);
+  if (process.env.MBT_CHECK_DIST) {
+    const diff = spawnSync('git', ['status', '--porcelain', '--', 'dist'], { cwd: root, encoding: 'utf8' });
+    const clean = diff.status === 0 && diff.stdout.trim() === '';
+    if (!clean) console.log(`dist/ differs from a fresh build of src/:\n${diff.stdout}`);
+    record('dist equals build', clean ? 1 : 0, clean ? 0 : 1);
+  }
+}
+
+if (want('typecheck')) {
+  const ok = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  record('typecheck', ok ? 1 : 0, ok ? 0 : 1);
+}
+
+if (want('unit')) vitest('unit+integration', 'vitest.config.ts');
+
+if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
+  const file = join(out, 'playwright.json');
+  const ok = run('npx', ['playwright', 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+  });
+  const r = readJson(file);
+  if (!r) record('chromium e2e', 0, 1, 'no report');
+  else {
+    const s = r.stats;
+    const failed = s.unexpected + (ok || s.unexpected ? 0 : 1);
+    record('chromium e2e', s.expected + s.flaky, failed, s.flaky ? `${s.flaky} flaky` : '');
+  }
+}
+
+if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts'))) {
+  vitest('firefox e2e', 'e2e/firefox/vitest.config.ts');
+}
+
+console.log('\n' + lines.join('\n'));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed ? 1 : 0);

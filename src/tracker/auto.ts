@@ -1,0 +1,2 @@
+// Placeholder laid down with the repository; the tracker issue (#2) replaces it.
+export {};
