@@ -95,7 +95,7 @@ function mediaFields(el) {
     // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
     // identifies nothing; a data: URL can be megabytes. Neither is sent.
     const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-    const type = (data.mediaType || '').toUpperCase();
+    const type = data.mediaType || '';
     let file;
     try {
         file = decodeURIComponent(new URL(url).pathname.split('/').pop());
@@ -123,7 +123,7 @@ function parseMilestones(value) {
     return String(value == null ? DEFAULT_MILESTONES : value)
         .split(',')
         .map(Number)
-        .filter((m, i, all) => m > 0 && m <= 100 && m % 1 == 0 && all.indexOf(m) == i)
+        .filter((m, i, all) => m > 0 && m <= 100 && !(m % 1) && all.indexOf(m) == i)
         .sort((a, b) => a - b);
 }
 /**
@@ -234,7 +234,9 @@ function createPlayhead(milestones, newId, report) {
         // players reload the same source, and that is still one viewing.
         if (session && session._src != src)
             end();
-        if (!session && mayBegin && !el.paused && /^(playing|timeupdate|attach)$/.test(type)) {
+        // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
+        // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
+        if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
             // A tracker attached to a playing element credits what it has played already.
             session = { _id: newId(), _src: src, _runs: type == 'attach' ? playedRuns(el.played) : [], _sent: [] };
             report(session);
@@ -254,7 +256,8 @@ function createPlayhead(milestones, newId, report) {
                 next = -1;
         }
         // `ended` means the end was reached, even when the last timeupdate stopped short of it.
-        if (type == 'ended' && duration > to && duration < Infinity)
+        // (A stream of infinite duration never ends.)
+        if (type == 'ended' && duration > to)
             to = duration;
         if (session) {
             if (to > pos)
@@ -285,17 +288,27 @@ function createPlayhead(milestones, newId, report) {
  */
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
 // source resets the position, so neither `pause` nor `loadstart` is needed.
-const EVENTS = ['playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'pointerdown', 'keydown'];
+const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
 function trackMedia(el, milestones, mayBegin, report, guard) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
-    // API quota and tell nothing, so it is not tracked until the visitor interacts with it.
+    // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
+    // it with a click or a key.
     let touched = el.dataset.mediaTrack == 'on';
     const playhead = createPlayhead(milestones, newId, report);
     const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
-        if (/down$/.test(e.type) || (e.type == 'volumechange' && !el.muted))
+        const type = e.type;
+        const activation = navigator.userActivation;
+        if (type == 'volumechange' && !el.muted)
             touched = true;
-        read(e.type);
+        // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
+        // events from the page, so a gesture is what is left to see). It is not read: the clock
+        // runs on before `playing`, and the first run must start where play started.
+        // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
+        if (type != 'play')
+            read(type);
+        else if (activation && activation.isActive)
+            touched = true;
     });
     EVENTS.forEach((type) => el.addEventListener(type, on));
     read('attach');
@@ -335,13 +348,15 @@ const MAX_EVENTS_PER_REQUEST = 50;
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
 // bytes of UTF-8, so a body of up to a third of this many characters fits.
 const MAX_REQUEST_BYTES = 60 * 1024;
+// `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
+const WRAPPER = 15 * 3;
 /** Cuts `events` into request bodies, in order, and hands each to `send`. */
 function batches(events, send) {
     let batch = [];
     const close = () => batch.length && send(`{"events":[${batch}]}`);
     for (const event of events) {
         const json = JSON.stringify(event);
-        if (batch.length == MAX_EVENTS_PER_REQUEST || (String(batch).length + json.length + 14) * 3 > MAX_REQUEST_BYTES) {
+        if (batch.length == MAX_EVENTS_PER_REQUEST || (batch + json).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
             close();
             batch = [];
         }
@@ -407,7 +422,7 @@ function trackPage(options) {
         const fields = mediaFields(el);
         // A blob: source cannot identify the media; say so once a session, in debug mode.
         if (!percent && !fields.externalId)
-            log('a blob: source needs data-media-id', el);
+            log('blob: needs data-media-id', el);
         // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
         const event = wireEvent(percent ? 'media-played-percent' : 'media-played', session._id, {
             ...fields,

@@ -49,7 +49,7 @@ export function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'ge
   // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
   // identifies nothing; a data: URL can be megabytes. Neither is sent.
   const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-  const type = (data.mediaType || '').toUpperCase();
+  const type = data.mediaType || '';
   let file: string | undefined;
   try {
     file = decodeURIComponent(new URL(url).pathname.split('/').pop()!);

@@ -9,7 +9,7 @@ export function parseMilestones(value: string | number[] | undefined): number[] 
   return String(value == null ? DEFAULT_MILESTONES : value)
     .split(',')
     .map(Number)
-    .filter((m, i, all) => m > 0 && m <= 100 && m % 1 == 0 && all.indexOf(m) == i)
+    .filter((m, i, all) => m > 0 && m <= 100 && !(m % 1) && all.indexOf(m) == i)
     .sort((a, b) => a - b);
 }
 

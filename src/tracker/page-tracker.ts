@@ -50,7 +50,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
     if (!consent._send()) return;
     const fields = mediaFields(el);
     // A blob: source cannot identify the media; say so once a session, in debug mode.
-    if (!percent && !fields.externalId) log('a blob: source needs data-media-id', el);
+    if (!percent && !fields.externalId) log('blob: needs data-media-id', el);
     // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
     const event = wireEvent(
       percent ? 'media-played-percent' : 'media-played',

@@ -71,7 +71,9 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
     // players reload the same source, and that is still one viewing.
     if (session && session._src != src) end();
-    if (!session && mayBegin && !el.paused && /^(playing|timeupdate|attach)$/.test(type)) {
+    // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
+    // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
+    if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
       // A tracker attached to a playing element credits what it has played already.
       session = { _id: newId(), _src: src, _runs: type == 'attach' ? playedRuns(el.played) : [], _sent: [] };
       report(session);
@@ -89,7 +91,8 @@ export function createPlayhead(milestones: number[], newId: () => string, report
       if (el.loop && next < pos && to >= duration - WRAP_SLACK) next = -1;
     }
     // `ended` means the end was reached, even when the last timeupdate stopped short of it.
-    if (type == 'ended' && duration > to && duration < Infinity) to = duration;
+    // (A stream of infinite duration never ends.)
+    if (type == 'ended' && duration > to) to = duration;
     if (session) {
       if (to > pos) addPlay(session._runs, pos, to);
       for (const m of reachedMilestones(milestones, session._sent, playedSeconds(session._runs, duration), duration)) {

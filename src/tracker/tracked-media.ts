@@ -6,7 +6,7 @@ import { createPlayhead, type Report, type Session } from './session.js';
 
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
 // source resets the position, so neither `pause` nor `loadstart` is needed.
-const EVENTS = ['playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'pointerdown', 'keydown'];
+const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
 
 export interface TrackedMedia {
   /** Takes a reading outside the element's own events (the page is being hidden). */
@@ -24,13 +24,21 @@ export function trackMedia(
   guard: (fn: (e: Event) => void) => (e: Event) => void,
 ): TrackedMedia {
   // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
-  // API quota and tell nothing, so it is not tracked until the visitor interacts with it.
+  // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
+  // it with a click or a key.
   let touched = el.dataset.mediaTrack == 'on';
   const playhead = createPlayhead(milestones, newId, report);
   const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
-    if (/down$/.test(e.type) || (e.type == 'volumechange' && !el.muted)) touched = true;
-    read(e.type);
+    const type = e.type;
+    const activation = navigator.userActivation;
+    if (type == 'volumechange' && !el.muted) touched = true;
+    // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
+    // events from the page, so a gesture is what is left to see). It is not read: the clock
+    // runs on before `playing`, and the first run must start where play started.
+    // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
+    if (type != 'play') read(type);
+    else if (activation && activation.isActive) touched = true;
   });
   EVENTS.forEach((type) => el.addEventListener(type, on));
   read('attach');

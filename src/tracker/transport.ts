@@ -8,6 +8,8 @@ import { MAX_EVENTS_PER_REQUEST, type WireEvent } from '../wire.js';
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
 // bytes of UTF-8, so a body of up to a third of this many characters fits.
 const MAX_REQUEST_BYTES = 60 * 1024;
+// `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
+const WRAPPER = 15 * 3;
 
 /** Cuts `events` into request bodies, in order, and hands each to `send`. */
 export function batches(events: WireEvent[], send: (body: string) => void): void {
@@ -15,7 +17,7 @@ export function batches(events: WireEvent[], send: (body: string) => void): void
   const close = () => batch.length && send(`{"events":[${batch}]}`);
   for (const event of events) {
     const json = JSON.stringify(event);
-    if (batch.length == MAX_EVENTS_PER_REQUEST || (String(batch).length + json.length + 14) * 3 > MAX_REQUEST_BYTES) {
+    if (batch.length == MAX_EVENTS_PER_REQUEST || (batch + json).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
       close();
       batch = [];
     }

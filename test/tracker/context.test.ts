@@ -75,7 +75,7 @@ describe('mediaFields', () => {
 
   it('maps the data attributes to the media fields', () => {
     const el = media(
-      { 'data-media-id': 'webinar-2026-q3', 'data-media-name': 'Q3 webinar', 'data-media-bridge-id': '77', 'data-media-type': 'audio' },
+      { 'data-media-id': 'webinar-2026-q3', 'data-media-name': 'Q3 webinar', 'data-media-bridge-id': '77', 'data-media-type': 'AUDIO' },
       'https://example.com/media/webinar.mp4',
     );
     expect(mediaFields(el)).toEqual({
@@ -103,10 +103,12 @@ describe('mediaFields', () => {
     expect(mediaFields(media({ 'aria-label': 'L' }, src)).mediaName).toBe('L');
   });
 
-  it('drops an unknown media type and a bridge id that is not an integer', () => {
+  it("drops a media type that is not one of HubSpot's, and a bridge id that is not an integer", () => {
     const fields = mediaFields(media({ 'data-media-type': 'podcast', 'data-media-bridge-id': '12.5' }, 'https://e.com/a.mp4'));
     expect(fields.mediaType).toBe('VIDEO');
     expect(fields.mediaBridgeId).toBeUndefined();
+    // HubSpot's enum is upper case, and so is the attribute's value.
+    expect(mediaFields(media({ 'data-media-type': 'audio' }, 'https://e.com/a.mp4')).mediaType).toBe('VIDEO');
   });
 
   it('never uses a blob: or data: URL, as an id or otherwise', () => {
