@@ -216,6 +216,8 @@ function playedRuns(ranges) {
 }
 // A seek back from within this many seconds of the end of a looping media is its wrap-around.
 const WRAP_SLACK = 0.1;
+// Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
+const CLOCK_SLACK = 0.25;
 function createPlayhead(milestones, newId, report) {
     let session;
     // Where the media was at the last reading: NaN before the first, so that nothing is
@@ -245,12 +247,13 @@ function createPlayhead(milestones, newId, report) {
             // currentTime already holds the seek target (HTML "seeking" steps). Where play stopped
             // is in `el.played`, which the browser closes at the seek: the end of the last range
             // that starts at or before `pos` (sorted and disjoint; one that ends before `pos`
-            // credits nothing). And it is no further than the clock allows since the last reading.
+            // credits nothing). That range may hold plays of earlier sessions, so the clock bounds
+            // it too, with the slack of one timeupdate for events handled late on a busy page.
             to = pos;
             if (at)
                 for (const [from, until] of playedRuns(el.played))
                     if (from <= pos)
-                        to = Math.min(until, pos + ((now - at) / 1e3) * el.playbackRate);
+                        to = Math.min(until, pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate);
             // The wrap of a loop. Firefox reports it with currentTime already past 0 and `seeking` false.
             if (el.loop && next < pos && to >= duration - WRAP_SLACK)
                 next = -1;

@@ -143,6 +143,31 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()!._runs).toEqual([[0, 1.75]]);
   });
 
+  it('bounds a played range of an earlier session by the clock, so a seek credits no more', () => {
+    const m = standIn(8);
+    m.play();
+    m.run(9);
+    m.seek(0);
+    m.play();
+    m.run(2);
+    // el.played holds all of [0, 8] from the first session; 0.5 s more was played, and the
+    // clock allows that plus the slack of one timeupdate.
+    m.seek(6, 500);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2.75]]);
+  });
+
+  it('still sees a wrap whose events were handled late (a busy page)', () => {
+    const m = standIn(4);
+    m.el.loop = true;
+    m.play();
+    m.run(3.9);
+    // The last timeupdate (3.9 s) was handled late, right before the wrap's seeking.
+    m.advanceClock(-90);
+    m.reachEnd(true);
+    expect(m.percents()).toEqual([25, 50, 75, 100]);
+    expect(m.sessions()).toEqual(['session-1', 'session-2']);
+  });
+
   it('credits nothing for a seek while paused', () => {
     const m = standIn(8);
     m.play();
