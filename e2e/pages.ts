@@ -10,8 +10,8 @@
 
 /** The knobs a test page takes. */
 export interface PageKnobs {
-  /** Which build tracks the page: the script tag (`iife`, default) or the ES module (`esm`). */
-  build?: 'iife' | 'esm';
+  /** Which build tracks the page: the script tag (`iife`, default), the ES module (`esm`), or none (the body loads one). */
+  build?: 'iife' | 'esm' | 'none';
   /** Tracker options: the module's options object, or the script tag's data attributes. */
   opts?: Record<string, unknown>;
   /** The body's HTML. */
@@ -78,7 +78,8 @@ export function renderPage(q: URLSearchParams): string {
   const opts = JSON.parse(q.get('opts') || '{}') as Record<string, unknown>;
   const late = q.get('late') == 'true';
   let tracker: string;
-  if (build == 'esm') {
+  if (build == 'none') tracker = '';
+  else if (build == 'esm') {
     tracker = `<script type="module">
 import { startTracking } from '/dist/index.js';
 const options = ${JSON.stringify(opts)};
@@ -105,7 +106,7 @@ ${late ? '' : '__startTracker();'}
 <meta charset="utf-8">
 <title>${escape(q.get('title') ?? 'Q3 webinar')}</title>
 ${INSTRUMENTATION}
-<script type="importmap">{"imports":{"js-cookie":"/node_modules/js-cookie/dist/js.cookie.mjs"}}</script>
+<script type="importmap">{"imports":{"js-cookie":"/node_modules/js-cookie/dist/js.cookie.mjs","media-bridge-tracker":"/dist/index.js"}}</script>
 ${q.get('head') || ''}
 <script>window.__keysBefore = Object.keys(window);</script>
 ${tracker}
