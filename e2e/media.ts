@@ -17,3 +17,20 @@ export const BUILDS = ['iife', 'esm'] as const;
 export function steps(events: WireEvent[]): (string | number)[] {
   return events.map((e) => (e.type == 'media-played' ? e.state : e.type == 'media-played-percent' ? e.playedPercent : e.type));
 }
+
+/** The "Done when" page of issue 2: a video with its HubSpot id and name, and a visitor's cookie. */
+export const DONE_WHEN_VIDEO = media('v', 'clip-4s.webm', 'controls data-media-id="webinar-2026-q3" data-media-name="Q3 webinar video"');
+
+/** The fields every event from that page carries, served from `origin` at `pageUrl`. */
+export function doneWhenFields(origin: string, pageUrl: string) {
+  return {
+    mediaType: 'VIDEO',
+    contactUtk: UTK,
+    externalId: 'webinar-2026-q3',
+    mediaName: 'Q3 webinar video',
+    mediaUrl: `${origin}/media/clip-4s.webm`,
+    pageName: 'Q3 webinar',
+    pageUrl,
+    externalPlayContext: 'EXTERNAL_PAGE',
+  };
+}

@@ -3,7 +3,7 @@
  * played, and the fields every event carries.
  */
 import { expect, test } from './fixtures.js';
-import { BUILDS, media, steps, UTK } from './media.js';
+import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK } from './media.js';
 
 for (const build of BUILDS) {
   test.describe(`${build} build`, () => {
@@ -12,7 +12,7 @@ for (const build of BUILDS) {
       await track.open({
         build,
         hash: 'chapter-2',
-        body: media('v', 'clip-4s.webm', 'controls data-media-id="webinar-2026-q3" data-media-name="Q3 webinar video"'),
+        body: DONE_WHEN_VIDEO,
       });
       await track.play('v', 16);
       const events = await track.events(5);
@@ -23,17 +23,7 @@ for (const build of BUILDS) {
       expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
       expect(new Set(events.map((e) => e.id)).size).toBe(5);
       const pageUrl = page.url().split('#')[0];
-      for (const event of events)
-        expect(event).toMatchObject({
-          mediaType: 'VIDEO',
-          contactUtk: UTK,
-          externalId: 'webinar-2026-q3',
-          mediaName: 'Q3 webinar video',
-          mediaUrl: `${track.server.url}/media/clip-4s.webm`,
-          pageName: 'Q3 webinar',
-          pageUrl,
-          externalPlayContext: 'EXTERNAL_PAGE',
-        });
+      for (const event of events) expect(event).toMatchObject(doneWhenFields(track.server.url, pageUrl));
       for (const beacon of track.beacons()) {
         expect(beacon.method).toBe('POST');
         expect(beacon.contentType).toBe('text/plain;charset=UTF-8');

@@ -6,7 +6,7 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/wire.js';
-import { BUILDS, media, steps, UTK } from '../media.js';
+import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { startServer, type Beacon, type FixtureServer } from '../server.js';
 
@@ -74,24 +74,14 @@ const withCookie = `<script>document.cookie = 'hubspotutk=${UTK}; path=/';</scri
 for (const build of BUILDS) {
   describe(`firefox, ${build} build`, () => {
     it('a video played to the end posts one STARTED, then 25, 50, 75 and 100, in one session', async () => {
-      await open({ build, head: withCookie, body: media('v', 'clip-4s.webm', 'controls data-media-id="webinar-2026-q3" data-media-name="Q3 webinar video"') });
+      await open({ build, head: withCookie, body: DONE_WHEN_VIDEO });
       await play('v', 16);
       const received = await events(5);
       await mediaEvent('v', 'ended');
       expect(steps(received)).toEqual(['STARTED', 25, 50, 75, 100]);
       expect(new Set(received.map((e) => e.sessionId)).size).toBe(1);
       const pageUrl = page.url();
-      for (const event of received)
-        expect(event).toMatchObject({
-          mediaType: 'VIDEO',
-          contactUtk: UTK,
-          externalId: 'webinar-2026-q3',
-          mediaName: 'Q3 webinar video',
-          mediaUrl: `${server.url}/media/clip-4s.webm`,
-          pageName: 'Q3 webinar',
-          pageUrl,
-          externalPlayContext: 'EXTERNAL_PAGE',
-        });
+      for (const event of received) expect(event).toMatchObject(doneWhenFields(server.url, pageUrl));
       for (const beacon of server.beacons.filter(mine)) expect(beacon).toMatchObject({ method: 'POST', contentType: 'text/plain;charset=UTF-8' });
       expect(await sent()).toHaveLength(5);
     });
