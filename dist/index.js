@@ -456,11 +456,12 @@ function trackPage(options) {
     });
     addEventListener('pagehide', hide);
     document.addEventListener('visibilitychange', hide);
+    // A removed element is released: its session closes, and nothing more is sent for it.
+    const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
     return {
         _guard: guard,
         _tracked: tracked,
-        // A removed element is released: its session closes, and nothing more is sent for it.
-        _observer: discover(options.selector || 'video, audio', attach, () => tracked.forEach((_, el) => el.isConnected || release(el)), guard),
+        _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
         _attach: attach,
         _release: release,
         _hide: hide,

@@ -11,7 +11,7 @@ export interface TrackerOptions {
     pageId?: number;
     /** Log every event and every swallowed error to the console (`data-debug`). Default: `false`. */
     debug?: boolean;
-    /** `required`: send nothing until the visitor consents (`data-consent`). Default: `implied`, anonymous events go out. */
+    /** `required`: send nothing at all until the visitor consents (`data-consent`). Default: `implied`: events go out, anonymous while the visitor has opted out. */
     consent?: 'implied' | 'required';
     /** Called with every event as it is queued for sending, for a page that shows them. Default: none. */
     onEvent?: (event: WireEvent) => void;
