@@ -59,7 +59,8 @@ function createConsent(required) {
  */
 /** A whole number written in decimal digits, as a number; undefined for anything else. */
 function wholeNumber(value) {
-    return /^\d+$/.test(String(value)) ? Number(value) : undefined;
+    // test() reads its argument as a string: undefined is "undefined", 42 is "42".
+    return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 // HubSpot's `hubspotutk` cookie holds 32 hex digits; anything else is not one.
 const UTK = /^[\da-f]{32}$/i;
