@@ -128,6 +128,8 @@ for (const build of BUILDS) {
       await page.evaluate(() => (window as unknown as { __startTracker(): void }).__startTracker());
       const events = await track.events(3);
       expect(steps(events.slice(0, 3))).toEqual(['STARTED', 25, 50]);
+      // Events of the same moment travel in one request.
+      expect(track.beacons()[0].body!.events).toHaveLength(3);
     });
   });
 }
