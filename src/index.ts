@@ -1,2 +1,15 @@
-// Placeholder laid down with the repository; the tracker issue (#2) replaces it.
-export type { WireBody, WireEvent } from './wire.js';
+// The ES module entry, for bundlers: named re-exports only, and importing it does nothing.
+export { startTracking } from './tracker/tracker.js';
+export type { SessionState, Tracker } from './tracker/tracker.js';
+export type { TrackerOptions } from './tracker/options.js';
+export type {
+  AttentionSpanEvent,
+  CommonFields,
+  EventType,
+  MediaPlayedEvent,
+  MediaPlayedPercentEvent,
+  MediaType,
+  PlayContext,
+  WireBody,
+  WireEvent,
+} from './wire.js';

@@ -1,0 +1,31 @@
+import { type Run } from './played-ranges.js';
+/** What the playhead reads of a media element (an HTMLMediaElement, or a stand-in in tests). */
+export type MediaState = Pick<HTMLMediaElement, 'currentTime' | 'currentSrc' | 'duration' | 'playbackRate' | 'paused' | 'seeking' | 'loop'> & {
+    played: Pick<TimeRanges, 'length' | 'start' | 'end'>;
+};
+/** One viewing of one source. */
+export interface Session {
+    _id: string;
+    _src: string;
+    /** What was played in this session, run by run. */
+    _runs: Run[];
+    /** Milestones already reported: each fires at most once per session. */
+    _sent: number[];
+}
+/** Called when a session begins (no `percent`), and for each milestone it reaches. */
+export type Report = (session: Session, percent?: number) => void;
+/** Follows one media element from event to event. */
+export interface Playhead {
+    /**
+     * Reads the element as event `type` fires (or `attach`, `hide`, `close` for the tracker's
+     * own readings). A session may begin only if `mayBegin` (not a background video, consent given).
+     */
+    _read(el: MediaState, type: string, mayBegin: boolean, now?: number): void;
+    /** Takes a last reading and closes the session: the element is released. */
+    _close(el: MediaState): void;
+    /** The session in progress, if any. */
+    _session(): Session | undefined;
+}
+/** `el.played` as runs. */
+export declare function playedRuns(ranges: MediaState['played']): Run[];
+export declare function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead;

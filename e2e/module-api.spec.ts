@@ -1,0 +1,113 @@
+/**
+ * The ES module's API in real Chromium: startTracking's handle (track, session, consent,
+ * stop), onEvent, and an import that does nothing by itself.
+ */
+import type { SessionState, Tracker } from '../src/index.js';
+import type { WireEvent } from '../src/wire.js';
+import { expect, test } from './fixtures.js';
+import { media, steps } from './media.js';
+
+type PageWindow = Window & { tracker: Tracker; __startTracker(): void; __onEvent: WireEvent[]; __listened: string[]; __keysBefore: string[] };
+
+test('importing the module does nothing until startTracking is called', async ({ page, track }) => {
+  await track.open({ build: 'esm', late: true, body: media('v', 'clip-1s.webm') });
+  await page.waitForFunction(() => typeof (window as unknown as PageWindow).__startTracker == 'function');
+  await track.play('v', 4);
+  await track.media('v', 'ended');
+  expect(await track.sent()).toEqual([]);
+  const { listened, added } = await page.evaluate(() => {
+    const w = window as unknown as PageWindow;
+    return { listened: w.__listened, added: Object.keys(w).filter((k) => !w.__keysBefore.includes(k)) };
+  });
+  expect(listened).not.toContain('pagehide');
+  expect(added).toEqual(['__startTracker']);
+});
+
+test('track() follows a player inside a shadow root, and releases it when removed', async ({ page, track }) => {
+  await track.open({ build: 'esm', body: '<div id="player"></div>' });
+  await page.waitForFunction(() => !!(window as unknown as PageWindow).tracker);
+  await page.evaluate((html) => {
+    const w = window as unknown as PageWindow & { shadowVideo: HTMLVideoElement };
+    const root = document.getElementById('player')!.attachShadow({ mode: 'open' });
+    root.innerHTML = html;
+    w.shadowVideo = root.querySelector('video')!;
+    w.tracker.track(w.shadowVideo);
+    w.tracker.track(w.shadowVideo); // twice: still attached once
+    w.shadowVideo.playbackRate = 4;
+    return w.shadowVideo.play();
+  }, media('inner', 'clip-1s.webm', 'data-media-id="shadow-1"'));
+  const events = await track.events(5);
+  expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
+  expect(events[0].externalId).toBe('shadow-1');
+  // Removed from its shadow root, then played detached: nothing more.
+  await page.evaluate(() => {
+    const w = window as unknown as PageWindow & { shadowVideo: HTMLVideoElement; detachedEnded: boolean };
+    w.shadowVideo.remove();
+    w.shadowVideo.addEventListener('ended', () => (w.detachedEnded = true));
+    return new Promise((resolve) => setTimeout(resolve)).then(() => w.shadowVideo.play());
+  });
+  await page.waitForFunction(() => (window as unknown as { detachedEnded: boolean }).detachedEnded);
+  expect(await track.sent()).toHaveLength(5);
+});
+
+test('session() gives the state a page needs to draw a played bar', async ({ page, track }) => {
+  await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') });
+  await track.play('v', 4);
+  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 4.5);
+  await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).pause());
+  await track.media('v', 'pause');
+  const state = (await page.evaluate(() =>
+    (window as unknown as PageWindow).tracker.session(document.getElementById('v') as HTMLVideoElement),
+  )) as SessionState;
+  const events = await track.events(3);
+  expect(state.sessionId).toBe(events[0].sessionId);
+  expect(state.duration).toBe(8);
+  expect(state.milestones).toEqual([25, 50]);
+  expect(state.played).toHaveLength(1);
+  expect(state.played[0][0]).toBe(0);
+  expect(state.played[0][1]).toBeGreaterThanOrEqual(4.5);
+  // Played to the end: the session is over.
+  await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).play());
+  await track.media('v', 'ended');
+  expect(await page.evaluate(() => (window as unknown as PageWindow).tracker.session(document.getElementById('v') as HTMLVideoElement))).toBeUndefined();
+});
+
+test('onEvent sees every event that is sent', async ({ page, track }) => {
+  await track.open({ build: 'esm', body: media('v', 'clip-1s.webm') });
+  await track.play('v', 4);
+  const events = await track.events(5);
+  const seen = await page.evaluate(() => (window as unknown as PageWindow).__onEvent);
+  expect(seen).toEqual(events);
+});
+
+test('consent() takes the answer of another consent manager', async ({ page, track }) => {
+  await track.open({ build: 'esm', opts: { consent: 'required' }, body: media('v', 'clip-1s.webm') });
+  await track.play('v', 4);
+  await track.media('v', 'ended');
+  expect(await track.sent()).toEqual([]);
+  await page.evaluate(() => (window as unknown as PageWindow).tracker.consent(true));
+  await track.play('v', 4);
+  expect(steps(await track.events(5))).toEqual(['STARTED', 25, 50, 75, 100]);
+});
+
+test('stop() detaches everything: no more events, no more listeners', async ({ page, track }) => {
+  await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') + '<main></main>' });
+  await track.play('v', 4);
+  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 2.5);
+  const atStop = await page.evaluate(() => {
+    const w = window as unknown as PageWindow & { __sent: unknown[] };
+    w.tracker.stop();
+    return w.__sent.length;
+  });
+  // Played on to the end, a new element, a hidden page: nothing.
+  await page.evaluate((html) => {
+    document.querySelector('main')!.innerHTML = html;
+    document.dispatchEvent(new Event('visibilitychange'));
+    dispatchEvent(new Event('pagehide'));
+    return (document.getElementById('late') as HTMLVideoElement).play();
+  }, media('late', 'clip-1s.webm'));
+  await track.media('v', 'ended');
+  await track.media('late', 'ended');
+  expect(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent.length)).toBe(atStop);
+  expect(steps(await track.sent())).toEqual(['STARTED', 25]);
+});

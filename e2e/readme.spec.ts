@@ -1,0 +1,51 @@
+/**
+ * The README's tracker section: every snippet in it runs as written, with only the paths of
+ * a real site mapped to this server's (/js/ to /dist/, the webinar to a sample clip).
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test } from './fixtures.js';
+import { media, steps } from './media.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const section = readme.slice(readme.indexOf('## The tracker'), readme.indexOf('## The proxy'));
+const blocks = (lang: string) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+
+test('the README has the snippets this spec runs', () => {
+  expect([blocks('html').length, blocks('js').length, blocks('json').length]).toEqual([1, 1, 1]);
+});
+
+test('the script-tag snippet tracks its video', async ({ track }) => {
+  const body = blocks('html')[0].replace('/js/', '/dist/').replace('/media/webinar.mp4', '/media/clip-4s.mp4').replace('<video ', '<video id="v" ');
+  await track.open({ build: 'none', body });
+  await track.play('v', 16);
+  const events = await track.events(5);
+  expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
+  expect(events[0]).toMatchObject({ externalId: 'webinar-2026-q3', mediaName: 'Q3 webinar' });
+});
+
+test('the bundler snippet tracks the page and a shadow-root player, and reads the session', async ({ page, track }) => {
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(m.text()));
+  const shadowPlayer = `<div id="player"></div><script>
+document.getElementById('player').attachShadow({ mode: 'open' }).innerHTML = ${JSON.stringify(media('inner', 'clip-1s.webm', 'data-media-id="in-shadow"'))};
+</script>`;
+  await track.open({ build: 'none', body: `${media('v', 'clip-1s.webm')}${shadowPlayer}<script type="module">${blocks('js')[0]}</script>` });
+  await page.waitForFunction(() => document.querySelector('#player')!.shadowRoot!.querySelector('video')!.readyState > 0);
+  await track.play('v', 2);
+  await page.evaluate(() => document.querySelector('#player')!.shadowRoot!.querySelector('video')!.play());
+  const events = await track.events(10);
+  expect(steps(events.filter((e) => e.externalId == 'in-shadow'))).toEqual(['STARTED', 25, 50, 75, 100]);
+  expect(steps(events.filter((e) => e.externalId != 'in-shadow'))).toEqual(['STARTED', 25, 50, 75, 100]);
+  await expect.poll(() => logs.some((l) => l.startsWith(events.find((e) => e.externalId != 'in-shadow')!.sessionId))).toBe(true);
+});
+
+test('the wire format example is an event as the tracker sends it', async ({ track }) => {
+  const example = JSON.parse(blocks('json')[0]).events[0];
+  await track.open({ body: media('v', 'clip-1s.webm', 'data-media-id="webinar-2026-q3"') });
+  await track.play('v', 4);
+  const sent = (await track.events(2)).find((e) => e.type == 'media-played-percent')!;
+  // The same fields (the example has a contact; this page has none), of the same types.
+  const fields = (e: object) => Object.keys(e).filter((k) => k != 'contactUtk').sort();
+  expect(fields(example)).toEqual(fields(sent));
+  for (const key of fields(sent)) expect(typeof example[key]).toBe(typeof (sent as unknown as Record<string, unknown>)[key]);
+});

@@ -1,0 +1,233 @@
+/**
+ * The end-to-end fixture server: one plain node:http server, started in-process by the
+ * Playwright worker fixture and by the Firefox suite.
+ *
+ * - `GET /page?...` renders a test page from query-string knobs (see `PageKnobs`).
+ * - `GET /dist/*`, `/node_modules/js-cookie/*`, `/media/*` serve the builds, js-cookie (for
+ *   the ES module build's import map) and the sample media, with HTTP Range so media seek.
+ * - `/media-events` goes to a pluggable handler (by default a minimal acceptor; after the
+ *   merge, the proxy's node:http adapter). Each request it accepts (2xx) is tapped into the
+ *   beacon log that tests read and await.
+ *
+ * The same routes also answer on a second port, a second origin, for cross-origin tests.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WireBody, WireEvent } from '../src/wire.js';
+import { renderPage } from './pages.js';
+
+/** A node:http request listener for `/media-events`. */
+export type MediaEventsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** One accepted beacon. */
+export interface Beacon {
+  method: string;
+  /** Path and query it was posted to. */
+  url: string;
+  contentType: string | undefined;
+  origin: string | undefined;
+  referer: string | undefined;
+  /** The parsed body (undefined if it was not JSON). */
+  body: WireBody | undefined;
+}
+
+export interface FixtureServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** The same routes on another port: another origin. */
+  otherOrigin: string;
+  /** Every accepted beacon, in arrival order. */
+  readonly beacons: Beacon[];
+  /** Method and URL of every request to /media-events, accepted or not (OPTIONS included). */
+  readonly requests: { method: string; url: string }[];
+  clearBeacons(): void;
+  /** Resolves with the matching beacons once there are at least `n` of them. */
+  waitForBeacons(n: number, options?: WaitOptions): Promise<Beacon[]>;
+  /** Resolves with the matching beacons' events once there are at least `n` of them. */
+  waitForEvents(n: number, options?: WaitOptions): Promise<WireEvent[]>;
+  close(): Promise<void>;
+}
+
+export interface WaitOptions {
+  /** Only beacons this returns true for. */
+  filter?: (beacon: Beacon) => boolean;
+  /** Default 30 s: the machine is shared, so generous. */
+  timeout?: number;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.map': 'application/json',
+  '.webm': 'video/webm',
+  '.mp4': 'video/mp4',
+  '.wav': 'audio/wav',
+};
+
+/** Where each static prefix is served from. */
+const STATIC: [prefix: string, dir: string][] = [
+  ['/dist/', 'dist'],
+  ['/node_modules/js-cookie/', 'node_modules/js-cookie'],
+  ['/media/', 'e2e/media'],
+];
+
+/** The default /media-events handler: takes any JSON body of the wire format, answers 202. */
+export const acceptBeacons: MediaEventsHandler = (req, res) => {
+  if (req.method != 'POST') {
+    res.writeHead(req.method == 'OPTIONS' ? 204 : 405).end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WireBody;
+      if (!Array.isArray(body.events)) throw new Error('no events');
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: body.events.length }));
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"not the wire format"}');
+    }
+  });
+};
+
+/** Serves a file, honouring a single-range `Range` header (media elements seek with them). */
+async function serveFile(req: IncomingMessage, res: ServerResponse, file: string) {
+  const { size } = await stat(file);
+  const headers = { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || '');
+  if (!range || (!range[1] && !range[2])) {
+    res.writeHead(200, { ...headers, 'content-length': size });
+    createReadStream(file).pipe(res);
+    return;
+  }
+  const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+  const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+  if (start >= size || start > end) {
+    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    return;
+  }
+  res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+  createReadStream(file, { start, end }).pipe(res);
+}
+
+export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents?: MediaEventsHandler } = {}): Promise<FixtureServer> {
+  const beacons: Beacon[] = [];
+  const requests: { method: string; url: string }[] = [];
+  const waiters = new Set<() => void>();
+  const notify = () => waiters.forEach((w) => w());
+
+  /** Taps the body as the handler reads it, however it reads it, and logs it if accepted. */
+  const tap = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    const emit = req.emit;
+    req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]) {
+      if (event == 'data') chunks.push(Buffer.from(args[0] as Buffer));
+      return emit.call(this, event, ...args);
+    } as typeof req.emit;
+    res.on('finish', () => {
+      if (res.statusCode < 200 || res.statusCode > 299 || req.method != 'POST') return;
+      let body: WireBody | undefined;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      beacons.push({
+        method: req.method,
+        url: req.url || '',
+        contentType: req.headers['content-type'],
+        origin: req.headers.origin,
+        referer: req.headers.referer,
+        body,
+      });
+      notify();
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url || '/', 'http://fixture');
+    if (url.pathname == '/media-events') {
+      requests.push({ method: req.method || '', url: req.url || '' });
+      tap(req, res);
+      return mediaEvents(req, res);
+    }
+    if (url.pathname == '/page') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(renderPage(url.searchParams));
+    }
+    const hit = STATIC.find(([prefix]) => url.pathname.startsWith(prefix));
+    const file = hit && normalize(join(root, hit[1], decodeURIComponent(url.pathname.slice(hit[0].length))));
+    if (!file || !file.startsWith(join(root, hit[1]))) return res.writeHead(404).end();
+    try {
+      await serveFile(req, res, file);
+    } catch {
+      if (!res.headersSent) res.writeHead(404).end();
+    }
+  };
+
+  const listen = async () => {
+    const server = createServer((req, res) => {
+      handle(req, res).catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  };
+  const servers: Server[] = [await listen(), await listen()];
+  const [url, otherOrigin] = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+
+  const matching = (filter?: (b: Beacon) => boolean) => beacons.filter((b) => !filter || filter(b));
+  const waitFor = <T>(count: () => T | undefined, what: string, timeout = 30_000) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const done = count();
+        if (done === undefined) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(done);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; ${beacons.length} beacons received in all`));
+      }, timeout);
+      waiters.add(check);
+      check();
+    });
+
+  return {
+    url,
+    otherOrigin,
+    beacons,
+    requests,
+    clearBeacons() {
+      beacons.length = 0;
+      requests.length = 0;
+    },
+    waitForBeacons: (n, { filter, timeout } = {}) =>
+      waitFor(() => (matching(filter).length >= n ? matching(filter) : undefined), `${n} beacons`, timeout),
+    waitForEvents: (n, { filter, timeout } = {}) =>
+      waitFor(
+        () => {
+          const events = matching(filter).flatMap((b) => (b.body ? b.body.events : []));
+          return events.length >= n ? events : undefined;
+        },
+        `${n} events`,
+        timeout,
+      ),
+    close: () =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      ).then(() => undefined),
+  };
+}

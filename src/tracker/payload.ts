@@ -1,0 +1,16 @@
+import type { CommonFields, EventType, WireEvent } from '../wire.js';
+import { newId } from './id.js';
+
+/**
+ * One event on the wire. A field with no value is left out, never sent as null or ""
+ * (src/wire.ts); no field of an event is legitimately 0 or false.
+ */
+export function wireEvent(
+  type: EventType,
+  sessionId: string,
+  fields: Partial<CommonFields> & Record<string, unknown>,
+): WireEvent {
+  const event: Record<string, unknown> = { type, id: newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
+  for (const key in event) if (!event[key]) delete event[key];
+  return event as unknown as WireEvent;
+}

@@ -1,0 +1,36 @@
+/**
+ * The record of what was played in one session: the runs of continuous playback, in the
+ * order they happened. Quartile progress reads their union; the per-second attention span
+ * (issue 5) will count, for each second, how many runs cover it. One record serves both,
+ * so the two can never disagree.
+ */
+
+/** One stretch of continuous playback, `[from, to]` in seconds of media time. */
+export type Run = [from: number, to: number];
+
+/**
+ * Records that the media played from `from` to `to`. Play that carries on where the last
+ * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
+ */
+export function addPlay(runs: Run[], from: number, to: number): void {
+  const last = runs[runs.length - 1];
+  if (last && last[1] == from) last[1] = to;
+  else runs.push([from, to]);
+}
+
+/** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
+export function union(runs: Run[], end: number): Run[] {
+  const out: Run[] = [];
+  for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    const to = Math.min(until, end);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else if (to > from) out.push([from, to]);
+  }
+  return out;
+}
+
+/** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
+export function playedSeconds(runs: Run[], end: number): number {
+  return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+}

@@ -1,0 +1,53 @@
+/**
+ * One tracked media element: its listeners, feeding readings to its playhead.
+ */
+import { newId } from './id.js';
+import { createPlayhead, type Report, type Session } from './session.js';
+
+// `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
+// source resets the position, so neither `pause` nor `loadstart` is needed.
+const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
+
+export interface TrackedMedia {
+  /** Takes a reading outside the element's own events (the page is being hidden). */
+  _read(type: string): void;
+  /** Removes the listeners and closes the session. */
+  _close(): void;
+  _session(): Session | undefined;
+}
+
+export function trackMedia(
+  el: HTMLMediaElement,
+  milestones: number[],
+  mayBegin: () => boolean,
+  report: Report,
+  guard: (fn: (e: Event) => void) => (e: Event) => void,
+): TrackedMedia {
+  // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
+  // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
+  // it with a click or a key.
+  let touched = el.dataset.mediaTrack == 'on';
+  const playhead = createPlayhead(milestones, newId, report);
+  const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
+  const on = guard((e) => {
+    const type = e.type;
+    const activation = navigator.userActivation;
+    if (type == 'volumechange' && !el.muted) touched = true;
+    // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
+    // events from the page, so a gesture is what is left to see). It is not read: the clock
+    // runs on before `playing`, and the first run must start where play started.
+    // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
+    if (type != 'play') read(type);
+    else if (activation && activation.isActive) touched = true;
+  });
+  EVENTS.forEach((type) => el.addEventListener(type, on));
+  read('attach');
+  return {
+    _read: read,
+    _close() {
+      EVENTS.forEach((type) => el.removeEventListener(type, on));
+      playhead._close(el);
+    },
+    _session: playhead._session,
+  };
+}
