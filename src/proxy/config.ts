@@ -63,7 +63,7 @@ export function configFromEnv(env: Env): ServerConfig {
         timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
         retry: { baseMs: retryBase, rollingPauseMs: retryBase },
       },
-      allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').filter((s) => s.trim()),
+      allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
       clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
     },

@@ -45,7 +45,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (LEVELS[level] < min) return;
     const known = secrets().filter((s) => s.length >= MIN_SECRET_LENGTH);
     const record: LogFields = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
-    if (fields) for (const [k, v] of Object.entries(fields)) record[k] = redact(k, v, known, 0);
+    if (fields) for (const [k, v] of Object.entries(fields)) record[clean(k, known)] = redact(k, v, known, 0);
     write(JSON.stringify(record));
   }
 

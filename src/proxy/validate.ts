@@ -119,6 +119,7 @@ function checkEvent(event: unknown, index: number, limits: Limits, out: Problem[
       continue;
     }
     const value = event[field];
+    if (value === undefined) continue; // only from callers in code; JSON has no undefined
     if (value === null || value === '') {
       out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
       continue;
