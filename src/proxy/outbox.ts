@@ -197,7 +197,7 @@ export class MemoryOutbox implements Outbox {
     this.settle(seq, now, 'dead');
   }
 
-  stats(): OutboxStats {
+  stats(_now?: number): OutboxStats {
     let dead = 0;
     for (const e of this.byId.values()) if (e.status === 'dead') dead++;
     const first = this.pending.values().next();

@@ -118,7 +118,8 @@ export class SqliteOutbox implements Outbox {
   private waiting: Waiting[] = [];
   private flushScheduled = false;
   private nextSeq: number;
-  /** Events in inbox rows, kept in memory so stats need no scan. */
+  /** Rows and events in the inbox, kept in memory so stats need no scan. */
+  private inboxRows: number;
   private inboxEvents: number;
   private closed = false;
   private readonly sql: ReturnType<typeof prepare>;
@@ -146,6 +147,9 @@ export class SqliteOutbox implements Outbox {
     this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Take the exclusive lock now (a write transaction keeps it in EXCLUSIVE mode), so a
+    // second process fails at start-up rather than at its first write.
+    this.db.exec('BEGIN IMMEDIATE; COMMIT');
     this.recentIds = new RecentIds(options.recentIds ?? 100_000);
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
     this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
@@ -169,7 +173,9 @@ export class SqliteOutbox implements Outbox {
     const maxInbox = db.prepare('SELECT max(seq) FROM inbox').pluck().get() as number | null;
     const maxEvent = db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null;
     this.nextSeq = Math.max(maxInbox ?? 0, Math.floor((maxEvent ?? 0) / SEQ_STRIDE)) + 1;
-    this.inboxEvents = (db.prepare('SELECT total(count) FROM inbox').pluck().get() as number) || 0;
+    const inbox = db.prepare('SELECT count(*) AS rows, total(count) AS events FROM inbox').get() as { rows: number; events: number };
+    this.inboxRows = inbox.rows;
+    this.inboxEvents = inbox.events;
   }
 
   add(events: readonly WireEvent[], now: number, raw?: string): boolean[] | Promise<boolean[]> {
@@ -207,6 +213,7 @@ export class SqliteOutbox implements Outbox {
       }
       return;
     }
+    this.inboxRows += batch.length;
     for (const w of batch) {
       this.inboxEvents += w.count;
       w.resolve();
@@ -215,6 +222,10 @@ export class SqliteOutbox implements Outbox {
 
   claim(limit: number, now: number): OutboxEvent[] {
     this.assertOpen();
+    // In the steady state the inbox holds only the last moments' requests: move them all
+    // first, so the order rule sees a media-played that arrived after its quartiles. A big
+    // backlog is moved only as far as needed, oldest first.
+    if (this.inboxRows > 0 && this.inboxRows <= MOVE_ROWS) this.moveFromInbox();
     const out: OutboxEvent[] = [];
     for (let round = 0; round < 8; round++) {
       const rows = this.sql.ready.all({ now, graceCutoff: now - this.graceMs, limit: limit - out.length + this.claimed.size }) as EventRow[];
@@ -235,7 +246,8 @@ export class SqliteOutbox implements Outbox {
     const rows = this.sql.oldestInbox.all(MOVE_ROWS) as InboxRow[];
     this.moveRows(rows);
     for (const row of rows) this.inboxEvents -= row.count;
-    if (rows.length === 0) this.inboxEvents = 0;
+    this.inboxRows -= rows.length;
+    if (rows.length === 0) this.inboxEvents = this.inboxRows = 0;
   }
 
   sent(seq: number, now: number): void {
@@ -253,7 +265,7 @@ export class SqliteOutbox implements Outbox {
     this.sql.dead.run(now, JSON.stringify(error), seq);
   }
 
-  stats(): OutboxStats {
+  stats(_now?: number): OutboxStats {
     this.assertOpen();
     const pending = (this.sql.pendingCount.get() as number) + this.inboxEvents;
     const first = (this.sql.firstPendingAt.get() as number | undefined) ?? (this.sql.firstInboxAt.get() as number | undefined);
