@@ -24,7 +24,14 @@ catch (error) {
     process.exit(2);
 }
 const outboxFile = join(resolve(config.dataDir), 'outbox.sqlite');
-const outbox = new SqliteOutbox(outboxFile);
+let outbox;
+try {
+    outbox = new SqliteOutbox(outboxFile);
+}
+catch (error) {
+    createLogger().error(`cannot open the outbox ${outboxFile} (is another proxy using it?): ${error.message}`);
+    process.exit(1);
+}
 const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
 // The proxy logs at LOG_LEVEL and scrubs its credentials. The server's own few lines
 // (listening, stopping, stopped, fatal errors) are always written, also scrubbed.

@@ -47,7 +47,7 @@ function configFromEnv(env) {
                 timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
                 retry: { baseMs: retryBase, rollingPauseMs: retryBase },
             },
-            allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').filter((s) => s.trim()),
+            allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
             trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
             clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
         },
@@ -108,7 +108,7 @@ function createLogger(options = {}) {
         const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
         if (fields)
             for (const [k, v] of Object.entries(fields))
-                record[k] = redact(k, v, known, 0);
+                record[clean(k, known)] = redact(k, v, known, 0);
         write(JSON.stringify(record));
     }
     return {
@@ -320,6 +320,9 @@ function parseRetryAfter(value, now) {
     const trimmed = value.trim();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
+    // Otherwise only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), which names a day or month.
+    if (!/[a-z]/i.test(trimmed))
+        return undefined;
     const at = Date.parse(trimmed);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
@@ -1217,6 +1220,8 @@ function checkEvent(event, index, limits, out) {
             continue;
         }
         const value = event[field];
+        if (value === undefined)
+            continue; // only from callers in code; JSON has no undefined
         if (value === null || value === '') {
             out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
             continue;

@@ -89,7 +89,7 @@ class MemoryOutbox {
         }
         this.settle(seq, now, 'dead');
     }
-    stats() {
+    stats(_now) {
         let dead = 0;
         for (const e of this.byId.values())
             if (e.status === 'dead')

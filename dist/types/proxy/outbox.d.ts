@@ -117,7 +117,7 @@ export declare class MemoryOutbox implements Outbox {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(): OutboxStats;
+    stats(_now?: number): OutboxStats;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;

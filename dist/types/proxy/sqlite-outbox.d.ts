@@ -22,7 +22,8 @@ export declare class SqliteOutbox implements Outbox {
     private waiting;
     private flushScheduled;
     private nextSeq;
-    /** Events in inbox rows, kept in memory so stats need no scan. */
+    /** Rows and events in the inbox, kept in memory so stats need no scan. */
+    private inboxRows;
     private inboxEvents;
     private closed;
     private readonly sql;
@@ -39,7 +40,7 @@ export declare class SqliteOutbox implements Outbox {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(): OutboxStats;
+    stats(_now?: number): OutboxStats;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;
