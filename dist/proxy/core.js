@@ -104,7 +104,7 @@ function createLogger(options = {}) {
     function log(level, msg, fields) {
         if (LEVELS[level] < min)
             return;
-        const known = secrets().filter((s) => s.length >= MIN_SECRET_LENGTH);
+        const known = secrets();
         const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
         if (fields)
             for (const [k, v] of Object.entries(fields))
@@ -138,11 +138,16 @@ function redact(key, value, secrets, depth) {
 }
 /** Strips CR/LF, scrubs secrets, and cuts long strings. */
 function clean(text, secrets = []) {
-    let out = text.replace(/[\r\n]+/g, ' ');
-    for (const s of secrets)
-        if (out.includes(s))
-            out = out.split(s).join('[redacted]');
+    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
     return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
+}
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+function scrub(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
+            out = out.split(s).join('[redacted]');
+    return out;
 }
 
 /** Wraps a proxy as a node:http request listener (also usable as Connect/Express middleware). */
@@ -469,21 +474,25 @@ class Forwarder {
     pause;
     rateLimitStreak = 0;
     failureStreak = 0;
-    started;
+    restored;
     constructor(options) {
         this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
     }
-    /** Restores the send log into the bucket, then starts draining. */
-    start() {
-        this.started ??= (async () => {
+    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    async start() {
+        await this.restore();
+        this.running = true;
+        this.kick();
+    }
+    /** Once: the bucket learns what the previous run sent. */
+    restore() {
+        this.restored ??= (async () => {
             const now = this.o.now();
             // Requests of the previous run count as taking the whole timeout (see RateBucket).
             const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
             this.o.bucket.restore(starts, this.o.timeoutMs, now);
-            this.running = true;
-            this.kick();
         })();
-        return this.started;
+        return this.restored;
     }
     /** New events may be ready. */
     kick() {
@@ -501,6 +510,7 @@ class Forwarder {
     }
     /** Sends what can be sent now and waits for it to settle (for runtimes without a background loop). */
     async drain() {
+        await this.restore();
         const wasRunning = this.running;
         this.running = true;
         try {
@@ -618,7 +628,7 @@ class Forwarder {
             return;
         }
         if (decision.kind === 'dead')
-            return this.bury(event, result, decision.error, now);
+            return this.bury(event, result, this.scrubbed(decision.error), now);
         let at;
         let reason;
         switch (decision.kind) {
@@ -648,16 +658,28 @@ class Forwarder {
                     this.pauseFor('backing-off', decision.at);
                 break;
         }
-        const error = decision.error;
+        const error = this.scrubbed(decision.error);
         if (expired(event.acceptedAt, now, this.o.policy)) {
             return this.bury(event, result, { ...error, failure: 'expired' }, now);
         }
         await outbox.retry(event.seq, at, error);
+        this.wakeAt(at); // the idle poll may be later than this retry is due
         this.o.onOutcome?.({ kind: 'retry', event, result, reason, at, error });
     }
     async bury(event, result, error, now) {
         await this.o.outbox.dead(event.seq, now, error);
         this.o.onOutcome?.({ kind: 'dead', event, result, error });
+    }
+    /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+    scrubbed(error) {
+        const secrets = this.o.tokens.secrets();
+        const out = { ...error };
+        for (const key of ['category', 'message', 'correlationId', 'policyName']) {
+            const value = out[key];
+            if (value !== undefined)
+                out[key] = scrub(value, secrets);
+        }
+        return out;
     }
     pauseFor(reason, until) {
         if (this.pause && this.pause.until >= until && this.pause.until > this.o.now())
@@ -1561,10 +1583,7 @@ function createMediaBridgeProxy(options = {}) {
         metrics: renderMetrics,
         recent: async (limit = 50) => outbox.recent(limit),
         forwardPending: async () => {
-            if (!forwarder)
-                return;
-            await forwarder.start();
-            await forwarder.drain();
+            await forwarder?.drain();
         },
         async close() {
             clearInterval(pruneTimer);
@@ -1588,8 +1607,6 @@ function upstreamOutcome(result) {
         out.status = result.status;
     if (result.failure)
         out.failure = result.failure;
-    if (result.body !== undefined)
-        out.body = result.body;
     return out;
 }
 /** text/plain or application/json, in UTF-8 if a charset is named. */

@@ -330,9 +330,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     metrics: renderMetrics,
     recent: async (limit = 50) => outbox.recent(limit),
     forwardPending: async () => {
-      if (!forwarder) return;
-      await forwarder.start();
-      await forwarder.drain();
+      await forwarder?.drain();
     },
     async close() {
       clearInterval(pruneTimer);
@@ -353,7 +351,6 @@ function upstreamOutcome(result: UpstreamResult): UpstreamOutcome {
   const out: UpstreamOutcome = { latencyMs: result.latencyMs };
   if (result.status !== undefined) out.status = result.status;
   if (result.failure) out.failure = result.failure;
-  if (result.body !== undefined) out.body = result.body;
   return out;
 }
 

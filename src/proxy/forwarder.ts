@@ -16,7 +16,7 @@ import {
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import type { Logger } from './log.js';
+import { scrub, type Logger } from './log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from './outbox.js';
 import type { RateBucket } from './rate-bucket.js';
@@ -64,23 +64,28 @@ export class Forwarder {
   private pause: { until: number; reason: 'backing-off' | 'daily-limit' | 'unauthorized' } | undefined;
   private rateLimitStreak = 0;
   private failureStreak = 0;
-  private started: Promise<void> | undefined;
+  private restored: Promise<void> | undefined;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
   }
 
-  /** Restores the send log into the bucket, then starts draining. */
-  start(): Promise<void> {
-    this.started ??= (async () => {
+  /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+  async start(): Promise<void> {
+    await this.restore();
+    this.running = true;
+    this.kick();
+  }
+
+  /** Once: the bucket learns what the previous run sent. */
+  private restore(): Promise<void> {
+    this.restored ??= (async () => {
       const now = this.o.now();
       // Requests of the previous run count as taking the whole timeout (see RateBucket).
       const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
       this.o.bucket.restore(starts, this.o.timeoutMs, now);
-      this.running = true;
-      this.kick();
     })();
-    return this.started;
+    return this.restored;
   }
 
   /** New events may be ready. */
@@ -99,6 +104,7 @@ export class Forwarder {
 
   /** Sends what can be sent now and waits for it to settle (for runtimes without a background loop). */
   async drain(): Promise<void> {
+    await this.restore();
     const wasRunning = this.running;
     this.running = true;
     try {
@@ -209,7 +215,7 @@ export class Forwarder {
       this.o.onOutcome?.({ kind: 'forwarded', event, result });
       return;
     }
-    if (decision.kind === 'dead') return this.bury(event, result, decision.error, now);
+    if (decision.kind === 'dead') return this.bury(event, result, this.scrubbed(decision.error), now);
 
     let at: number;
     let reason: string;
@@ -237,17 +243,29 @@ export class Forwarder {
         if (++this.failureStreak >= 3) this.pauseFor('backing-off', decision.at);
         break;
     }
-    const error = decision.error;
+    const error = this.scrubbed(decision.error);
     if (expired(event.acceptedAt, now, this.o.policy)) {
       return this.bury(event, result, { ...error, failure: 'expired' }, now);
     }
     await outbox.retry(event.seq, at, error);
+    this.wakeAt(at); // the idle poll may be later than this retry is due
     this.o.onOutcome?.({ kind: 'retry', event, result, reason, at, error });
   }
 
   private async bury(event: OutboxEvent, result: UpstreamResult, error: UpstreamError, now: number): Promise<void> {
     await this.o.outbox.dead(event.seq, now, error);
     this.o.onOutcome?.({ kind: 'dead', event, result, error });
+  }
+
+  /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+  private scrubbed(error: UpstreamError): UpstreamError {
+    const secrets = this.o.tokens.secrets();
+    const out: UpstreamError = { ...error };
+    for (const key of ['category', 'message', 'correlationId', 'policyName'] as const) {
+      const value = out[key];
+      if (value !== undefined) out[key] = scrub(value, secrets);
+    }
+    return out;
   }
 
   private pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void {

@@ -22,8 +22,6 @@ export interface UpstreamOutcome {
   /** Why no answer came. */
   failure?: 'timeout' | 'network';
   latencyMs: number;
-  /** HubSpot's JSON answer. */
-  body?: unknown;
 }
 
 export interface ProxyEvents {

@@ -43,7 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   function log(level: LogLevel, msg: string, fields?: LogFields): void {
     if (LEVELS[level] < min) return;
-    const known = secrets().filter((s) => s.length >= MIN_SECRET_LENGTH);
+    const known = secrets();
     const record: LogFields = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
     if (fields) for (const [k, v] of Object.entries(fields)) record[clean(k, known)] = redact(k, v, known, 0);
     write(JSON.stringify(record));
@@ -73,7 +73,13 @@ function redact(key: string, value: unknown, secrets: readonly string[], depth: 
 
 /** Strips CR/LF, scrubs secrets, and cuts long strings. */
 export function clean(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/[\r\n]+/g, ' ');
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
   return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
+}
+
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
 }

@@ -9,7 +9,7 @@
  */
 import { type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
 import { type FetchLike } from './hubspot-client.js';
-import type { Logger } from './log.js';
+import { type Logger } from './log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from './outbox.js';
 import type { RateBucket } from './rate-bucket.js';
@@ -73,10 +73,12 @@ export declare class Forwarder {
     private pause;
     private rateLimitStreak;
     private failureStreak;
-    private started;
+    private restored;
     constructor(options: ForwarderOptions);
-    /** Restores the send log into the bucket, then starts draining. */
+    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
     start(): Promise<void>;
+    /** Once: the bucket learns what the previous run sent. */
+    private restore;
     /** New events may be ready. */
     kick(): void;
     /** Stops sending and resolves once every request in flight has settled. */
@@ -90,6 +92,8 @@ export declare class Forwarder {
     private send;
     private apply;
     private bury;
+    /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+    private scrubbed;
     private pauseFor;
     private wakeAt;
     private clearTimer;

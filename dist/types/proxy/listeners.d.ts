@@ -20,8 +20,6 @@ export interface UpstreamOutcome {
     /** Why no answer came. */
     failure?: 'timeout' | 'network';
     latencyMs: number;
-    /** HubSpot's JSON answer. */
-    body?: unknown;
 }
 export interface ProxyEvents {
     /** Stored, to be forwarded (not sent for duplicates). */

@@ -29,3 +29,5 @@ export declare function createLogger(options?: LoggerOptions): Logger;
 export declare const silentLogger: Logger;
 /** Strips CR/LF, scrubs secrets, and cuts long strings. */
 export declare function clean(text: string, secrets?: readonly string[]): string;
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+export declare function scrub(text: string, secrets: readonly string[]): string;
