@@ -66,7 +66,7 @@ export interface FakeHubSpot {
   setRule(rule: FakeHubSpotOptions['rule']): void;
   setRatios(ratios: Ratios): void;
   /** Resolves when `check()` holds, polling; rejects after `timeoutMs`. */
-  waitFor(check: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
+  waitFor(check: () => boolean | Promise<boolean>, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -206,9 +206,9 @@ function tooMany(policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY', index: number): A
 }
 
 /** Polls `check` every 20 ms until it holds; rejects after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
