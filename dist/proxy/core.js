@@ -187,6 +187,9 @@ function createNodeHandler(proxy) {
         });
     };
 }
+/** After a 413, this much more of the body is read and thrown away, so that an ordinary
+ * client finishes sending and reads the answer; past it the connection is cut. */
+const DISCARD_AFTER_LIMIT = 1024 * 1024;
 /**
  * The body as UTF-8, or null as soon as it passes `limit` bytes. A body some earlier
  * middleware already read (express.text(), express.json()) is taken from `req.body`.
@@ -209,7 +212,14 @@ function readBody(req, limit) {
             size += chunk.length;
             if (size > limit) {
                 done();
-                req.resume(); // discard the rest; the 413 answer closes the connection
+                chunks.length = 0;
+                let discarded = 0;
+                req.on('data', (more) => {
+                    discarded += more.length;
+                    if (discarded > DISCARD_AFTER_LIMIT)
+                        req.socket.destroy();
+                });
+                req.on('error', () => { }); // a cut connection is expected here
                 resolve(null);
                 return;
             }
@@ -640,7 +650,8 @@ class Forwarder {
                 reason = decision.reason;
                 break;
             case 'unauthorized':
-                if (this.o.tokens.rejected(token)) {
+                // A 401 may be a stale token; a 403 (a missing scope) is not cured by a new one.
+                if (result.status === 401 && this.o.tokens.rejected(token)) {
                     at = now; // try again at once with a fresh token
                 }
                 else {
@@ -1453,7 +1464,7 @@ function createMediaBridgeProxy(options = {}) {
             return reject(429, 'client_rate_limit', 'too many requests from this address', { ...cors, 'retry-after': String(wait) });
         const text = await req.readBody(MAX_BODY_BYTES);
         if (text === null) {
-            return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, { ...cors, connection: 'close' });
+            return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
         }
         const parsed = parseBody(text);
         if (!parsed.ok)

@@ -207,7 +207,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
 
     const text = await req.readBody(MAX_BODY_BYTES);
     if (text === null) {
-      return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, { ...cors, connection: 'close' });
+      return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
     }
     const parsed = parseBody(text);
     if (!parsed.ok) return reject(400, parsed.code, parsed.message, cors);

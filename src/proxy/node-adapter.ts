@@ -48,6 +48,10 @@ export function createNodeHandler(proxy: MediaBridgeProxy): NodeHandler {
   };
 }
 
+/** After a 413, this much more of the body is read and thrown away, so that an ordinary
+ * client finishes sending and reads the answer; past it the connection is cut. */
+const DISCARD_AFTER_LIMIT = 1024 * 1024;
+
 /**
  * The body as UTF-8, or null as soon as it passes `limit` bytes. A body some earlier
  * middleware already read (express.text(), express.json()) is taken from `req.body`.
@@ -68,7 +72,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
       size += chunk.length;
       if (size > limit) {
         done();
-        req.resume(); // discard the rest; the 413 answer closes the connection
+        chunks.length = 0;
+        let discarded = 0;
+        req.on('data', (more: Buffer) => {
+          discarded += more.length;
+          if (discarded > DISCARD_AFTER_LIMIT) req.socket.destroy();
+        });
+        req.on('error', () => {}); // a cut connection is expected here
         resolve(null);
         return;
       }
