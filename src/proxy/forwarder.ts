@@ -227,7 +227,8 @@ export class Forwarder {
         reason = decision.reason;
         break;
       case 'unauthorized':
-        if (this.o.tokens.rejected(token)) {
+        // A 401 may be a stale token; a 403 (a missing scope) is not cured by a new one.
+        if (result.status === 401 && this.o.tokens.rejected(token)) {
           at = now; // try again at once with a fresh token
         } else {
           at = now + this.o.policy.authPauseMs;
