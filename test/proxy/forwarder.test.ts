@@ -218,6 +218,17 @@ describe('OAuth', () => {
     expect(logs.join('\n')).not.toMatch(/client-secret-1|refresh-1|access-\d/);
   });
 
+  it('does not refresh on a 403 (a missing scope), and pauses keeping the events', async () => {
+    const { fake, send, health } = await setup(
+      { oauth, rule: () => ({ status: 403, body: { category: 'MISSING_SCOPES', message: 'media_bridge.write' } }) },
+      { hubspot: { accessToken: undefined, oauth, retry: { authPauseMs: 30_000 } } },
+    );
+    await send([quartile('s1', 'a', 25)]);
+    await waitFor(async () => (await health()).upstream.state === 'unauthorized');
+    expect(fake.issued).toEqual(['access-1']);
+    expect((await health()).outbox).toMatchObject({ pending: 1, deadLetters: 0 });
+  });
+
   it('pauses as unauthorized when the token endpoint refuses', async () => {
     const { fake, send, health } = await setup({ oauth: { ...oauth, refreshToken: 'other' } }, { hubspot: { accessToken: undefined, oauth } });
     await send([quartile('x', 'a', 25)]);
