@@ -107,9 +107,6 @@ class SqliteOutbox {
         if (file !== ':memory:')
             mkdirSync(dirname(file), { recursive: true });
         this.db = new Database(file);
-        // Larger pages: one group commit of a dozen ~1 KB requests writes fewer WAL frames.
-        // (Takes effect when the file is created.)
-        this.db.pragma('page_size = 16384');
         // One process owns the outbox: holding the lock saves the per-transaction locking calls,
         // and a second proxy pointed at the same directory fails at once instead of sharing
         // (and so doubling) the rate limit.
@@ -121,6 +118,12 @@ class SqliteOutbox {
         // answered 202 is in the file after kill -9. Only an OS crash or power loss can drop the
         // last commits (never corrupting the file); FULL closes that gap with an fsync per commit.
         this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+        // A checkpoint (with NORMAL, the only time SQLite fsyncs) blocks the event loop. Under
+        // load each group commit is small, so the default (every 1,000 frames) checkpointed every
+        // 1,000 commits; every 10,000 frames (~40 MB of WAL, cut back to 64 MB at most after)
+        // measured less than half the blocked time per commit.
+        this.db.pragma('wal_autocheckpoint = 10000');
+        this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
         this.db.pragma('busy_timeout = 5000');
         this.db.exec(SCHEMA);
         // Take the exclusive lock now (a write transaction keeps it in EXCLUSIVE mode), so a
