@@ -2,7 +2,8 @@
  * The Outbox contract, run against both implementations, plus what only SQLite promises:
  * the events survive closing and reopening the file.
  */
-import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -219,4 +220,68 @@ describe('SqliteOutbox, across a restart', () => {
     opened.push(a);
     expect(() => opened.push(new SqliteOutbox(path))).toThrow(/locked|busy/i);
   }, 15_000);
+});
+
+describe('SqliteOutbox intake journal', () => {
+  const file = () => join(mkdtempSync(join(tmpdir(), 'mbt-journal-')), 'outbox.sqlite');
+
+  it('drops a line torn by a crash, keeping every complete one, and appends cleanly after it', async () => {
+    const path = file();
+    const a = new SqliteOutbox(path, { orderGraceMs: 0 });
+    await a.add([ev('1', 's1')], T0);
+    await a.add([ev('2', 's2')], T0);
+    a.close();
+    // A write cut short by kill -9: part of a line, no newline.
+    appendFileSync(`${path}-intake`, '99 1700000000000 1 {"events":[{"type":"media-pl');
+    const b = new SqliteOutbox(path, { orderGraceMs: 0 });
+    opened.push(b);
+    expect(b.stats(T0).pending).toBe(2);
+    await b.add([ev('3', 's3')], T0 + 1);
+    expect(b.claim(10, T0 + 10).map((e) => e.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('moves a line at most once in effect, even if the journal is read again from the start', async () => {
+    const path = file();
+    const a = new SqliteOutbox(path, { orderGraceMs: 0 });
+    await a.add([ev('1', 's1'), ev('2', 's1')], T0);
+    const claimed = a.claim(10, T0);
+    a.sent(claimed[0].seq, T0 + 1);
+    a.close();
+    // As after a crash between forgetting the offset and emptying the journal.
+    const db = new Database(path);
+    db.prepare("UPDATE meta SET value = 0 WHERE key = 'intake_offset'").run();
+    db.close();
+    const b = new SqliteOutbox(path, { orderGraceMs: 0 });
+    opened.push(b);
+    expect(b.claim(10, T0 + 2).map((e) => e.id)).toEqual(['2']);
+    expect(b.stats(T0 + 2)).toMatchObject({ pending: 1 });
+  });
+
+  it('empties the journal once everything in it has moved and it has grown', async () => {
+    const path = file();
+    const a = new SqliteOutbox(path, { orderGraceMs: 0 });
+    opened.push(a);
+    const padding = 'x'.repeat(1000);
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => a.add([{ ...ev(`e${i}`, `s${i}`), mediaName: padding }], T0)));
+    expect(statSync(`${path}-intake`).size).toBeGreaterThan(4 * 1024 * 1024);
+    let claimed = 0;
+    for (let got = a.claim(500, T0); got.length; got = a.claim(500, T0)) {
+      for (const e of got) a.sent(e.seq, T0);
+      claimed += got.length;
+    }
+    expect(claimed).toBe(5000);
+    expect(statSync(`${path}-intake`).size).toBe(0);
+    await a.add([ev('after', 's')], T0);
+    expect(a.claim(10, T0).map((e) => e.id)).toEqual(['after']);
+  });
+
+  it('with synchronous FULL, stores and reopens the same way', async () => {
+    const path = file();
+    const a = new SqliteOutbox(path, { synchronous: 'FULL' });
+    await a.add([ev('f', 's')], T0);
+    a.close();
+    const b = new SqliteOutbox(path, { synchronous: 'FULL' });
+    opened.push(b);
+    expect(b.stats(T0).pending).toBe(1);
+  });
 });
