@@ -806,10 +806,6 @@ class Metrics {
                 this.latency.counts[i]++;
         });
     }
-    /** The current value of a counter or gauge (for tests and the health answer). */
-    value(name, labels) {
-        return this.families.get(name)?.values.get(labelKey(labels)) ?? 0;
-    }
     /** The text exposition. */
     render() {
         const lines = [];

@@ -179,9 +179,6 @@ class RecentIds {
     delete(id) {
         this.ids.delete(id);
     }
-    get size() {
-        return this.ids.size;
-    }
 }
 
 /**

@@ -59,11 +59,6 @@ export class Metrics {
     });
   }
 
-  /** The current value of a counter or gauge (for tests and the health answer). */
-  value(name: string, labels?: Labels): number {
-    return this.families.get(name)?.values.get(labelKey(labels)) ?? 0;
-  }
-
   /** The text exposition. */
   render(): string {
     const lines: string[] = [];

@@ -23,8 +23,4 @@ export class RecentIds {
   delete(id: string): void {
     this.ids.delete(id);
   }
-
-  get size(): number {
-    return this.ids.size;
-  }
 }

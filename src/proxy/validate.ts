@@ -210,7 +210,7 @@ function checkAttentionTotals(value: unknown, index: number, field: string, out:
 }
 
 /** A problem with the request as a whole. */
-export function fail(index: number | null, field: string, code: ProblemCode, message: string): Validation {
+function fail(index: number | null, field: string, code: ProblemCode, message: string): Validation {
   return { ok: false, problems: [problem(index, field, code, message)] };
 }
 

@@ -13,8 +13,6 @@ export declare class Metrics {
     set(name: string, value: number, labels?: Labels): void;
     /** Records one upstream request's latency, in ms. */
     observeLatency(ms: number): void;
-    /** The current value of a counter or gauge (for tests and the health answer). */
-    value(name: string, labels?: Labels): number;
     /** The text exposition. */
     render(): string;
     private define;

@@ -11,5 +11,4 @@ export declare class RecentIds {
     add(id: string): boolean;
     /** Forgets `id` (its write failed, so a resend must not be taken for a duplicate). */
     delete(id: string): void;
-    get size(): number;
 }

@@ -41,5 +41,3 @@ export type Validation = {
 export declare const MAX_PROBLEMS = 100;
 /** Validates `{"events": [...]}`; `now` is the server's clock in ms. */
 export declare function validateBody(body: unknown, now: number, options?: ValidationOptions): Validation;
-/** A problem with the request as a whole. */
-export declare function fail(index: number | null, field: string, code: ProblemCode, message: string): Validation;
