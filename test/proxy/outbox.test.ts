@@ -3,13 +3,13 @@
  * the events survive closing and reopening the file.
  */
 import Database from 'better-sqlite3';
-import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryOutbox, type Outbox, type OutboxOptions } from '../../src/proxy/outbox.js';
 import { SqliteOutbox } from '../../src/proxy/sqlite-outbox.js';
 import type { WireEvent } from '../../src/wire.js';
+import { tempDir } from './proxy-process.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const implementations: Array<[string, (options?: OutboxOptions) => Outbox]> = [
   ['MemoryOutbox', (options) => new MemoryOutbox(options)],
-  ['SqliteOutbox', (options) => new SqliteOutbox(join(mkdtempSync(join(tmpdir(), 'mbt-outbox-')), 'outbox.sqlite'), options)],
+  ['SqliteOutbox', (options) => new SqliteOutbox(join(tempDir('mbt-outbox-'), 'outbox.sqlite'), options)],
 ];
 
 describe.each(implementations)('%s', (_name, make) => {
@@ -163,7 +163,7 @@ describe.each(implementations)('%s', (_name, make) => {
 });
 
 describe('SqliteOutbox, across a restart', () => {
-  const file = () => join(mkdtempSync(join(tmpdir(), 'mbt-outbox-')), 'nested', 'outbox.sqlite');
+  const file = () => join(tempDir('mbt-outbox-'), 'nested', 'outbox.sqlite');
 
   it('keeps every stored event, its state, dead letters and send times', async () => {
     const path = file();
@@ -223,7 +223,7 @@ describe('SqliteOutbox, across a restart', () => {
 });
 
 describe('SqliteOutbox intake journal', () => {
-  const file = () => join(mkdtempSync(join(tmpdir(), 'mbt-journal-')), 'outbox.sqlite');
+  const file = () => join(tempDir('mbt-journal-'), 'outbox.sqlite');
 
   it('drops a line torn by a crash, keeping every complete one, and appends cleanly after it', async () => {
     const path = file();

@@ -3,9 +3,10 @@
  * and reads its bound address from its start-up log line.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { waitFor } from './fake-hubspot.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -22,10 +23,22 @@ export interface ProxyProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** A fresh directory for an outbox. */
-export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mbt-proxy-'));
+const tempDirs: string[] = [];
+// Registered when a test file imports this module; vitest runs after-hooks last-registered
+// first, so this runs after the file's own, once its processes and outboxes are closed.
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file. */
+export function tempDir(prefix = 'mbt-proxy-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
+
+/** A fresh directory for an outbox. */
+export const tempDataDir = (): string => tempDir('mbt-proxy-');
 
 export async function startProxy(env: Record<string, string>, timeoutMs = 20_000): Promise<ProxyProcess> {
   ensureBuilt();

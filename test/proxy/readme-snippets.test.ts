@@ -4,12 +4,11 @@
  * exports), then a small driver imports its export and uses it, in a fresh Node process.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT } from './proxy-process.js';
+import { ensureBuilt, ROOT, tempDir } from './proxy-process.js';
 
 const run = promisify(execFile);
 const DIR = join(ROOT, '.test-results', 'readme-proxy');
@@ -30,7 +29,7 @@ function snippets(): Map<string, string> {
 async function drive(name: string, driver: string, env: Record<string, string> = {}) {
   const file = join(DIR, `drive-${name}`);
   writeFileSync(file, driver);
-  const cwd = mkdtempSync(join(tmpdir(), 'mbt-readme-'));
+  const cwd = tempDir('mbt-readme-');
   const { stdout } = await run(process.execPath, [file], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
   return { result: JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>, cwd };
 }
