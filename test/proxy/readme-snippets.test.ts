@@ -44,7 +44,7 @@ beforeAll(() => {
 
 describe('README proxy snippets', () => {
   it('has the snippets this test drives', () => {
-    expect([...snippets().keys()].sort()).toEqual(['express-app.mjs', 'node-server.mjs', 'watch.mjs', 'worker.mjs']);
+    expect([...snippets().keys()].sort()).toEqual(['express-app.mjs', 'node-server.mjs', 'vercel-function.mjs', 'watch.mjs', 'worker.mjs']);
   });
 
   it('node-server.mjs: serves /media-events with the SQLite outbox', async () => {
@@ -96,6 +96,22 @@ await Promise.all(waits);
 console.log(JSON.stringify({ ok: ok.status, body: await ok.json(), evil: evil.status, waited: waits.length }));`,
     );
     expect(result).toEqual({ ok: 202, body: { accepted: 1 }, evil: 403, waited: 2 });
+  });
+
+  it('vercel-function.mjs: POST and OPTIONS at /api/media-events, forwarding within the call', async () => {
+    const { result } = await drive(
+      'vercel-function.mjs',
+      `const { POST, OPTIONS } = await import('./vercel-function.mjs');
+const origin = 'https://www.example.com';
+const post = (o, path = '/api/media-events') => POST(new Request('https://site.vercel.app' + path, { method: 'POST', headers: { 'content-type': 'text/plain', origin: o }, body: ${JSON.stringify(postBody('vf1'))} }));
+const ok = await post(origin);
+const evil = await post('https://evil.example');
+const elsewhere = await post(origin, '/media-events');
+const preflight = await OPTIONS(new Request('https://site.vercel.app/api/media-events', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } }));
+console.log(JSON.stringify({ ok: ok.status, body: await ok.json(), evil: evil.status, elsewhere: elsewhere.status, preflight: preflight.status, allow: preflight.headers.get('access-control-allow-origin') }));`,
+      { SITE_ORIGIN: 'https://www.example.com' },
+    );
+    expect(result).toEqual({ ok: 202, body: { accepted: 1 }, evil: 403, elsewhere: 404, preflight: 204, allow: 'https://www.example.com' });
   });
 
   it('watch.mjs: listeners see events, and a dry run keeps them readable', async () => {
