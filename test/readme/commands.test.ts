@@ -34,7 +34,14 @@ let copy: string;
 let server: ChildProcess | undefined;
 
 // npm reads these from the environment; they only keep a test install quiet and offline-first.
-const npmEnv = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+// MBT_CHECK_DIST (set by CI for the whole run) is dropped: the copy is not a git checkout.
+const npmEnv = {
+  npm_config_prefer_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  MBT_CHECK_DIST: undefined,
+};
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'mbt-clean-copy-'));
