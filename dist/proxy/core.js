@@ -770,6 +770,7 @@ class Metrics {
         this.define('media_bridge_events_received_total', 'counter', 'Events in requests that parsed as JSON.');
         this.define('media_bridge_events_accepted_total', 'counter', 'Events stored for forwarding (duplicates excluded).');
         this.define('media_bridge_events_duplicate_total', 'counter', 'Events dropped because their id was already known.');
+        this.define('media_bridge_fields_shortened_total', 'counter', 'Descriptive fields (names, URLs) cut to their length cap instead of refused.');
         this.define('media_bridge_requests_rejected_total', 'counter', 'Ingest requests refused, by reason.');
         this.define('media_bridge_events_forwarded_total', 'counter', 'Events HubSpot accepted, by event type.');
         this.define('media_bridge_events_retried_total', 'counter', 'Upstream attempts that will be retried, by reason.');
@@ -1153,14 +1154,14 @@ const COMMON = {
     _hsenc: { kind: 'string', max: MAX_TOKEN_LENGTH },
     contactUtk: { kind: 'string', max: MAX_TOKEN_LENGTH },
     contactId: INT64_ID,
-    externalId: { kind: 'string', max: MAX_URL_LENGTH },
+    externalId: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
     externalPlayContext: { kind: 'enum', values: ['EMAIL', 'EXTERNAL_PAGE'] },
     mediaBridgeId: INT64_ID,
-    mediaName: { kind: 'string', max: MAX_NAME_LENGTH },
-    mediaUrl: { kind: 'string', max: MAX_URL_LENGTH },
+    mediaName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+    mediaUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
     pageId: INT64_ID,
-    pageName: { kind: 'string', max: MAX_NAME_LENGTH },
-    pageUrl: { kind: 'string', max: MAX_URL_LENGTH },
+    pageName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+    pageUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
 };
 const REQUIRED_COMMON = ['id', 'mediaType', 'occurredTimestamp', 'sessionId'];
 function typeSpec(extra, required) {
@@ -1173,7 +1174,7 @@ function typeSpec(extra, required) {
 const EVENT_TYPES = new Map([
     [
         'media-played',
-        typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH } }, ['state']),
+        typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true } }, ['state']),
     ],
     ['media-played-percent', typeSpec({ playedPercent: { kind: 'integer', min: 0, max: 100 } }, ['playedPercent'])],
     [
@@ -1221,12 +1222,13 @@ function validateBody(body, now, options = {}) {
         oldest: now - (options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS),
         newest: now + (options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS),
         allowContactId: options.allowContactId === true,
+        shortened: 0,
     };
     for (let i = 0; i < events.length && problems.length < MAX_PROBLEMS; i++)
         checkEvent(events[i], i, limits, problems);
     if (problems.length)
         return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
-    return { ok: true, events: events };
+    return { ok: true, events: events, shortened: limits.shortened };
 }
 function checkEvent(event, index, limits, out) {
     if (!isPlainObject(event)) {
@@ -1253,6 +1255,11 @@ function checkEvent(event, index, limits, out) {
             continue; // only from callers in code; JSON has no undefined
         if (value === null || value === '') {
             out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
+            continue;
+        }
+        if (fieldSpec.kind === 'string' && fieldSpec.shorten && typeof value === 'string' && value.length > fieldSpec.max) {
+            event[field] = shorten(value, fieldSpec.max);
+            limits.shortened++;
             continue;
         }
         if (field === 'contactId' && !limits.allowContactId) {
@@ -1346,6 +1353,11 @@ function checkAttentionTotals(value, index, field, out) {
             out.push(problem(index, path, 'unknown_field', 'is not a field of derivedValues'));
         }
     }
+}
+/** The first `max` UTF-16 units of `text`, without leaving half of a surrogate pair at the end. */
+function shorten(text, max) {
+    const code = text.charCodeAt(max - 1);
+    return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 /** A problem with the request as a whole. */
 function fail(index, field, code, message) {
@@ -1472,9 +1484,12 @@ function createMediaBridgeProxy(options = {}) {
         const checked = validateBody(parsed.value, at, options.validation);
         if (!checked.ok)
             return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
+        if (checked.shortened)
+            metrics.inc('media_bridge_fields_shortened_total', undefined, checked.shortened);
         let fresh;
         try {
-            fresh = await outbox.add(checked.events, at, text);
+            // The body's text is stored as is, unless validation shortened a field of it.
+            fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
         }
         catch (error) {
             log.error('storing events failed', { error: String(error) });

@@ -216,10 +216,12 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     const at = now();
     const checked = validateBody(parsed.value, at, options.validation);
     if (!checked.ok) return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
+    if (checked.shortened) metrics.inc('media_bridge_fields_shortened_total', undefined, checked.shortened);
 
     let fresh: boolean[];
     try {
-      fresh = await outbox.add(checked.events, at, text);
+      // The body's text is stored as is, unless validation shortened a field of it.
+      fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
     } catch (error) {
       log.error('storing events failed', { error: String(error) });
       return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });

@@ -22,6 +22,7 @@ export class Metrics {
     this.define('media_bridge_events_received_total', 'counter', 'Events in requests that parsed as JSON.');
     this.define('media_bridge_events_accepted_total', 'counter', 'Events stored for forwarding (duplicates excluded).');
     this.define('media_bridge_events_duplicate_total', 'counter', 'Events dropped because their id was already known.');
+    this.define('media_bridge_fields_shortened_total', 'counter', 'Descriptive fields (names, URLs) cut to their length cap instead of refused.');
     this.define('media_bridge_requests_rejected_total', 'counter', 'Ingest requests refused, by reason.');
     this.define('media_bridge_events_forwarded_total', 'counter', 'Events HubSpot accepted, by event type.');
     this.define('media_bridge_events_retried_total', 'counter', 'Upstream attempts that will be retried, by reason.');

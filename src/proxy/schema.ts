@@ -10,7 +10,12 @@ import type { EventType } from '../wire.js';
 
 /** How one field is checked. */
 export type FieldSpec =
-  | { kind: 'string'; max: number }
+  /**
+   * A string of at most `max` characters. With `shorten`, a longer one is cut to `max`
+   * instead of refused: descriptive text (names, URLs) that a page cannot control, such as a
+   * long title or a URL full of campaign parameters, must not cost the whole request.
+   */
+  | { kind: 'string'; max: number; shorten?: true }
   | { kind: 'enum'; values: readonly string[] }
   /** An integer that fits a JSON number exactly (HubSpot's int64 ids), within [min, max]. */
   | { kind: 'integer'; min: number; max: number }
@@ -48,14 +53,14 @@ const COMMON: Record<string, FieldSpec> = {
   _hsenc: { kind: 'string', max: MAX_TOKEN_LENGTH },
   contactUtk: { kind: 'string', max: MAX_TOKEN_LENGTH },
   contactId: INT64_ID,
-  externalId: { kind: 'string', max: MAX_URL_LENGTH },
+  externalId: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
   externalPlayContext: { kind: 'enum', values: ['EMAIL', 'EXTERNAL_PAGE'] },
   mediaBridgeId: INT64_ID,
-  mediaName: { kind: 'string', max: MAX_NAME_LENGTH },
-  mediaUrl: { kind: 'string', max: MAX_URL_LENGTH },
+  mediaName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+  mediaUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
   pageId: INT64_ID,
-  pageName: { kind: 'string', max: MAX_NAME_LENGTH },
-  pageUrl: { kind: 'string', max: MAX_URL_LENGTH },
+  pageName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+  pageUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
 };
 
 const REQUIRED_COMMON = ['id', 'mediaType', 'occurredTimestamp', 'sessionId'];
@@ -77,7 +82,7 @@ export const EVENT_TYPES: ReadonlyMap<EventType, TypeSpec> = new Map<EventType, 
   [
     'media-played',
     typeSpec(
-      { state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH } },
+      { state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true } },
       ['state'],
     ),
   ],

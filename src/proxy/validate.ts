@@ -59,7 +59,11 @@ export interface ValidationOptions {
   allowContactId?: boolean;
 }
 
-export type Validation = { ok: true; events: WireEvent[] } | { ok: false; problems: Problem[] };
+/**
+ * Valid events, as they will be stored. `shortened` counts the descriptive fields cut to
+ * their cap; when it is not 0, the events differ from the body's text.
+ */
+export type Validation = { ok: true; events: WireEvent[]; shortened: number } | { ok: false; problems: Problem[] };
 
 /** At most this many problems are listed in one answer. */
 export const MAX_PROBLEMS = 100;
@@ -83,20 +87,23 @@ export function validateBody(body: unknown, now: number, options: ValidationOpti
     problems.push(problem(null, 'events', 'too_many_events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`));
     return { ok: false, problems };
   }
-  const limits = {
+  const limits: Limits = {
     oldest: now - (options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS),
     newest: now + (options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS),
     allowContactId: options.allowContactId === true,
+    shortened: 0,
   };
   for (let i = 0; i < events.length && problems.length < MAX_PROBLEMS; i++) checkEvent(events[i], i, limits, problems);
   if (problems.length) return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
-  return { ok: true, events: events as WireEvent[] };
+  return { ok: true, events: events as WireEvent[], shortened: limits.shortened };
 }
 
 interface Limits {
   oldest: number;
   newest: number;
   allowContactId: boolean;
+  /** Fields cut to their cap so far. */
+  shortened: number;
 }
 
 function checkEvent(event: unknown, index: number, limits: Limits, out: Problem[]): void {
@@ -122,6 +129,11 @@ function checkEvent(event: unknown, index: number, limits: Limits, out: Problem[
     if (value === undefined) continue; // only from callers in code; JSON has no undefined
     if (value === null || value === '') {
       out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
+      continue;
+    }
+    if (fieldSpec.kind === 'string' && fieldSpec.shorten && typeof value === 'string' && value.length > fieldSpec.max) {
+      event[field] = shorten(value, fieldSpec.max);
+      limits.shortened++;
       continue;
     }
     if (field === 'contactId' && !limits.allowContactId) {
@@ -207,6 +219,12 @@ function checkAttentionTotals(value: unknown, index: number, field: string, out:
       out.push(problem(index, path, 'unknown_field', 'is not a field of derivedValues'));
     }
   }
+}
+
+/** The first `max` UTF-16 units of `text`, without leaving half of a surrogate pair at the end. */
+export function shorten(text: string, max: number): string {
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** A problem with the request as a whole. */

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/proxy/fetch-handler.js';
 import { createMediaBridgeProxy, type MediaBridgeProxy, type ProxyOptions } from '../../src/proxy/core.js';
 import { silentLogger } from '../../src/proxy/log.js';
+import { SqliteOutbox } from '../../src/proxy/sqlite-outbox.js';
+import { join } from 'node:path';
+import { tempDir } from './temp-dirs.js';
 import { MAX_BODY_BYTES } from '../../src/wire.js';
 import { played, quartile } from './proxy-process.js';
 
@@ -48,6 +51,20 @@ describe('ingest', () => {
       ['e2', 'pending'],
       ['e1', 'pending'],
     ]);
+  });
+
+  it('stores an over-long page URL and title shortened, in the durable outbox too', async () => {
+    const outbox = new SqliteOutbox(join(tempDir('mbt-core-'), 'outbox.sqlite'));
+    const { proxy, send } = setup({ outbox });
+    const long = played('long1', 's1', { pageUrl: `https://example.com/?${'utm=1&'.repeat(500)}`, pageName: 't'.repeat(600) });
+    const res = await send([long, quartile('long2', 's1', 25)]);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 2 });
+    const [, first] = await proxy.recent(10);
+    expect(first.id).toBe('long1');
+    expect(first.event.pageUrl).toHaveLength(2048);
+    expect(first.event.pageName).toHaveLength(512);
+    expect(await proxy.metrics()).toMatch(/^media_bridge_fields_shortened_total 2$/m);
   });
 
   it('accepts application/json too', async () => {

@@ -86,8 +86,8 @@ const bad: Array<[string, unknown, { index: number | null; field: string; code: 
   ['an unknown externalPlayContext', { ...played, externalPlayContext: 'SOCIAL' }, { index: 0, field: 'externalPlayContext', code: 'not_allowed' }],
   ['a negative pageId', { ...played, pageId: -4 }, { index: 0, field: 'pageId', code: 'out_of_range' }],
   ['an unsafe mediaBridgeId', { ...played, mediaBridgeId: 2 ** 60 }, { index: 0, field: 'mediaBridgeId', code: 'wrong_type' }],
-  ['a page URL too long', { ...played, pageUrl: `https://example.com/${'x'.repeat(2048)}` }, { index: 0, field: 'pageUrl', code: 'too_long' }],
-  ['a media name too long', { ...played, mediaName: 'x'.repeat(513) }, { index: 0, field: 'mediaName', code: 'too_long' }],
+  ['a session id too long', { ...played, sessionId: 's'.repeat(129) }, { index: 0, field: 'sessionId', code: 'too_long' }],
+  ['a contactUtk too long', { ...played, contactUtk: 'a'.repeat(513) }, { index: 0, field: 'contactUtk', code: 'too_long' }],
   ['iframeUrl on a quartile', { ...quartile, iframeUrl: 'https://x' }, { index: 0, field: 'iframeUrl', code: 'unknown_field' }],
   ['no rawDataMap', { ...attention, rawDataMap: undefined }, { index: 0, field: 'rawDataMap', code: 'required' }],
   ['rawDataMap as an array', { ...attention, rawDataMap: [2, 2, 1] }, { index: 0, field: 'rawDataMap', code: 'wrong_type' }],
@@ -110,7 +110,29 @@ describe('validateBody', () => {
   it.each(good)('accepts %s', (_name, event) => {
     const clean = JSON.parse(JSON.stringify(event)) as unknown; // drop the undefined fields
     const result = validateBody({ events: [clean] }, NOW);
-    expect(result).toEqual({ ok: true, events: [clean] });
+    expect(result).toEqual({ ok: true, events: [clean], shortened: 0 });
+  });
+
+  it('shortens over-long names and URLs to their caps instead of refusing the request', () => {
+    const long = {
+      ...played,
+      pageUrl: `https://example.com/watch?${'utm_content=x&'.repeat(200)}`,
+      pageName: 'A title '.repeat(100),
+      mediaName: `${'m'.repeat(511)}😀tail`, // the cap falls inside the emoji's surrogate pair
+      mediaUrl: `https://cdn.example.com/v.mp4?sig=${'s'.repeat(3000)}`,
+      externalId: `https://cdn.example.com/v.mp4?sig=${'s'.repeat(3000)}`,
+      iframeUrl: `https://player.example.com/?${'p'.repeat(3000)}`,
+    };
+    const result = validateBody({ events: [{ ...long }, quartile] }, NOW);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.shortened).toBe(6);
+    const [e] = result.events as unknown as Record<string, string>[];
+    expect(e.pageUrl).toBe(long.pageUrl.slice(0, 2048));
+    expect(e.pageName).toHaveLength(512);
+    expect(e.mediaName).toBe('m'.repeat(511)); // no half emoji left at the end
+    expect([e.mediaUrl.length, e.externalId.length, e.iframeUrl.length]).toEqual([2048, 2048, 2048]);
+    expect(result.events[1]).toEqual(quartile);
   });
 
   it.each(bad)('refuses %s', (_name, event, expected) => {

@@ -8,9 +8,16 @@
  */
 import type { EventType } from '../wire.js';
 /** How one field is checked. */
-export type FieldSpec = {
+export type FieldSpec = 
+/**
+ * A string of at most `max` characters. With `shorten`, a longer one is cut to `max`
+ * instead of refused: descriptive text (names, URLs) that a page cannot control, such as a
+ * long title or a URL full of campaign parameters, must not cost the whole request.
+ */
+{
     kind: 'string';
     max: number;
+    shorten?: true;
 } | {
     kind: 'enum';
     values: readonly string[];

@@ -30,9 +30,14 @@ export interface ValidationOptions {
      */
     allowContactId?: boolean;
 }
+/**
+ * Valid events, as they will be stored. `shortened` counts the descriptive fields cut to
+ * their cap; when it is not 0, the events differ from the body's text.
+ */
 export type Validation = {
     ok: true;
     events: WireEvent[];
+    shortened: number;
 } | {
     ok: false;
     problems: Problem[];
@@ -41,3 +46,5 @@ export type Validation = {
 export declare const MAX_PROBLEMS = 100;
 /** Validates `{"events": [...]}`; `now` is the server's clock in ms. */
 export declare function validateBody(body: unknown, now: number, options?: ValidationOptions): Validation;
+/** The first `max` UTF-16 units of `text`, without leaving half of a surrogate pair at the end. */
+export declare function shorten(text: string, max: number): string;
