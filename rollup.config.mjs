@@ -9,7 +9,7 @@ const ts = (target) =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['src/**/*.ts'],
-    compilerOptions: { target, noEmit: false, declaration: false, sourceMap: false },
+    compilerOptions: { target, noEmit: false, declaration: false, sourceMap: false, allowJs: false },
     noEmitOnError: true,
   });
 

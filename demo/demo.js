@@ -4,7 +4,21 @@
 import { startTracking } from '/dist/index.js';
 
 const params = new URLSearchParams(location.search);
-const tracker = startTracking({ endpoint: '/media-events', debug: params.has('debug') });
+// A session ends at `ended`; its bar stays on show until the element's next session.
+const lastSession = new Map();
+const elementOf = new Map(); // sessionId → element
+const tracker = startTracking({
+  endpoint: '/media-events',
+  debug: params.has('debug'),
+  // Called as each event is queued, while its session is still current: the moment to take
+  // the final picture of a session that is about to end.
+  onEvent(event) {
+    const el = elementOf.get(event.sessionId);
+    const s = el && tracker.session(el);
+    if (s) lastSession.set(el, s);
+    redraw();
+  },
+});
 const MILESTONES = [25, 50, 75, 100];
 const INSERT_AFTER_MS = Number(params.get('insertAfter') ?? 3000);
 
@@ -29,7 +43,12 @@ function barFor(el) {
 
 function draw(el) {
   const { box, caption } = barFor(el);
-  const s = tracker.session(el);
+  const current = tracker.session(el);
+  if (current) {
+    lastSession.set(el, current);
+    elementOf.set(current.sessionId, el);
+  }
+  const s = current ?? lastSession.get(el);
   const duration = s && s.duration > 0 && s.duration < Infinity ? s.duration : el.duration;
   box.replaceChildren();
   if (s && duration > 0 && duration < Infinity) {
@@ -53,7 +72,7 @@ function draw(el) {
   }
   const played = s.played.reduce((sum, [from, to]) => sum + to - from, 0);
   const share = duration > 0 && duration < Infinity ? Math.round((100 * played) / duration) : 0;
-  caption.textContent = `Session ${s.sessionId.slice(0, 8)} · ${share}% actually played` +
+  caption.textContent = `Session ${s.sessionId.slice(0, 8)}${current ? '' : ' (ended)'} · ${share}% actually played` +
     (s.milestones.length ? ` · reported ${s.milestones.join(', ')}%` : '');
 }
 

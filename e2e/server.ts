@@ -5,18 +5,19 @@
  * - `GET /page?...` renders a test page from query-string knobs (see `PageKnobs`).
  * - `GET /dist/*`, `/node_modules/js-cookie/*`, `/media/*` serve the builds, js-cookie (for
  *   the ES module build's import map) and the sample media, with HTTP Range so media seek.
- * - `/media-events` goes to a pluggable handler (by default a minimal acceptor; after the
- *   merge, the proxy's node:http adapter). Each request it accepts (2xx) is tapped into the
- *   beacon log that tests read and await.
+ * - `/media-events` goes to a pluggable handler, by default the real proxy (src/proxy) running
+ *   dry. Each request it accepts (2xx) is tapped into the beacon log that tests read and
+ *   await; the proxy drops duplicate event ids but still answers them with success, so a
+ *   test of "exactly once" asks the proxy what it stored (`proxy.recent()`).
  *
  * The same routes also answer on a second port, a second origin, for cross-origin tests.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveBelow, sendFile } from '../scripts/static-files.mjs';
+import { createMediaBridgeProxy, createNodeHandler, silentLogger, type MediaBridgeProxy } from '../src/proxy/index.js';
 import type { WireBody, WireEvent } from '../src/wire.js';
 import { renderPage } from './pages.js';
 
@@ -40,6 +41,8 @@ export interface FixtureServer {
   url: string;
   /** The same routes on another port: another origin. */
   otherOrigin: string;
+  /** The real proxy behind /media-events, unless the server was given another handler. */
+  proxy: MediaBridgeProxy | undefined;
   /** Every accepted beacon, in arrival order. */
   readonly beacons: Beacon[];
   /** Method and URL of every request to /media-events, accepted or not (OPTIONS included). */
@@ -61,15 +64,6 @@ export interface WaitOptions {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.map': 'application/json',
-  '.webm': 'video/webm',
-  '.mp4': 'video/mp4',
-  '.wav': 'audio/wav',
-};
-
 /** Where each static prefix is served from. */
 const STATIC: [prefix: string, dir: string][] = [
   ['/dist/', 'dist'],
@@ -77,7 +71,16 @@ const STATIC: [prefix: string, dir: string][] = [
   ['/media/', 'e2e/media'],
 ];
 
-/** The default /media-events handler: takes any JSON body of the wire format, answers 202. */
+/**
+ * The default /media-events handler: the real proxy (src/proxy), running dry with an
+ * in-memory outbox, that admits this server's two origins and limits no client.
+ */
+function realProxy(origins: string[]): { proxy: MediaBridgeProxy; handler: MediaEventsHandler } {
+  const proxy = createMediaBridgeProxy({ allowedOrigins: origins, clientRateLimit: 0, logger: silentLogger });
+  return { proxy, handler: createNodeHandler(proxy) };
+}
+
+/** A handler that takes any JSON body of the wire format and answers 202, for tests of the server itself. */
 export const acceptBeacons: MediaEventsHandler = (req, res) => {
   if (req.method != 'POST') {
     res.writeHead(req.method == 'OPTIONS' ? 204 : 405).end();
@@ -96,27 +99,7 @@ export const acceptBeacons: MediaEventsHandler = (req, res) => {
   });
 };
 
-/** Serves a file, honouring a single-range `Range` header (media elements seek with them). */
-async function serveFile(req: IncomingMessage, res: ServerResponse, file: string) {
-  const { size } = await stat(file);
-  const headers = { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || '');
-  if (!range || (!range[1] && !range[2])) {
-    res.writeHead(200, { ...headers, 'content-length': size });
-    createReadStream(file).pipe(res);
-    return;
-  }
-  const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
-  const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-  if (start >= size || start > end) {
-    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-    return;
-  }
-  res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
-  createReadStream(file, { start, end }).pipe(res);
-}
-
-export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents?: MediaEventsHandler } = {}): Promise<FixtureServer> {
+export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHandler } = {}): Promise<FixtureServer> {
   const beacons: Beacon[] = [];
   const requests: { method: string; url: string }[] = [];
   const waiters = new Set<() => void>();
@@ -155,20 +138,14 @@ export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents
     if (url.pathname == '/media-events') {
       requests.push({ method: req.method || '', url: req.url || '' });
       tap(req, res);
-      return mediaEvents(req, res);
+      return handler(req, res);
     }
     if (url.pathname == '/page') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(renderPage(url.searchParams));
     }
     const hit = STATIC.find(([prefix]) => url.pathname.startsWith(prefix));
-    const file = hit && normalize(join(root, hit[1], decodeURIComponent(url.pathname.slice(hit[0].length))));
-    if (!file || !file.startsWith(join(root, hit[1]))) return res.writeHead(404).end();
-    try {
-      await serveFile(req, res, file);
-    } catch {
-      if (!res.headersSent) res.writeHead(404).end();
-    }
+    sendFile(req, res, hit && resolveBelow(join(root, hit[1]), decodeURIComponent(url.pathname.slice(hit[0].length))));
   };
 
   const listen = async () => {
@@ -180,6 +157,8 @@ export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents
   };
   const servers: Server[] = [await listen(), await listen()];
   const [url, otherOrigin] = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+  const real = mediaEvents ? undefined : realProxy([url, otherOrigin]);
+  const handler = mediaEvents ?? real!.handler;
 
   const matching = (filter?: (b: Beacon) => boolean) => beacons.filter((b) => !filter || filter(b));
   const waitFor = <T>(count: () => T | undefined, what: string, timeout = 30_000) =>
@@ -202,6 +181,7 @@ export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents
   return {
     url,
     otherOrigin,
+    proxy: real?.proxy,
     beacons,
     requests,
     clearBeacons() {
@@ -228,6 +208,6 @@ export async function startServer({ mediaEvents = acceptBeacons }: { mediaEvents
               s.close(() => resolve());
             }),
         ),
-      ).then(() => undefined),
+      ).then(() => real?.proxy.close()),
   };
 }

@@ -1,1 +1,83 @@
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { c as configFromEnv, a as createLogger, b as createMediaBridgeProxy, d as createNodeHandler } from './core.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
+import './outbox.js';
+import 'better-sqlite3';
+import 'node:fs';
 
+/**
+ * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
+ * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR.
+ *
+ * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
+ * waits for the ones in flight, commits what is waiting, and exits 0.
+ */
+/** Connections still open this long after SIGTERM are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+let config;
+try {
+    config = configFromEnv(process.env);
+}
+catch (error) {
+    createLogger().error(`configuration: ${error.message}`);
+    process.exit(2);
+}
+const outboxFile = join(resolve(config.dataDir), 'outbox.sqlite');
+let outbox;
+try {
+    outbox = new SqliteOutbox(outboxFile);
+}
+catch (error) {
+    createLogger().error(`cannot open the outbox ${outboxFile} (is another proxy using it?): ${error.message}`);
+    process.exit(1);
+}
+const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
+// The proxy logs at LOG_LEVEL and scrubs its credentials. The server's own few lines
+// (listening, stopping, stopped, fatal errors) are always written, also scrubbed.
+const log = createLogger({ level: 'info', secrets: () => secretsOf(config) });
+const server = createServer({ keepAliveTimeout: 5_000 }, createNodeHandler(proxy));
+server.on('error', (error) => {
+    log.error('the server failed', { error: error.message });
+    process.exit(1);
+});
+server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    const mode = proxy.dryRun
+        ? 'dry run: no HubSpot token is set, so events are validated and stored but nothing is sent'
+        : `forwarding to ${config.proxy.hubspot?.apiBase} at most ${config.proxy.hubspot?.rateLimit} requests per 10 s`;
+    log.info(`media-bridge-proxy listening on ${url} (${mode})`, { url, dryRun: proxy.dryRun, outbox: outboxFile });
+});
+let stopping = false;
+async function shutdown(signal) {
+    if (stopping)
+        return;
+    stopping = true;
+    log.info('stopping: no new connections, finishing requests to HubSpot in flight', { signal });
+    const closed = new Promise((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    try {
+        await proxy.close();
+    }
+    catch (error) {
+        log.error('closing the proxy failed', { error: String(error) });
+    }
+    await closed;
+    log.info('stopped', { signal });
+    process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error: error.stack ?? String(error) });
+    process.exit(1);
+});
+function secretsOf(c) {
+    const h = c.proxy.hubspot ?? {};
+    return [h.accessToken, h.oauth?.clientSecret, h.oauth?.refreshToken].filter((s) => !!s);
+}

@@ -16,6 +16,16 @@ afterEach(async () => {
 const post = (url: string, body: string, type = 'text/plain;charset=UTF-8') =>
   fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
 
+/** A valid played event, as the real proxy behind the server demands. */
+const played = (id: string) => ({
+  type: 'media-played',
+  id,
+  state: 'STARTED',
+  mediaType: 'VIDEO',
+  occurredTimestamp: Date.now(),
+  sessionId: `session-${id}`,
+});
+
 describe('the fixture server', () => {
   it('serves a byte range of a media file, so media elements can seek', async () => {
     server = await startServer();
@@ -36,17 +46,19 @@ describe('the fixture server', () => {
     expect(html).toContain('<video></video>');
   });
 
-  it('logs the beacons the default handler accepts, and not the ones it refuses', async () => {
+  it('logs the beacons the real proxy accepts, and not the ones it refuses', async () => {
     server = await startServer();
-    await post(`${server.url}/media-events`, 'not json');
-    const res = await post(`${server.url}/media-events?run=1`, '{"events":[{"type":"media-played","id":"a"}]}');
+    expect((await post(`${server.url}/media-events`, 'not json')).status).toBe(400);
+    expect((await post(`${server.url}/media-events`, JSON.stringify({ events: [{ type: 'media-played', id: 'x' }] }))).status).toBe(400);
+    const res = await post(`${server.url}/media-events?run=1`, JSON.stringify({ events: [played('a')] }));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1 });
     const [beacon] = await server.waitForBeacons(1);
     expect(beacon).toMatchObject({ method: 'POST', url: '/media-events?run=1', contentType: 'text/plain;charset=UTF-8' });
     expect(server.beacons).toHaveLength(1);
-    expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST']);
-    expect(await server.waitForEvents(1)).toEqual([{ type: 'media-played', id: 'a' }]);
+    expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
+    expect(await server.waitForEvents(1)).toEqual([played('a')].map((e) => ({ ...e, occurredTimestamp: expect.any(Number) })));
+    expect((await server.proxy!.recent(10)).map((e) => e.id)).toEqual(['a']);
     server.clearBeacons();
     expect(server.beacons).toEqual([]);
   });
@@ -70,7 +82,8 @@ describe('the fixture server', () => {
   it('answers on a second origin too', async () => {
     server = await startServer();
     expect(server.otherOrigin).not.toBe(server.url);
-    await post(`${server.otherOrigin}/media-events`, '{"events":[]}');
+    const res = await post(`${server.otherOrigin}/media-events`, JSON.stringify({ events: [played('b')] }));
+    expect(res.status).toBe(202);
     await server.waitForBeacons(1);
   });
 

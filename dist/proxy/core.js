@@ -1,0 +1,1633 @@
+import { M as MemoryOutbox } from './outbox.js';
+
+function configFromEnv(env) {
+    const accessToken = value(env, 'HUBSPOT_ACCESS_TOKEN');
+    const oauthVars = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REFRESH_TOKEN'];
+    const oauthSet = oauthVars.filter((name) => value(env, name) !== undefined);
+    if (oauthSet.length > 0 && oauthSet.length < oauthVars.length) {
+        const missing = oauthVars.filter((name) => !oauthSet.includes(name));
+        throw new Error(`OAuth needs ${oauthVars.join(', ')}; missing ${missing.join(', ')}`);
+    }
+    if (accessToken && oauthSet.length) {
+        throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
+    }
+    const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
+    let base;
+    try {
+        base = new URL(apiBase);
+    }
+    catch {
+        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+    const logLevel = (value(env, 'LOG_LEVEL') ?? 'info');
+    if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+        throw new Error('LOG_LEVEL must be debug, info, warn or error');
+    const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+    return {
+        port: integer(env, 'PORT', 8787, 0, 65535),
+        host: value(env, 'HOST') ?? '127.0.0.1',
+        dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+        logLevel,
+        proxy: {
+            hubspot: {
+                ...(accessToken ? { accessToken } : {}),
+                ...(oauthSet.length
+                    ? {
+                        oauth: {
+                            clientId: value(env, 'HUBSPOT_CLIENT_ID'),
+                            clientSecret: value(env, 'HUBSPOT_CLIENT_SECRET'),
+                            refreshToken: value(env, 'HUBSPOT_REFRESH_TOKEN'),
+                        },
+                    }
+                    : {}),
+                apiBase: base.href.replace(/\/+$/, ''),
+                rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
+                timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
+                retry: { baseMs: retryBase, rollingPauseMs: retryBase },
+            },
+            allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+            trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
+            clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+        },
+    };
+}
+function value(env, name) {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+}
+function integer(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+    const raw = value(env, name);
+    if (raw === undefined)
+        return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+        throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+}
+/** Off unless set: "true"/"on"/"yes" mean one proxy in front, a number says how many. */
+function trustProxy(raw) {
+    if (raw === undefined)
+        return 0;
+    const v = raw.toLowerCase();
+    if (['0', 'false', 'off', 'no'].includes(v))
+        return 0;
+    if (['1', 'true', 'on', 'yes'].includes(v))
+        return 1;
+    const n = Number(v);
+    if (Number.isInteger(n) && n > 0 && n < 20)
+        return n;
+    throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
+}
+
+/**
+ * Logs as one JSON object per line.
+ *
+ * - Fields whose name says they hold a credential (token, secret, authorization, cookie,
+ *   password) are replaced by "[redacted]", at any depth.
+ * - Any string containing a registered secret has it replaced, wherever it appears.
+ * - CR and LF in strings become spaces, so a client cannot forge a log line; long strings
+ *   are cut.
+ */
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_FIELD = /token|secret|authorization|cookie|password|passwd|api[-_]?key/i;
+const MAX_STRING = 2_000;
+const MAX_DEPTH = 4;
+/** Secrets shorter than this are not scrubbed by value (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 8;
+function createLogger(options = {}) {
+    const min = LEVELS[options.level ?? 'info'];
+    const write = options.write ?? ((line) => console.log(line));
+    const now = options.now ?? Date.now;
+    const secrets = options.secrets ?? (() => []);
+    function log(level, msg, fields) {
+        if (LEVELS[level] < min)
+            return;
+        const known = secrets();
+        const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
+        if (fields)
+            for (const [k, v] of Object.entries(fields))
+                record[clean(k, known)] = redact(k, v, known, 0);
+        write(JSON.stringify(record));
+    }
+    return {
+        debug: (msg, fields) => log('debug', msg, fields),
+        info: (msg, fields) => log('info', msg, fields),
+        warn: (msg, fields) => log('warn', msg, fields),
+        error: (msg, fields) => log('error', msg, fields),
+    };
+}
+/** A logger that writes nothing. */
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+function redact(key, value, secrets, depth) {
+    if (SECRET_FIELD.test(key))
+        return '[redacted]';
+    if (typeof value === 'string')
+        return clean(value, secrets);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth >= MAX_DEPTH)
+        return '[…]';
+    if (Array.isArray(value))
+        return value.slice(0, 50).map((v) => redact('', v, secrets, depth + 1));
+    const out = {};
+    for (const [k, v] of Object.entries(value))
+        out[clean(k, secrets)] = redact(k, v, secrets, depth + 1);
+    return out;
+}
+/** Strips CR/LF, scrubs secrets, and cuts long strings. */
+function clean(text, secrets = []) {
+    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
+    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
+}
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+function scrub(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
+            out = out.split(s).join('[redacted]');
+    return out;
+}
+
+/** Wraps a proxy as a node:http request listener (also usable as Connect/Express middleware). */
+function createNodeHandler(proxy) {
+    return (req, res, next) => {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        proxy
+            .handle({
+            method: req.method ?? 'GET',
+            path: q < 0 ? url : url.slice(0, q),
+            header: (name) => {
+                const v = req.headers[name];
+                return Array.isArray(v) ? v.join(', ') : v;
+            },
+            peer: req.socket.remoteAddress,
+            readBody: (limit) => readBody(req, limit),
+        })
+            .then((reply) => {
+            if (!reply) {
+                if (next)
+                    return next();
+                res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+                res.end('{"error":"not found"}');
+                return;
+            }
+            // An explicit length spares the chunked framing (writeHead fixes the framing at once).
+            res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+            res.end(reply.body);
+        }, (error) => {
+            if (next)
+                return next(error);
+            if (res.headersSent || res.destroyed)
+                return;
+            res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+            res.end('{"error":"the request could not be read"}');
+        });
+    };
+}
+/** After a 413, this much more of the body is read and thrown away, so that an ordinary
+ * client finishes sending and reads the answer; past it the connection is cut. */
+const DISCARD_AFTER_LIMIT = 1024 * 1024;
+/**
+ * The body as UTF-8, or null as soon as it passes `limit` bytes. A body some earlier
+ * middleware already read (express.text(), express.json()) is taken from `req.body`.
+ */
+function readBody(req, limit) {
+    const parsed = req.body;
+    if (parsed !== undefined && req.readableEnded)
+        return Promise.resolve(fromParsed(parsed, limit));
+    if (Number(req.headers['content-length']) > limit)
+        return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const done = () => {
+            req.off('data', onData);
+            req.off('end', onEnd);
+            req.off('error', onError);
+        };
+        const onData = (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                done();
+                chunks.length = 0;
+                let discarded = 0;
+                req.on('data', (more) => {
+                    discarded += more.length;
+                    if (discarded > DISCARD_AFTER_LIMIT)
+                        req.socket.destroy();
+                });
+                req.on('error', () => { }); // a cut connection is expected here
+                resolve(null);
+                return;
+            }
+            chunks.push(chunk);
+        };
+        const onEnd = () => {
+            done();
+            resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+        };
+        // A client that goes away mid-body makes Node emit 'error' (ECONNRESET, "aborted").
+        const onError = (error) => {
+            done();
+            reject(error);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+    });
+}
+function fromParsed(body, limit) {
+    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
+    return Buffer.byteLength(text) > limit ? null : text;
+}
+
+/**
+ * The wire format between the tracker and the proxy, shared by both sides.
+ *
+ * A beacon is `POST <endpoint>` with a JSON body sent as `text/plain;charset=UTF-8`
+ * (a CORS "simple request", so no preflight): `{"events": [WireEvent, …]}`.
+ *
+ * Apart from `type` and `id`, every field of an event is exactly the field of
+ * HubSpot's request body for that event type:
+ * https://developers.hubspot.com/docs/api-reference/latest/cms/media-bridge/events/media-played
+ * A field with no value is left out, never sent as null or "".
+ *
+ * The tracker imports only the types from here; the runtime tables below are for
+ * the proxy's validator and are tree-shaken out of the browser bundle.
+ */
+/** Largest body the proxy reads (64 KiB); the tracker keeps each request under 60 KiB. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Most events the proxy accepts in one request. */
+const MAX_EVENTS_PER_REQUEST = 50;
+
+/**
+ * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
+ *
+ * - 2xx: delivered.
+ * - 429 with `policyName: "DAILY"`: stop sending until the limit resets (Retry-After when
+ *   HubSpot gives one, else probe again after `dailyPauseMs`); the queue is kept.
+ * - 429 otherwise (TEN_SECONDLY_ROLLING): pause all sending, for Retry-After or a short pause
+ *   that doubles while 429s keep coming. Retry-After is not documented by HubSpot, but honoured.
+ * - 5xx, 408, timeouts and network errors: retry this event after a capped exponential
+ *   backoff with jitter.
+ * - 401/403: the proxy's credentials are wrong or lack the scope, not the event: keep the
+ *   event and pause (the forwarder refreshes an OAuth token once first).
+ * - Any other 4xx: a dead letter that keeps HubSpot's category, message and correlationId.
+ *
+ * Rate limits: https://developers.hubspot.com/docs/api/usage-details
+ */
+const DEFAULT_RETRY_POLICY = {
+    baseMs: 1_000,
+    maxMs: 300_000,
+    rollingPauseMs: 1_000,
+    dailyPauseMs: 900_000,
+    authPauseMs: 60_000,
+    giveUpAfterMs: 3 * 24 * 3600_000,
+};
+const ROLLING_PAUSE_CAP_MS = 10_000;
+const DAILY_PAUSE_CAP_MS = 24 * 3600_000;
+/** Decides what one attempt's result means. */
+function decide(result, ctx) {
+    const { status } = result;
+    const error = upstreamError(result);
+    if (status === undefined) {
+        const reason = result.failure === 'timeout' ? 'timeout' : 'network';
+        return { kind: 'retry', reason, at: ctx.now + backoffDelay(ctx.attempts, ctx.policy, ctx.random), error };
+    }
+    if (status >= 200 && status < 300)
+        return { kind: 'delivered' };
+    if (status === 429) {
+        if (error.policyName === 'DAILY') {
+            const wait = result.retryAfterMs ?? ctx.policy.dailyPauseMs;
+            return { kind: 'pause', reason: 'daily_limit', until: ctx.now + Math.min(wait, DAILY_PAUSE_CAP_MS), error };
+        }
+        const pause = Math.min(ctx.policy.rollingPauseMs * 2 ** ctx.rateLimitStreak, ROLLING_PAUSE_CAP_MS);
+        const wait = result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, ctx.policy.maxMs) : pause;
+        return { kind: 'pause', reason: 'rate_limited', until: ctx.now + wait, error };
+    }
+    if (status >= 500 || status === 408) {
+        const delay = Math.max(backoffDelay(ctx.attempts, ctx.policy, ctx.random), Math.min(result.retryAfterMs ?? 0, ctx.policy.maxMs));
+        return { kind: 'retry', reason: 'server_error', at: ctx.now + delay, error };
+    }
+    if (status === 401 || status === 403)
+        return { kind: 'unauthorized', error };
+    return { kind: 'dead', error };
+}
+/**
+ * Capped exponential backoff with "equal jitter": half of the capped delay is fixed, half is
+ * random, so retries of many events spread out but none comes back immediately.
+ */
+function backoffDelay(attempts, policy, random) {
+    const capped = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts, 30));
+    return Math.round(capped / 2 + random() * (capped / 2));
+}
+/** True when an event accepted at `acceptedAt` has waited too long to be worth sending. */
+function expired(acceptedAt, now, policy) {
+    return now - acceptedAt >= policy.giveUpAfterMs;
+}
+/** Retry-After (seconds or an HTTP date) as ms from `now`, or undefined. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    // Otherwise only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), which names a day or month.
+    if (!/[a-z]/i.test(trimmed))
+        return undefined;
+    const at = Date.parse(trimmed);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** HubSpot's error fields, trimmed to what is worth keeping. */
+function upstreamError(result) {
+    const error = {};
+    if (result.status !== undefined)
+        error.status = result.status;
+    if (result.failure)
+        error.failure = result.failure;
+    const body = result.body;
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+        const b = body;
+        for (const key of ['category', 'message', 'correlationId', 'policyName']) {
+            if (typeof b[key] === 'string')
+                error[key] = b[key].slice(0, 500);
+        }
+    }
+    return error;
+}
+
+/**
+ * The per-client-IP limit on ingest requests, and how the client IP is found.
+ *
+ * Each IP has a classic token bucket: `perMinute` requests a minute, in bursts of up to
+ * `perMinute`. A page with several videos sends a few beacons a minute per viewer, so the
+ * default (600) leaves room for an office or a mobile carrier's NAT full of viewers.
+ */
+class ClientLimiter {
+    perMinute;
+    perMs;
+    maxClients;
+    clients = new Map();
+    constructor(options) {
+        this.perMinute = options.perMinute;
+        this.perMs = options.perMinute / 60_000;
+        this.maxClients = options.maxClients ?? 50_000;
+    }
+    /** 0 when `ip` may go on, else the seconds until it may. */
+    check(ip, now) {
+        if (this.perMinute <= 0 || !ip)
+            return 0;
+        let c = this.clients.get(ip);
+        if (c) {
+            c.tokens = Math.min(this.perMinute, c.tokens + (now - c.at) * this.perMs);
+            c.at = now;
+            // Move to the back of the Map's order, so the front is the longest idle.
+            this.clients.delete(ip);
+            this.clients.set(ip, c);
+        }
+        else {
+            if (this.clients.size >= this.maxClients)
+                this.clients.delete(this.clients.keys().next().value);
+            c = { tokens: this.perMinute, at: now };
+            this.clients.set(ip, c);
+        }
+        if (c.tokens >= 1) {
+            c.tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, Math.ceil((1 - c.tokens) / this.perMs / 1000));
+    }
+}
+/**
+ * The client's IP. Without a trusted proxy it is the socket's peer. Behind `hops` trusted
+ * proxies it is the `hops`-th address from the right of X-Forwarded-For: each proxy appends
+ * the address it saw, so the ones further left were written by the client and prove nothing.
+ */
+function clientIp(peer, forwardedFor, hops) {
+    if (hops <= 0 || !forwardedFor)
+        return peer;
+    const parts = forwardedFor.split(',');
+    const pick = parts[parts.length - hops] ?? parts[0];
+    const ip = pick.trim();
+    return ip || peer;
+}
+
+const DEFAULT_API_BASE = 'https://api.hubapi.com';
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** The URL of one event type's endpoint. */
+function eventUrl(apiBase, type) {
+    return `${apiBase.replace(/\/+$/, '')}/media-bridge/v1/events/${type}`;
+}
+/** HubSpot's body for a wire event: every field but the wire's own `type` and `id`. */
+function hubspotBody(event) {
+    const { type: _type, id: _id, ...body } = event;
+    return JSON.stringify(body);
+}
+/** Sends one event; never throws. */
+async function postEvent(req) {
+    const started = req.now();
+    try {
+        const res = await req.fetch(eventUrl(req.apiBase, req.type), {
+            method: 'POST',
+            headers: {
+                authorization: `Bearer ${req.token}`,
+                'content-type': 'application/json',
+                accept: 'application/json',
+            },
+            body: req.body,
+            signal: AbortSignal.timeout(req.timeoutMs),
+            redirect: 'error',
+        });
+        const text = await res.text();
+        const result = { status: res.status, latencyMs: req.now() - started };
+        const retryAfter = parseRetryAfter(res.headers.get('retry-after'), req.now());
+        if (retryAfter !== undefined)
+            result.retryAfterMs = retryAfter;
+        if (text) {
+            try {
+                result.body = JSON.parse(text);
+            }
+            catch {
+                /* not JSON: nothing of it is kept */
+            }
+        }
+        return result;
+    }
+    catch (error) {
+        const name = error?.name;
+        const failure = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
+        return { failure, latencyMs: req.now() - started };
+    }
+}
+
+/**
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
+ * bucket allows, in the outbox's order, applying the backoff decisions.
+ *
+ * One "pump" runs at a time. It launches as many sends as there are free tokens and free
+ * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
+ * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
+ * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ */
+class Forwarder {
+    o;
+    inFlight = new Set();
+    running = false;
+    /** The pump now running, if any. */
+    pumping;
+    pumpAgain = false;
+    timer;
+    timerAt = Infinity;
+    pause;
+    rateLimitStreak = 0;
+    failureStreak = 0;
+    restored;
+    constructor(options) {
+        this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+    }
+    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    async start() {
+        await this.restore();
+        this.running = true;
+        this.kick();
+    }
+    /** Once: the bucket learns what the previous run sent. */
+    restore() {
+        this.restored ??= (async () => {
+            const now = this.o.now();
+            // Requests of the previous run count as taking the whole timeout (see RateBucket).
+            const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
+            this.o.bucket.restore(starts, this.o.timeoutMs, now);
+        })();
+        return this.restored;
+    }
+    /** New events may be ready. */
+    kick() {
+        if (!this.running)
+            return;
+        void this.pump();
+    }
+    /** Stops sending and resolves once every request in flight has settled. */
+    async stop() {
+        this.running = false;
+        this.clearTimer();
+        await this.pumping;
+        while (this.inFlight.size)
+            await Promise.allSettled([...this.inFlight]);
+    }
+    /** Sends what can be sent now and waits for it to settle (for runtimes without a background loop). */
+    async drain() {
+        await this.restore();
+        const wasRunning = this.running;
+        this.running = true;
+        try {
+            for (;;) {
+                await this.pump();
+                if (this.inFlight.size === 0)
+                    break;
+                await Promise.race(this.inFlight);
+            }
+        }
+        finally {
+            this.running = wasRunning;
+            if (!wasRunning)
+                this.clearTimer();
+        }
+    }
+    get inFlightCount() {
+        return this.inFlight.size;
+    }
+    state(now) {
+        if (!this.pause || this.pause.until <= now)
+            return { state: 'ok' };
+        return { state: this.pause.reason, until: this.pause.until };
+    }
+    pump() {
+        if (this.pumping) {
+            this.pumpAgain = true;
+            return this.pumping;
+        }
+        this.pumping = (async () => {
+            try {
+                do {
+                    this.pumpAgain = false;
+                    await this.launchReady();
+                } while (this.pumpAgain && this.running);
+            }
+            catch (error) {
+                this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+                this.wakeAt(this.o.now() + this.o.idlePollMs);
+            }
+            finally {
+                this.pumping = undefined;
+            }
+        })();
+        return this.pumping;
+    }
+    async launchReady() {
+        while (this.running) {
+            const now = this.o.now();
+            if (this.pause && this.pause.until > now)
+                return this.wakeAt(this.pause.until);
+            const slots = this.o.maxInFlight - this.inFlight.size;
+            if (slots <= 0)
+                return; // a settling send pumps again
+            const tokens = this.o.bucket.available(now);
+            if (tokens <= 0)
+                return this.wakeAt(this.o.bucket.nextFreeAt(now));
+            let token;
+            try {
+                token = await this.o.tokens.get();
+            }
+            catch (error) {
+                this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
+                this.o.log.error('forwarder: no HubSpot access token', { error: String(error.message ?? error) });
+                return;
+            }
+            const batch = await this.o.outbox.claim(Math.min(slots, tokens), now);
+            for (const event of batch) {
+                const at = this.o.now();
+                this.o.bucket.take(at);
+                await this.o.outbox.noteSend(at);
+                const send = this.send(event, token).finally(() => {
+                    this.o.bucket.complete(this.o.now());
+                    this.inFlight.delete(send);
+                    this.kick();
+                });
+                this.inFlight.add(send);
+            }
+            if (batch.length < Math.min(slots, tokens))
+                return this.wakeAt(now + this.o.idlePollMs);
+        }
+    }
+    async send(event, token) {
+        const result = await postEvent({
+            fetch: this.o.fetch,
+            apiBase: this.o.apiBase,
+            type: event.type,
+            body: hubspotBody(event.event),
+            token,
+            timeoutMs: this.o.timeoutMs,
+            now: this.o.now,
+        });
+        const now = this.o.now();
+        const decision = decide(result, {
+            now,
+            attempts: event.attempts,
+            rateLimitStreak: this.rateLimitStreak,
+            policy: this.o.policy,
+            random: this.o.random,
+        });
+        try {
+            await this.apply(decision, event, result, token, now);
+        }
+        catch (error) {
+            this.o.log.error('forwarder: recording an outcome failed', { error: String(error), id: event.id });
+        }
+    }
+    async apply(decision, event, result, token, now) {
+        const { outbox } = this.o;
+        if (decision.kind === 'delivered') {
+            this.rateLimitStreak = 0;
+            this.failureStreak = 0;
+            await outbox.sent(event.seq, now);
+            this.o.onOutcome?.({ kind: 'forwarded', event, result });
+            return;
+        }
+        if (decision.kind === 'dead')
+            return this.bury(event, result, this.scrubbed(decision.error), now);
+        let at;
+        let reason;
+        switch (decision.kind) {
+            case 'pause':
+                if (decision.reason === 'rate_limited')
+                    this.rateLimitStreak++;
+                this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
+                at = decision.until;
+                reason = decision.reason;
+                break;
+            case 'unauthorized':
+                // A 401 may be a stale token; a 403 (a missing scope) is not cured by a new one.
+                if (result.status === 401 && this.o.tokens.rejected(token)) {
+                    at = now; // try again at once with a fresh token
+                }
+                else {
+                    at = now + this.o.policy.authPauseMs;
+                    this.pauseFor('unauthorized', at);
+                    this.o.log.error('forwarder: HubSpot refused the credentials; pausing', { status: result.status });
+                }
+                reason = 'unauthorized';
+                break;
+            case 'retry':
+                at = decision.at;
+                reason = decision.reason;
+                // Several failures in a row: HubSpot is likely down, so hold everything, not just this event.
+                if (++this.failureStreak >= 3)
+                    this.pauseFor('backing-off', decision.at);
+                break;
+        }
+        const error = this.scrubbed(decision.error);
+        if (expired(event.acceptedAt, now, this.o.policy)) {
+            return this.bury(event, result, { ...error, failure: 'expired' }, now);
+        }
+        await outbox.retry(event.seq, at, error);
+        this.wakeAt(at); // the idle poll may be later than this retry is due
+        this.o.onOutcome?.({ kind: 'retry', event, result, reason, at, error });
+    }
+    async bury(event, result, error, now) {
+        await this.o.outbox.dead(event.seq, now, error);
+        this.o.onOutcome?.({ kind: 'dead', event, result, error });
+    }
+    /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+    scrubbed(error) {
+        const secrets = this.o.tokens.secrets();
+        const out = { ...error };
+        for (const key of ['category', 'message', 'correlationId', 'policyName']) {
+            const value = out[key];
+            if (value !== undefined)
+                out[key] = scrub(value, secrets);
+        }
+        return out;
+    }
+    pauseFor(reason, until) {
+        if (this.pause && this.pause.until >= until && this.pause.until > this.o.now())
+            return;
+        const changed = this.pause?.reason !== reason;
+        this.pause = { until, reason };
+        if (changed)
+            this.o.log.info('forwarder: pausing', { state: reason, until: new Date(until).toISOString() });
+        this.wakeAt(until);
+    }
+    wakeAt(at) {
+        // Infinity: only a settling request can help, and it pumps again itself.
+        if (!this.running || at === Infinity)
+            return;
+        if (this.timer !== undefined && this.timerAt <= at)
+            return;
+        this.clearTimer();
+        this.timerAt = at;
+        const timer = setTimeout(() => {
+            this.timer = undefined;
+            this.timerAt = Infinity;
+            this.kick();
+        }, Math.max(0, at - this.o.now()));
+        timer.unref?.();
+        this.timer = timer;
+    }
+    clearTimer() {
+        if (this.timer !== undefined)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+        this.timerAt = Infinity;
+    }
+}
+
+class Listeners {
+    map = new Map();
+    /** Adds a listener; returns a function that removes it. */
+    on(name, listener) {
+        let set = this.map.get(name);
+        if (!set)
+            this.map.set(name, (set = new Set()));
+        set.add(listener);
+        return () => {
+            set.delete(listener);
+        };
+    }
+    /** True when someone listens (so payloads are only built when needed). */
+    has(name) {
+        return (this.map.get(name)?.size ?? 0) > 0;
+    }
+    /** Calls each listener; one that throws cannot break the proxy. */
+    emit(name, payload, onError) {
+        const set = this.map.get(name);
+        if (!set)
+            return;
+        for (const listener of set) {
+            try {
+                listener(payload);
+            }
+            catch (error) {
+                onError?.(error);
+            }
+        }
+    }
+}
+
+/**
+ * Counters and a latency histogram, written in the Prometheus text exposition format.
+ * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
+ */
+/** Upstream latency buckets, in seconds. */
+const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+class Metrics {
+    families = new Map();
+    latency = { counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
+    constructor() {
+        this.define('media_bridge_events_received_total', 'counter', 'Events in requests that parsed as JSON.');
+        this.define('media_bridge_events_accepted_total', 'counter', 'Events stored for forwarding (duplicates excluded).');
+        this.define('media_bridge_events_duplicate_total', 'counter', 'Events dropped because their id was already known.');
+        this.define('media_bridge_requests_rejected_total', 'counter', 'Ingest requests refused, by reason.');
+        this.define('media_bridge_events_forwarded_total', 'counter', 'Events HubSpot accepted, by event type.');
+        this.define('media_bridge_events_retried_total', 'counter', 'Upstream attempts that will be retried, by reason.');
+        this.define('media_bridge_events_dead_lettered_total', 'counter', 'Events given up on, by HubSpot status.');
+        this.define('media_bridge_upstream_requests_total', 'counter', 'Requests to HubSpot, by outcome (HTTP status, timeout, network).');
+        this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
+        this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
+        this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
+        this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
+        this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+    }
+    /** Adds `by` to a counter. */
+    inc(name, labels, by = 1) {
+        const family = this.families.get(name);
+        if (!family)
+            throw new Error(`unknown metric ${name}`);
+        const key = labelKey(labels);
+        family.values.set(key, (family.values.get(key) ?? 0) + by);
+    }
+    /** Sets a gauge. */
+    set(name, value, labels) {
+        const family = this.families.get(name);
+        if (!family)
+            throw new Error(`unknown metric ${name}`);
+        family.values.set(labelKey(labels), value);
+    }
+    /** Records one upstream request's latency, in ms. */
+    observeLatency(ms) {
+        const s = ms / 1000;
+        this.latency.sum += s;
+        this.latency.count++;
+        LATENCY_BUCKETS.forEach((le, i) => {
+            if (s <= le)
+                this.latency.counts[i]++;
+        });
+    }
+    /** The text exposition. */
+    render() {
+        const lines = [];
+        for (const [name, f] of this.families) {
+            lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+            if (f.values.size === 0)
+                lines.push(`${name} 0`);
+            for (const [key, v] of f.values)
+                lines.push(`${name}${key} ${v}`);
+        }
+        const h = 'media_bridge_upstream_latency_seconds';
+        lines.push(`# HELP ${h} Time HubSpot took to answer.`, `# TYPE ${h} histogram`);
+        LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${this.latency.counts[i]}`));
+        lines.push(`${h}_bucket{le="+Inf"} ${this.latency.count}`, `${h}_sum ${this.latency.sum}`, `${h}_count ${this.latency.count}`);
+        return `${lines.join('\n')}\n`;
+    }
+    define(name, type, help) {
+        this.families.set(name, { help, type, values: new Map() });
+    }
+}
+function labelKey(labels) {
+    if (!labels)
+        return '';
+    const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+    return parts.length ? `{${parts.join(',')}}` : '';
+}
+function escapeLabel(value) {
+    return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** A token that never changes: a private app's access token. */
+function staticToken(token) {
+    return {
+        kind: 'static',
+        get: () => Promise.resolve(token),
+        rejected: () => false,
+        secrets: () => [token],
+    };
+}
+/** Thrown when the token endpoint refuses or fails; carries no secret. */
+class TokenRefreshError extends Error {
+    status;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'TokenRefreshError';
+    }
+}
+/** Refreshes after a 401 at most this often. */
+const MIN_FORCED_REFRESH_MS = 60_000;
+/** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
+function oauthToken(options) {
+    const now = options.now ?? Date.now;
+    const early = options.refreshEarlyMs ?? 5 * 60_000;
+    const url = `${options.apiBase.replace(/\/+$/, '')}${options.tokenPath ?? '/oauth/v3/token'}`;
+    let refreshToken = options.refreshToken;
+    let access;
+    let refreshing;
+    let lastForcedAt = -Infinity;
+    async function refresh() {
+        const body = new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: options.clientId,
+            client_secret: options.clientSecret,
+            refresh_token: refreshToken,
+        });
+        let res;
+        try {
+            res = await options.fetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+                body: body.toString(),
+                signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+                redirect: 'error',
+            });
+        }
+        catch {
+            throw new TokenRefreshError('the token endpoint could not be reached');
+        }
+        const json = (await res.json().catch(() => undefined));
+        if (!res.ok || !json)
+            throw new TokenRefreshError(`the token endpoint answered ${res.status}`, res.status);
+        const token = json.access_token ?? json.accessToken;
+        const expiresIn = Number(json.expires_in ?? json.expiresIn);
+        if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
+            throw new TokenRefreshError('the token endpoint answered without an access token', res.status);
+        }
+        const rotated = json.refresh_token ?? json.refreshToken;
+        if (typeof rotated === 'string' && rotated)
+            refreshToken = rotated;
+        access = { token, expiresAt: now() + expiresIn * 1000 };
+        return token;
+    }
+    return {
+        kind: 'oauth',
+        get() {
+            if (access && now() < access.expiresAt - early)
+                return Promise.resolve(access.token);
+            refreshing ??= refresh().finally(() => {
+                refreshing = undefined;
+            });
+            return refreshing;
+        },
+        rejected(token) {
+            if (!access || access.token !== token)
+                return true; // a newer token is already in hand
+            if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS)
+                return false;
+            lastForcedAt = now();
+            access = undefined;
+            return true;
+        },
+        secrets: () => [options.clientSecret, refreshToken, ...(access ? [access.token] : [])],
+    };
+}
+
+/**
+ * Which pages may post events, and the CORS headers they get.
+ *
+ * - An explicit allowlist (ALLOWED_ORIGINS) admits exactly those origins; `*` admits any.
+ * - An empty list admits the same origin only: the Origin's host must equal the request's
+ *   own Host (or X-Forwarded-Host behind a trusted proxy).
+ * - A request without an Origin header is not from a page a browser runs (browsers send
+ *   Origin on every POST, sendBeacon and fetch keepalive included): it is a server or curl,
+ *   which could forge any Origin anyway, so it is let through to validation and the per-IP
+ *   limit.
+ *
+ * The tracker posts text/plain, a CORS-safelisted type, so browsers send no preflight; the
+ * preflight answer is there for callers that post application/json.
+ * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+ */
+/** Builds a policy; throws on an entry that is not an origin. */
+function originPolicy(origins = []) {
+    const allowed = new Set();
+    let any = false;
+    for (const raw of origins) {
+        const entry = raw.trim();
+        if (!entry)
+            continue;
+        if (entry === '*') {
+            any = true;
+            continue;
+        }
+        let url;
+        try {
+            url = new URL(entry);
+        }
+        catch {
+            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
+        }
+        if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
+            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
+        }
+        allowed.add(url.origin);
+    }
+    return { allowed, any };
+}
+/**
+ * Whether a request may post. `origin` is its Origin header, `host` its own host
+ * (Host, or X-Forwarded-Host when trusted).
+ */
+function originAllowed(policy, origin, host) {
+    if (origin === undefined)
+        return true;
+    if (policy.any)
+        return true;
+    if (policy.allowed.size > 0)
+        return policy.allowed.has(origin) || policy.allowed.has(normalise(origin));
+    return host !== undefined && sameHost(origin, host);
+}
+/** Headers that let an admitted cross-origin page read the answer. */
+function corsHeaders(origin) {
+    return origin === undefined ? { vary: 'Origin' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+/** The preflight answer's headers. */
+function preflightHeaders(origin) {
+    return {
+        ...corsHeaders(origin),
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'Content-Type',
+        'access-control-max-age': '86400',
+    };
+}
+function sameHost(origin, host) {
+    const slash = origin.indexOf('//');
+    if (slash < 0)
+        return false;
+    const originHost = origin.slice(slash + 2).toLowerCase();
+    const requestHost = host.toLowerCase();
+    if (originHost === requestHost)
+        return true;
+    // Default ports may be spelled on one side and not the other.
+    return stripDefaultPort(originHost) === stripDefaultPort(requestHost);
+}
+function stripDefaultPort(host) {
+    return host.replace(/:(80|443)$/, '');
+}
+function normalise(origin) {
+    try {
+        return new URL(origin).origin;
+    }
+    catch {
+        return origin;
+    }
+}
+
+/**
+ * JSON parsing that refuses prototype-polluting keys.
+ *
+ * JSON.parse itself only creates own properties, but a `__proto__` key becomes dangerous the
+ * moment some later code copies the object with assignment (Object.assign, a naive merge).
+ * So a body naming `__proto__`, `constructor` or `prototype` as a key is refused outright.
+ *
+ * The fast path is one scan of the text: only a body that mentions one of the names, or
+ * contains a `\u` escape (which could spell one), pays for the key-by-key reviver.
+ */
+/** Keys that can reach an object's prototype chain. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const SUSPECT = /__proto__|constructor|prototype|\\u/;
+/** Parses `text` as JSON, refusing forbidden keys anywhere in it. */
+function parseBody(text) {
+    try {
+        if (!SUSPECT.test(text))
+            return { ok: true, value: JSON.parse(text) };
+        let forbidden;
+        const value = JSON.parse(text, (key, v) => {
+            if (FORBIDDEN_KEYS.has(key))
+                forbidden = key;
+            return v;
+        });
+        if (forbidden !== undefined) {
+            return { ok: false, code: 'forbidden_key', message: `the key "${forbidden}" is not allowed anywhere in the body` };
+        }
+        return { ok: true, value };
+    }
+    catch {
+        return { ok: false, code: 'bad_json', message: 'the body is not valid JSON' };
+    }
+}
+
+/**
+ * The token bucket that shapes requests toward HubSpot.
+ *
+ * HubSpot counts requests in a rolling 10-second window, by when they reach it. A classic
+ * bucket that refills continuously lets through up to twice its size in one window (a full
+ * bucket, then the refill). This one holds `limit` tokens; a request takes one when it starts
+ * and gives it back one window (plus a margin) after it *completes*.
+ *
+ * Why completion and not start: a request reaches HubSpot somewhere between its start and
+ * its answer, and a busy event loop or network can stretch that. Take any two requests i, j
+ * that HubSpot counts in one window, j started after i: j arrived less than a window after i
+ * arrived, so less than a window after i completed, so i still held its token when j started.
+ * All the requests HubSpot counts in one window therefore held tokens at once: at most
+ * `limit`, whatever the delays. A steady drain still runs at about the full limit.
+ *
+ * After a restart the completions are unknown, so each remembered start counts as completing
+ * `restartHoldMs` later (the request timeout): conservative for at most one window.
+ */
+class RateBucket {
+    limit;
+    /** How long after a completion its token comes back. */
+    holdMs;
+    inFlight = 0;
+    /** Completion times, in the order they happened (so, ascending); `head` skips returned ones. */
+    done = [];
+    head = 0;
+    constructor(options) {
+        if (!(Number.isInteger(options.limit) && options.limit > 0))
+            throw new RangeError('limit must be a positive integer');
+        this.limit = options.limit;
+        this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+    }
+    /**
+     * Restores the start times of requests made before a restart, each counted as completing
+     * `completedAfterMs` after it started. Times in the future count as now.
+     */
+    restore(starts, completedAfterMs, now) {
+        for (const t of starts)
+            this.done.push(Math.min(t, now) + completedAfterMs);
+        this.done = this.done.slice(this.head).sort((a, b) => a - b);
+        this.head = 0;
+    }
+    /** Tokens free at `now`. */
+    available(now) {
+        this.expire(now);
+        return this.limit - this.inFlight - (this.done.length - this.head);
+    }
+    /** Takes a token for a request starting now; false (and nothing taken) when none is free. */
+    take(now) {
+        if (this.available(now) <= 0)
+            return false;
+        this.inFlight++;
+        return true;
+    }
+    /** The request that took a token completed (answered, failed or timed out) at `now`. */
+    complete(now) {
+        if (this.inFlight === 0)
+            return;
+        this.inFlight--;
+        const last = this.done.length > this.head ? this.done[this.done.length - 1] : -Infinity;
+        // A clock that stepped back must not place a completion before an earlier one.
+        this.done.push(Math.max(now, last));
+    }
+    /** When the next token comes back: `now` if one is free, Infinity if only a completion can free one. */
+    nextFreeAt(now) {
+        if (this.available(now) > 0)
+            return now;
+        return this.done.length > this.head ? this.done[this.head] + this.holdMs : Infinity;
+    }
+    expire(now) {
+        while (this.head < this.done.length && this.done[this.head] + this.holdMs <= now)
+            this.head++;
+        if (this.head > 1024 && this.head * 2 > this.done.length) {
+            this.done = this.done.slice(this.head);
+            this.head = 0;
+        }
+    }
+}
+
+/** Longest id the proxy keeps for de-duplication (a UUID is 36). */
+const MAX_ID_LENGTH = 128;
+/** Cap for URLs (pageUrl, mediaUrl, iframeUrl) and externalId, which defaults to the media URL. */
+const MAX_URL_LENGTH = 2048;
+/** Cap for display names (mediaName, pageName). */
+const MAX_NAME_LENGTH = 512;
+/** Cap for `_hsenc` and `contactUtk`-like opaque tokens. */
+const MAX_TOKEN_LENGTH = 512;
+/** Cap for `rawDataString`; the tracker keeps an attention-span payload under 16 KiB. */
+const MAX_RAW_DATA_STRING_LENGTH = 16 * 1024;
+/** Most spans in one `rawDataMap`. */
+const MAX_SPANS = 4096;
+/** Largest play count for one span. */
+const MAX_SPAN_COUNT = 1_000_000;
+/** Default: an event may be this old (3 days: a page view that recovers a dead session). */
+const DEFAULT_MAX_EVENT_AGE_MS = 3 * 24 * 3600_000;
+/** Default: an event may be this far in the future (visitors' clocks drift). */
+const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60_000;
+const MEDIA_TYPES = ['AUDIO', 'DOCUMENT', 'IMAGE', 'OTHER', 'VIDEO'];
+const INT64_ID = { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER };
+/** Fields every event type takes, besides the wire's own `type` and `id`. */
+const COMMON = {
+    mediaType: { kind: 'enum', values: MEDIA_TYPES },
+    occurredTimestamp: { kind: 'timestamp' },
+    sessionId: { kind: 'string', max: MAX_ID_LENGTH },
+    _hsenc: { kind: 'string', max: MAX_TOKEN_LENGTH },
+    contactUtk: { kind: 'string', max: MAX_TOKEN_LENGTH },
+    contactId: INT64_ID,
+    externalId: { kind: 'string', max: MAX_URL_LENGTH },
+    externalPlayContext: { kind: 'enum', values: ['EMAIL', 'EXTERNAL_PAGE'] },
+    mediaBridgeId: INT64_ID,
+    mediaName: { kind: 'string', max: MAX_NAME_LENGTH },
+    mediaUrl: { kind: 'string', max: MAX_URL_LENGTH },
+    pageId: INT64_ID,
+    pageName: { kind: 'string', max: MAX_NAME_LENGTH },
+    pageUrl: { kind: 'string', max: MAX_URL_LENGTH },
+};
+const REQUIRED_COMMON = ['id', 'mediaType', 'occurredTimestamp', 'sessionId'];
+function typeSpec(extra, required) {
+    const fields = new Map([['id', { kind: 'string', max: MAX_ID_LENGTH }]]);
+    for (const [name, spec] of Object.entries({ ...COMMON, ...extra }))
+        fields.set(name, spec);
+    return { fields, required: [...REQUIRED_COMMON, ...required] };
+}
+/** Per event path, what HubSpot's body for it takes. */
+const EVENT_TYPES = new Map([
+    [
+        'media-played',
+        typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH } }, ['state']),
+    ],
+    ['media-played-percent', typeSpec({ playedPercent: { kind: 'integer', min: 0, max: 100 } }, ['playedPercent'])],
+    [
+        'attention-span',
+        typeSpec({
+            rawDataMap: { kind: 'span-counts' },
+            rawDataString: { kind: 'string', max: MAX_RAW_DATA_STRING_LENGTH },
+            derivedValues: { kind: 'attention-totals' },
+        }, ['rawDataMap']),
+    ],
+]);
+/** The event types, for messages. */
+const EVENT_TYPE_NAMES = [...EVENT_TYPES.keys()];
+
+/**
+ * Checks a parsed beacon body against the schema. Pure: the clock comes in as `now`.
+ *
+ * Every problem names the event's index and the field, so a 400 answer says exactly what to
+ * fix. Messages never echo the client's values back.
+ */
+/** At most this many problems are listed in one answer. */
+const MAX_PROBLEMS = 100;
+const SPAN_KEY = /^(?:0|[1-9][0-9]{0,8})$/;
+/** Validates `{"events": [...]}`; `now` is the server's clock in ms. */
+function validateBody(body, now, options = {}) {
+    if (!isPlainObject(body))
+        return fail(null, 'body', 'not_object', 'the body must be a JSON object {"events": [...]}');
+    const problems = [];
+    for (const key in body) {
+        if (key !== 'events')
+            problems.push(problem(null, clip(key), 'unknown_field', 'is not a field of the request body'));
+    }
+    const events = body.events;
+    if (!Array.isArray(events)) {
+        problems.push(problem(null, 'events', events === undefined ? 'required' : 'wrong_type', 'must be an array of events'));
+        return { ok: false, problems };
+    }
+    if (events.length === 0)
+        problems.push(problem(null, 'events', 'no_events', 'must hold at least one event'));
+    if (events.length > MAX_EVENTS_PER_REQUEST) {
+        problems.push(problem(null, 'events', 'too_many_events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`));
+        return { ok: false, problems };
+    }
+    const limits = {
+        oldest: now - (options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS),
+        newest: now + (options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS),
+        allowContactId: options.allowContactId === true,
+    };
+    for (let i = 0; i < events.length && problems.length < MAX_PROBLEMS; i++)
+        checkEvent(events[i], i, limits, problems);
+    if (problems.length)
+        return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
+    return { ok: true, events: events };
+}
+function checkEvent(event, index, limits, out) {
+    if (!isPlainObject(event)) {
+        out.push(problem(index, '', 'not_object', 'each event must be a JSON object'));
+        return;
+    }
+    const type = event.type;
+    const spec = typeof type === 'string' ? EVENT_TYPES.get(type) : undefined;
+    if (!spec) {
+        const code = type === undefined ? 'required' : 'unknown_type';
+        out.push(problem(index, 'type', code, `must be one of ${EVENT_TYPE_NAMES.join(', ')}`));
+        return;
+    }
+    for (const field in event) {
+        if (field === 'type')
+            continue;
+        const fieldSpec = spec.fields.get(field);
+        if (!fieldSpec) {
+            out.push(problem(index, clip(field), 'unknown_field', `is not a field of ${type} events`));
+            continue;
+        }
+        const value = event[field];
+        if (value === undefined)
+            continue; // only from callers in code; JSON has no undefined
+        if (value === null || value === '') {
+            out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
+            continue;
+        }
+        if (field === 'contactId' && !limits.allowContactId) {
+            out.push(problem(index, field, 'contact_id_refused', 'is refused from browsers: anyone could claim any contact; send contactUtk'));
+            continue;
+        }
+        checkField(value, fieldSpec, index, field, limits, out);
+    }
+    for (const field of spec.required) {
+        if (event[field] === undefined)
+            out.push(problem(index, field, 'required', `is required for ${type} events`));
+    }
+}
+function checkField(value, spec, index, field, limits, out) {
+    switch (spec.kind) {
+        case 'string':
+            if (typeof value !== 'string')
+                out.push(problem(index, field, 'wrong_type', 'must be a string'));
+            else if (value.length > spec.max)
+                out.push(problem(index, field, 'too_long', `must be at most ${spec.max} characters`));
+            return;
+        case 'enum':
+            if (typeof value !== 'string' || !spec.values.includes(value)) {
+                out.push(problem(index, field, 'not_allowed', `must be one of ${spec.values.join(', ')}`));
+            }
+            return;
+        case 'integer':
+            if (!Number.isSafeInteger(value))
+                out.push(problem(index, field, 'wrong_type', 'must be an integer'));
+            else if (value < spec.min || value > spec.max) {
+                out.push(problem(index, field, 'out_of_range', `must be between ${spec.min} and ${spec.max}`));
+            }
+            return;
+        case 'timestamp':
+            if (!Number.isSafeInteger(value))
+                out.push(problem(index, field, 'wrong_type', 'must be an integer of milliseconds since the epoch'));
+            else if (value < limits.oldest)
+                out.push(problem(index, field, 'too_old', 'is older than the proxy accepts'));
+            else if (value > limits.newest)
+                out.push(problem(index, field, 'in_future', 'is too far in the future'));
+            return;
+        case 'span-counts':
+            checkSpanCounts(value, index, field, out);
+            return;
+        case 'attention-totals':
+            checkAttentionTotals(value, index, field, out);
+            return;
+    }
+}
+/** `rawDataMap`: span index (a non-negative integer as a string) → how many times it was played. */
+function checkSpanCounts(value, index, field, out) {
+    if (!isPlainObject(value)) {
+        out.push(problem(index, field, 'wrong_type', 'must be an object of span index to play count'));
+        return;
+    }
+    let spans = 0;
+    for (const key in value) {
+        if (++spans > MAX_SPANS) {
+            out.push(problem(index, field, 'too_long', `must hold at most ${MAX_SPANS} spans`));
+            return;
+        }
+        const count = value[key];
+        if (!SPAN_KEY.test(key)) {
+            out.push(problem(index, `${field}.${clip(key)}`, 'unknown_field', 'span keys must be non-negative integers'));
+        }
+        else if (!Number.isSafeInteger(count) || count < 0 || count > MAX_SPAN_COUNT) {
+            out.push(problem(index, `${field}.${key}`, 'out_of_range', `must be an integer from 0 to ${MAX_SPAN_COUNT}`));
+        }
+        if (out.length >= MAX_PROBLEMS)
+            return;
+    }
+}
+/** `derivedValues`: `totalPercentPlayed` (0–100) and `totalSecondsPlayed` (integer ≥ 0). */
+function checkAttentionTotals(value, index, field, out) {
+    if (!isPlainObject(value)) {
+        out.push(problem(index, field, 'wrong_type', 'must be an object'));
+        return;
+    }
+    for (const key in value) {
+        const v = value[key];
+        const path = `${field}.${clip(key)}`;
+        if (key === 'totalPercentPlayed') {
+            if (typeof v !== 'number' || !(v >= 0 && v <= 100))
+                out.push(problem(index, path, 'out_of_range', 'must be a number from 0 to 100'));
+        }
+        else if (key === 'totalSecondsPlayed') {
+            if (!Number.isSafeInteger(v) || v < 0)
+                out.push(problem(index, path, 'out_of_range', 'must be an integer of at least 0'));
+        }
+        else {
+            out.push(problem(index, path, 'unknown_field', 'is not a field of derivedValues'));
+        }
+    }
+}
+/** A problem with the request as a whole. */
+function fail(index, field, code, message) {
+    return { ok: false, problems: [problem(index, field, code, message)] };
+}
+function problem(index, field, code, message) {
+    return { index, field, code, problem: message };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keys come from the client: keep the echoed name short and free of control characters. */
+function clip(key) {
+    const safe = key.replace(/[\u0000-\u001f\u007f]/g, '');
+    return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+}
+
+/**
+ * The proxy itself, independent of any runtime: a request-ish object in, a status, headers
+ * and body out. The Fetch handler, the node:http adapter and the Express middleware are thin
+ * shells around `handle`.
+ */
+const JSON_HEADERS = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+};
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** Rejections logged per second at most; the metrics count all of them. */
+const REJECTION_LOGS_PER_SECOND = 20;
+function createMediaBridgeProxy(options = {}) {
+    const now = options.now ?? Date.now;
+    const hub = options.hubspot ?? {};
+    const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
+    const fetchUpstream = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+    const dryRun = tokens === undefined;
+    const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
+    const outbox = options.outbox ?? new MemoryOutbox();
+    const policy = originPolicy(options.allowedOrigins);
+    const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
+    const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
+    const rateLimit = hub.rateLimit ?? 90;
+    const paths = {
+        events: options.paths?.events ?? '/media-events',
+        health: options.paths?.health ?? '/healthz',
+        metrics: options.paths?.metrics ?? '/metrics',
+    };
+    const metrics = new Metrics();
+    const listeners = new Listeners();
+    const onListenerError = (error) => log.error('a proxy listener threw', { error: String(error) });
+    let rejectionLogs = { second: 0, count: 0 };
+    const forwarder = tokens
+        ? new Forwarder({
+            outbox,
+            tokens,
+            bucket: new RateBucket({ limit: rateLimit }),
+            fetch: fetchUpstream,
+            apiBase,
+            timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            maxInFlight: hub.maxInFlight ?? 8,
+            policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
+            log,
+            now,
+            onOutcome: recordOutcome,
+        })
+        : undefined;
+    const forwarding = forwarder !== undefined && options.forward !== false;
+    if (forwarding)
+        forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
+    void Promise.resolve()
+        .then(() => outbox.prune(now()))
+        .catch(() => { });
+    const pruneTimer = setInterval(() => {
+        void Promise.resolve()
+            .then(() => outbox.prune(now()))
+            .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
+    }, PRUNE_EVERY_MS);
+    pruneTimer.unref?.();
+    function reply(status, body, headers = {}) {
+        return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+    }
+    function reject(status, reason, message, headers, problems) {
+        metrics.inc('media_bridge_requests_rejected_total', { reason });
+        if (listeners.has('rejected'))
+            listeners.emit('rejected', { status, reason, problems }, onListenerError);
+        const second = Math.floor(now() / 1000);
+        if (rejectionLogs.second !== second)
+            rejectionLogs = { second, count: 0 };
+        if (++rejectionLogs.count <= REJECTION_LOGS_PER_SECOND) {
+            log.info('rejected a request', { status, reason, problems: problems?.slice(0, 5) });
+        }
+        return reply(status, problems ? { error: message, problems } : { error: message }, headers);
+    }
+    async function ingest(req) {
+        const origin = req.header('origin');
+        const host = (hops > 0 && req.header('x-forwarded-host')) || req.header('host');
+        if (!originAllowed(policy, origin, host)) {
+            return reject(403, 'origin', 'this origin may not post events here', { vary: 'Origin' });
+        }
+        const cors = corsHeaders(origin);
+        if (req.method === 'OPTIONS') {
+            return { status: 204, headers: origin ? preflightHeaders(origin) : { allow: 'POST, OPTIONS' }, body: '' };
+        }
+        if (req.method !== 'POST')
+            return reply(405, { error: 'use POST' }, { ...cors, allow: 'POST, OPTIONS' });
+        if (!acceptableType(req.header('content-type'))) {
+            return reject(415, 'content_type', 'send the body as text/plain or application/json (UTF-8)', cors);
+        }
+        const wait = limiter.check(clientIp(req.peer, req.header('x-forwarded-for'), hops), now());
+        if (wait > 0)
+            return reject(429, 'client_rate_limit', 'too many requests from this address', { ...cors, 'retry-after': String(wait) });
+        const text = await req.readBody(MAX_BODY_BYTES);
+        if (text === null) {
+            return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
+        }
+        const parsed = parseBody(text);
+        if (!parsed.ok)
+            return reject(400, parsed.code, parsed.message, cors);
+        const events = parsed.value?.events;
+        if (Array.isArray(events))
+            metrics.inc('media_bridge_events_received_total', undefined, events.length);
+        const at = now();
+        const checked = validateBody(parsed.value, at, options.validation);
+        if (!checked.ok)
+            return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
+        let fresh;
+        try {
+            fresh = await outbox.add(checked.events, at, text);
+        }
+        catch (error) {
+            log.error('storing events failed', { error: String(error) });
+            return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
+        }
+        let stored = 0;
+        for (let i = 0; i < fresh.length; i++) {
+            if (!fresh[i])
+                continue;
+            stored++;
+            if (listeners.has('accepted')) {
+                const e = checked.events[i];
+                listeners.emit('accepted', { id: e.id, type: e.type, sessionId: e.sessionId, event: e, acceptedAt: at }, onListenerError);
+            }
+        }
+        metrics.inc('media_bridge_events_accepted_total', undefined, stored);
+        const duplicates = fresh.length - stored;
+        if (duplicates)
+            metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
+        if (stored && forwarding)
+            forwarder.kick();
+        return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
+    }
+    function recordOutcome(o) {
+        const { event } = o;
+        const notice = { id: event.id, type: event.type, sessionId: event.sessionId, event: event.event };
+        const outcome = o.result && upstreamOutcome(o.result);
+        if (o.result) {
+            metrics.inc('media_bridge_upstream_requests_total', { outcome: String(o.result.status ?? o.result.failure) });
+            metrics.observeLatency(o.result.latencyMs);
+        }
+        switch (o.kind) {
+            case 'forwarded':
+                metrics.inc('media_bridge_events_forwarded_total', { type: event.type });
+                listeners.emit('forwarded', { ...notice, outcome: outcome, attempts: event.attempts + 1 }, onListenerError);
+                return;
+            case 'retry':
+                metrics.inc('media_bridge_events_retried_total', { reason: o.reason });
+                log.debug('will retry an event', { id: event.id, type: event.type, reason: o.reason, retryAt: new Date(o.at).toISOString(), ...o.error });
+                listeners.emit('retry', { ...notice, outcome, reason: o.reason, retryAt: o.at, error: o.error }, onListenerError);
+                return;
+            case 'dead':
+                metrics.inc('media_bridge_events_dead_lettered_total', { status: String(o.error.status ?? o.error.failure ?? 'none') });
+                log.warn('dead letter: HubSpot will not take this event', { id: event.id, type: event.type, ...o.error });
+                listeners.emit('dead', { ...notice, outcome, error: o.error }, onListenerError);
+                return;
+        }
+    }
+    async function health() {
+        const at = now();
+        const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
+        const state = forwarder ? forwarder.state(at) : { state: 'dry-run' };
+        return {
+            ok: true,
+            dryRun,
+            outbox: {
+                pending: stats.pending,
+                oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
+                deadLetters: stats.dead,
+            },
+            upstream: {
+                state: state.state,
+                ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
+                inFlight: forwarder?.inFlightCount ?? 0,
+                rateLimit,
+            },
+            deadLetters: dead.map((d) => ({
+                id: d.id,
+                type: d.type,
+                sessionId: d.sessionId,
+                ...(d.doneAt !== undefined ? { failedAt: new Date(d.doneAt).toISOString() } : {}),
+                attempts: d.attempts,
+                ...d.error,
+            })),
+        };
+    }
+    async function renderMetrics() {
+        const h = await health();
+        metrics.set('media_bridge_outbox_pending', h.outbox.pending);
+        metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
+        metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+        metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
+        metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
+        return metrics.render();
+    }
+    async function serve(kind, method) {
+        if (method !== 'GET')
+            return reply(405, { error: 'use GET' }, { allow: 'GET' });
+        try {
+            if (kind === 'health')
+                return reply(200, await health());
+            return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
+        }
+        catch (error) {
+            log.error(`answering ${kind} failed`, { error: String(error) });
+            return reply(503, { ok: false, error: 'the outbox is unavailable' });
+        }
+    }
+    return {
+        dryRun,
+        outbox,
+        async handle(req) {
+            if (req.path === paths.events)
+                return ingest(req);
+            if (paths.health !== false && req.path === paths.health)
+                return serve('health', req.method);
+            if (paths.metrics !== false && req.path === paths.metrics)
+                return serve('metrics', req.method);
+            return undefined;
+        },
+        on: (name, listener) => listeners.on(name, listener),
+        health,
+        metrics: renderMetrics,
+        recent: async (limit = 50) => outbox.recent(limit),
+        forwardPending: async () => {
+            await forwarder?.drain();
+        },
+        async close() {
+            clearInterval(pruneTimer);
+            await forwarder?.stop();
+            await outbox.close();
+        },
+    };
+}
+function tokenSource(hub, apiBase, fetch, now) {
+    if (hub.tokens)
+        return hub.tokens;
+    if (hub.oauth)
+        return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+    if (hub.accessToken)
+        return staticToken(hub.accessToken);
+    return undefined;
+}
+function upstreamOutcome(result) {
+    const out = { latencyMs: result.latencyMs };
+    if (result.status !== undefined)
+        out.status = result.status;
+    if (result.failure)
+        out.failure = result.failure;
+    return out;
+}
+/** text/plain or application/json, in UTF-8 if a charset is named. */
+function acceptableType(contentType) {
+    if (!contentType)
+        return false;
+    const semi = contentType.indexOf(';');
+    const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+    if (mime !== 'text/plain' && mime !== 'application/json')
+        return false;
+    if (semi < 0)
+        return true;
+    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType.slice(semi));
+    return !charset || /^utf-?8$/i.test(charset[1]);
+}
+
+export { TokenRefreshError as T, createLogger as a, createMediaBridgeProxy as b, configFromEnv as c, createNodeHandler as d, staticToken as e, oauthToken as o, silentLogger as s, validateBody as v };

@@ -1,0 +1,18 @@
+/**
+ * The Node server's configuration, read from the environment. Pure: the environment comes in
+ * as an object, and a bad value throws an error that names the variable.
+ */
+import type { ProxyOptions } from './core.js';
+import type { LogLevel } from './log.js';
+export interface ServerConfig {
+    port: number;
+    host: string;
+    /** Directory of the SQLite outbox. */
+    dataDir: string;
+    logLevel: LogLevel;
+    /** Everything but the outbox and the logger, which the server makes. */
+    proxy: ProxyOptions;
+}
+type Env = Record<string, string | undefined>;
+export declare function configFromEnv(env: Env): ServerConfig;
+export {};

@@ -1,0 +1,14 @@
+/**
+ * A bounded memory of the latest event ids: answers "seen this id lately?" in O(1) on the
+ * ingest path, so a retried beacon is dropped without touching storage. It forgets the
+ * oldest ids first; the store's own unique index is what catches duplicates older than that.
+ */
+export declare class RecentIds {
+    private readonly capacity;
+    private readonly ids;
+    constructor(capacity?: number);
+    /** Remembers `id`; false when it was already remembered. */
+    add(id: string): boolean;
+    /** Forgets `id` (its write failed, so a resend must not be taken for a duplicate). */
+    delete(id: string): void;
+}

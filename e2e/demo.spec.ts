@@ -1,0 +1,94 @@
+/**
+ * The demo (`npm start`): the page loads, playing the webinar fills the panel with its played
+ * and quartile events within seconds, the player added after load is tracked too, and the
+ * muted background loop produces nothing.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoServer } from '../demo/server.mjs';
+
+type Demo = Awaited<ReturnType<typeof startDemoServer>>;
+let demo: Demo;
+let dataDir: string;
+
+test.beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'mbt-demo-'));
+  demo = await startDemoServer({ port: 0, env: { MEDIA_BRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, log: () => {} });
+});
+
+test.afterEach(async () => {
+  await demo.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Plays a media element at `rate`, as a visitor pressing play would (not muted, not autoplay). */
+const play = (page: Page, selector: string, rate: number) =>
+  page.evaluate(
+    ([s, r]) => {
+      const el = document.querySelector<HTMLMediaElement>(s as string)!;
+      el.playbackRate = r as number;
+      return el.play();
+    },
+    [selector, rate] as const,
+  );
+
+const rows = (page: Page, type: string) => page.locator(`#events tr[data-type="${type}"]`);
+
+test('the page shows dry-run events for the webinar, its bar, and nothing for the background loop', async ({ page }) => {
+  await page.goto(`${demo.url}/?insertAfter=200`);
+  await expect(page.locator('#proxy-status')).toContainText('Dry run');
+  // The background loop is playing, muted, and wrapping around: it must report nothing.
+  await page.waitForFunction(() => {
+    const hero = document.querySelector<HTMLVideoElement>('.hero-video')!;
+    return !hero.paused && hero.currentTime > 0;
+  });
+
+  await page.locator('#webinar video').evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
+  await play(page, '#webinar video', 16);
+  await expect(rows(page, 'media-played')).toHaveCount(1);
+  await expect(rows(page, 'media-played-percent')).toHaveCount(4);
+  await expect(page.locator('#events tr[data-type="media-played-percent"] .percent')).toHaveText(['100', '75', '50', '25']);
+  await expect(page.locator('#events .outcome').first()).toHaveText('dry run');
+  const sessions = await page.locator('#events tr .session').allTextContents();
+  expect(new Set(sessions).size).toBe(1);
+
+  // The bar under the webinar shows the played span and all four marks reached.
+  await expect(page.locator('.played-bar[data-for="webinar-2026-q3"] .mark.reached')).toHaveCount(4);
+  await expect(page.locator('.played-bar[data-for="webinar-2026-q3"] + .played-caption')).toContainText('100% actually played');
+
+  // The proxy stored exactly these, and none from the background loop.
+  const stored = await demo.proxy.recent(100);
+  expect(stored.filter((e) => e.event.externalId === 'webinar-2026-q3').length).toBeGreaterThanOrEqual(5);
+  expect(stored.every((e) => !String(e.event.mediaUrl ?? '').includes('hero-loop'))).toBe(true);
+});
+
+test('the player inserted after load is tracked, and the podcast too', async ({ page }) => {
+  await page.goto(`${demo.url}/?insertAfter=200`);
+  const tour = page.locator('video[data-media-id="product-tour-2026"]');
+  await expect(tour).toHaveCount(1);
+  await tour.evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
+  await play(page, 'video[data-media-id="product-tour-2026"]', 16);
+  await page.locator('#podcast audio').evaluate((a: HTMLAudioElement) => a.readyState > 0 || new Promise((r) => a.addEventListener('loadedmetadata', r, { once: true })));
+  await play(page, '#podcast audio', 16);
+  await expect(rows(page, 'media-played')).toHaveCount(2);
+  await expect(rows(page, 'media-played-percent')).toHaveCount(8);
+  const stored = await demo.proxy.recent(100);
+  const ids = new Set(stored.map((e) => e.event.externalId));
+  expect(ids).toEqual(new Set(['product-tour-2026', 'podcast-ep-12']));
+  expect(stored.find((e) => e.event.externalId === 'podcast-ep-12')!.event.mediaType).toBe('AUDIO');
+});
+
+test('a known contact: the utk toggle sets hubspotutk, and events carry it', async ({ page }) => {
+  await page.goto(`${demo.url}/?insertAfter=60000`);
+  await Promise.all([page.waitForEvent('load'), page.locator('#utk-toggle').check()]);
+  await expect(page.locator('#utk-toggle')).toBeChecked();
+  await page.locator('#webinar video').evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
+  await play(page, '#webinar video', 16);
+  await expect(rows(page, 'media-played-percent')).toHaveCount(4);
+  const utk = (await page.context().cookies()).find((c) => c.name === 'hubspotutk')!.value;
+  const stored = await demo.proxy.recent(100);
+  expect(stored.length).toBeGreaterThanOrEqual(5);
+  expect(stored.every((e) => e.event.contactUtk === utk)).toBe(true);
+});

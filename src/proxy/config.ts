@@ -1,0 +1,95 @@
+/**
+ * The Node server's configuration, read from the environment. Pure: the environment comes in
+ * as an object, and a bad value throws an error that names the variable.
+ */
+import type { ProxyOptions } from './core.js';
+import type { LogLevel } from './log.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Directory of the SQLite outbox. */
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Everything but the outbox and the logger, which the server makes. */
+  proxy: ProxyOptions;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function configFromEnv(env: Env): ServerConfig {
+  const accessToken = value(env, 'HUBSPOT_ACCESS_TOKEN');
+  const oauthVars = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REFRESH_TOKEN'] as const;
+  const oauthSet = oauthVars.filter((name) => value(env, name) !== undefined);
+  if (oauthSet.length > 0 && oauthSet.length < oauthVars.length) {
+    const missing = oauthVars.filter((name) => !oauthSet.includes(name));
+    throw new Error(`OAuth needs ${oauthVars.join(', ')}; missing ${missing.join(', ')}`);
+  }
+  if (accessToken && oauthSet.length) {
+    throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
+  }
+  const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
+  let base: URL;
+  try {
+    base = new URL(apiBase);
+  } catch {
+    throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+
+  const logLevel = (value(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('LOG_LEVEL must be debug, info, warn or error');
+  const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+
+  return {
+    port: integer(env, 'PORT', 8787, 0, 65535),
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+    logLevel,
+    proxy: {
+      hubspot: {
+        ...(accessToken ? { accessToken } : {}),
+        ...(oauthSet.length
+          ? {
+              oauth: {
+                clientId: value(env, 'HUBSPOT_CLIENT_ID')!,
+                clientSecret: value(env, 'HUBSPOT_CLIENT_SECRET')!,
+                refreshToken: value(env, 'HUBSPOT_REFRESH_TOKEN')!,
+              },
+            }
+          : {}),
+        apiBase: base.href.replace(/\/+$/, ''),
+        rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
+        timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
+        retry: { baseMs: retryBase, rollingPauseMs: retryBase },
+      },
+      allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
+      clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+    },
+  };
+}
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Off unless set: "true"/"on"/"yes" mean one proxy in front, a number says how many. */
+function trustProxy(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const v = raw.toLowerCase();
+  if (['0', 'false', 'off', 'no'].includes(v)) return 0;
+  if (['1', 'true', 'on', 'yes'].includes(v)) return 1;
+  const n = Number(v);
+  if (Number.isInteger(n) && n > 0 && n < 20) return n;
+  throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../src/proxy/config.js';
+
+describe('configFromEnv', () => {
+  it('has the documented defaults, and runs dry without a token', () => {
+    const c = configFromEnv({});
+    expect(c).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './.media-bridge', logLevel: 'info' });
+    expect(c.proxy).toMatchObject({ allowedOrigins: [], trustProxy: 0, clientRateLimit: 600 });
+    expect(c.proxy.hubspot).toMatchObject({ apiBase: 'https://api.hubapi.com', rateLimit: 90, timeoutMs: 10_000 });
+    expect(c.proxy.hubspot?.accessToken).toBeUndefined();
+    expect(c.proxy.hubspot?.oauth).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const c = configFromEnv({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      HUBSPOT_ACCESS_TOKEN: ' pat-1 ',
+      HUBSPOT_API_BASE: 'http://127.0.0.1:9000/',
+      HUBSPOT_RATE_LIMIT: '190',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      TRUST_PROXY: 'true',
+      MEDIA_BRIDGE_DATA_DIR: '/var/lib/mbt',
+      CLIENT_RATE_LIMIT: '0',
+      LOG_LEVEL: 'debug',
+      HUBSPOT_TIMEOUT_MS: '2500',
+      HUBSPOT_RETRY_BASE_MS: '50',
+    });
+    expect(c).toMatchObject({ port: 0, host: '0.0.0.0', dataDir: '/var/lib/mbt', logLevel: 'debug' });
+    expect(c.proxy).toMatchObject({ allowedOrigins: ['https://a.example', 'https://b.example'], trustProxy: 1, clientRateLimit: 0 });
+    expect(c.proxy.hubspot).toMatchObject({
+      accessToken: 'pat-1',
+      apiBase: 'http://127.0.0.1:9000',
+      rateLimit: 190,
+      timeoutMs: 2500,
+      retry: { baseMs: 50, rollingPauseMs: 50 },
+    });
+  });
+
+  it('takes the OAuth trio', () => {
+    const c = configFromEnv({ HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_REFRESH_TOKEN: 'refresh' });
+    expect(c.proxy.hubspot?.oauth).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' });
+  });
+
+  it.each([
+    [{ TRUST_PROXY: 'off' }, 0],
+    [{ TRUST_PROXY: '0' }, 0],
+    [{ TRUST_PROXY: 'yes' }, 1],
+    [{ TRUST_PROXY: '2' }, 2],
+  ])('reads TRUST_PROXY %j', (env, hops) => {
+    expect(configFromEnv(env).proxy.trustProxy).toBe(hops);
+  });
+
+  it.each([
+    [{ HUBSPOT_CLIENT_ID: 'id' }, /missing HUBSPOT_CLIENT_SECRET, HUBSPOT_REFRESH_TOKEN/],
+    [{ HUBSPOT_ACCESS_TOKEN: 't', HUBSPOT_CLIENT_ID: 'i', HUBSPOT_CLIENT_SECRET: 's', HUBSPOT_REFRESH_TOKEN: 'r' }, /not both/],
+    [{ HUBSPOT_API_BASE: 'ftp://x' }, /HUBSPOT_API_BASE/],
+    [{ HUBSPOT_API_BASE: 'api.hubapi.com' }, /HUBSPOT_API_BASE/],
+    [{ HUBSPOT_RATE_LIMIT: '0' }, /HUBSPOT_RATE_LIMIT/],
+    [{ HUBSPOT_RATE_LIMIT: 'ninety' }, /HUBSPOT_RATE_LIMIT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ CLIENT_RATE_LIMIT: '-1' }, /CLIENT_RATE_LIMIT/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('refuses %j', (env, message) => {
+    expect(() => configFromEnv(env)).toThrow(message);
+  });
+
+  it('never puts a secret in its error messages', () => {
+    try {
+      configFromEnv({ HUBSPOT_ACCESS_TOKEN: 'pat-secret-1', HUBSPOT_CLIENT_ID: 'i', HUBSPOT_CLIENT_SECRET: 'cs-secret', HUBSPOT_REFRESH_TOKEN: 'r' });
+    } catch (error) {
+      expect(String(error)).not.toMatch(/pat-secret-1|cs-secret/);
+      return;
+    }
+    throw new Error('expected an error');
+  });
+});
