@@ -4,7 +4,9 @@
 //   (puppeteer-core over WebDriver BiDi, driven by vitest),
 // and ends with one line "N passed, N failed" summed over all of them, which is what CI reads.
 //
-// Options: --only=build,typecheck,unit,chromium,firefox   run a subset
+//   and the short benchmark (size budget, delivery under faults; `npm run bench -- --short`).
+//
+// Options: --only=build,typecheck,unit,chromium,firefox,bench   run a subset
 // Env:     MBT_CHECK_DIST=1   also check that dist/ equals a fresh build (CI sets it)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -85,6 +87,18 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
 
 if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts'))) {
   vitest('firefox e2e', 'e2e/firefox/vitest.config.ts');
+}
+
+if (want('bench')) {
+  // Each budget or guarantee the short benchmark checks counts as one test.
+  const file = join(out, 'bench.json');
+  const ok = run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`]);
+  const checks = readJson(file);
+  if (!checks) record('bench (short)', 0, 1, 'no report');
+  else {
+    const failed = checks.filter((c) => !c.ok).length;
+    record('bench (short)', checks.length - failed, failed + (ok || failed ? 0 : 1));
+  }
 }
 
 console.log('\n' + lines.join('\n'));

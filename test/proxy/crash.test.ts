@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { maxInWindow, startFakeHubSpot, waitFor, type FakeHubSpot } from './fake-hubspot.js';
-import { played, post, quartile, startProxy, tempDataDir, type ProxyProcess } from './proxy-process.js';
+import { played, post, quartile, startProxy, type ProxyProcess } from './proxy-process.js';
+import { tempDataDir } from './temp-dirs.js';
 
 const TOKEN = 'pat-na1-kill-9999-0000-1111-222222222222';
 const RATE_LIMIT = 100;

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow, startFakeHubSpot, type FakeHubSpot } from './fake-hubspot.js';
-import { played, post, quartile, startProxy, tempDataDir, type ProxyProcess } from './proxy-process.js';
+import { played, post, quartile, startProxy, type ProxyProcess } from './proxy-process.js';
+import { tempDataDir } from './temp-dirs.js';
 
 const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const RATE_LIMIT = 1200;

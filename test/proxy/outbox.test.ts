@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryOutbox, type Outbox, type OutboxOptions } from '../../src/proxy/outbox.js';
 import { SqliteOutbox } from '../../src/proxy/sqlite-outbox.js';
 import type { WireEvent } from '../../src/wire.js';
-import { tempDir } from './proxy-process.js';
+import { tempDir } from './temp-dirs.js';
 
 const T0 = 1_700_000_000_000;
 

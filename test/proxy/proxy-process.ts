@@ -1,12 +1,11 @@
 /**
  * Starts the real proxy (`node bin/media-bridge-proxy.js`) as a child process, on port 0,
- * and reads its bound address from its start-up log line.
+ * and reads its bound address from its start-up log line. Free of vitest, so the benchmark
+ * drives the proxy the same way.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { waitFor } from './fake-hubspot.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -22,23 +21,6 @@ export interface ProxyProcess {
   exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
 }
-
-const tempDirs: string[] = [];
-// Registered when a test file imports this module; vitest runs after-hooks last-registered
-// first, so this runs after the file's own, once its processes and outboxes are closed.
-afterAll(() => {
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A fresh temporary directory, removed after the test file. */
-export function tempDir(prefix = 'mbt-proxy-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** A fresh directory for an outbox. */
-export const tempDataDir = (): string => tempDir('mbt-proxy-');
 
 export async function startProxy(env: Record<string, string>, timeoutMs = 20_000): Promise<ProxyProcess> {
   ensureBuilt();

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT, tempDir } from './proxy-process.js';
+import { ensureBuilt, ROOT } from './proxy-process.js';
+import { tempDir } from './temp-dirs.js';
 
 const run = promisify(execFile);
 const DIR = join(ROOT, '.test-results', 'readme-proxy');

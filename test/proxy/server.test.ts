@@ -6,7 +6,8 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeHubSpot, waitFor, type FakeHubSpot } from './fake-hubspot.js';
-import { played, post, quartile, startProxy, tempDataDir, type ProxyProcess } from './proxy-process.js';
+import { played, post, quartile, startProxy, type ProxyProcess } from './proxy-process.js';
+import { tempDataDir } from './temp-dirs.js';
 
 const TOKEN = 'pat-na1-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
 const running: ProxyProcess[] = [];

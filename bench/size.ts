@@ -5,7 +5,7 @@ import { BUDGETS, sizes } from '../scripts/size.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
 
-function jsFiles(dir) {
+function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) return name === 'types' ? [] : jsFiles(p);
@@ -18,7 +18,7 @@ export function measureSizes() {
     .sort()
     .map((file) => {
       const name = relative(dist, file);
-      const budget = BUDGETS[name];
+      const budget = (BUDGETS as Record<string, { gzip: number; goal: number } | undefined>)[name];
       const s = sizes(readFileSync(file));
       return { file: `dist/${name}`, ...s, budget: budget?.gzip, goal: budget?.goal, withinBudget: budget ? s.gzip <= budget.gzip : true };
     });

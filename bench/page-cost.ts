@@ -1,56 +1,79 @@
-// Page cost: what the tracker adds to a page with many media elements playing.
-// A page with N media elements plays at R× for S seconds in Chromium, once with the tracker
-// and once without, alternating, for several rounds; the figures are differences between
-// the two, measured in the same run (CDP Performance.getMetrics), never absolute times.
-import { chromium } from '@playwright/test';
+/**
+ * Page cost: what the tracker adds to a page with many media elements playing.
+ * A page with N media elements plays at R× for S seconds in Chromium, once with the tracker
+ * and once without, alternating, for several rounds; the figures are differences between
+ * the two, measured in the same run (CDP Performance.getMetrics), never absolute times.
+ */
+import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveBelow, sendFile } from '../scripts/static-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required', '--mute-audio'];
 
-function page({ elements, tracker }) {
-  const media = Array.from({ length: elements }, (_, i) =>
-    `<video src="/media/clip-60s.webm" preload="auto" data-media-track="on" data-media-id="bench-${i}"></video>`,
+interface Probe {
+  timeupdates: number;
+  longtasks: number[];
+}
+declare global {
+  interface Window {
+    __bench: Probe;
+  }
+}
+
+function page(elements: number, tracker: boolean): string {
+  const media = Array.from(
+    { length: elements },
+    (_, i) => `<video src="/media/clip-60s.webm" preload="auto" data-media-track="on" data-media-id="bench-${i}"></video>`,
   ).join('\n');
   const script = tracker ? '<script src="/dist/media-bridge-tracker.min.js" data-endpoint="/media-events"></script>' : '';
   return `<!doctype html><html><head><title>page cost</title></head><body>${media}${script}</body></html>`;
 }
 
-async function startServer(elements) {
+async function startServer(elements: number) {
   let beacons = 0;
   const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
+    const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'POST' && url.pathname === '/media-events') {
+      // A sink: this measures the page, not the proxy.
       beacons++;
       req.resume();
       req.on('end', () => res.writeHead(204).end());
     } else if (url.pathname === '/page') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(page({ elements, tracker: url.searchParams.get('tracker') === 'on' }));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') === 'on'));
     } else if (url.pathname === '/blank') {
       // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
-      res.writeHead(200, {
-        'content-type': 'text/html',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      }).end(page({ elements, tracker: false }));
+      res
+        .writeHead(200, {
+          'content-type': 'text/html',
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+        })
+        .end(page(elements, false));
     } else if (url.pathname.startsWith('/media/')) {
       sendFile(req, res, resolveBelow(join(root, 'e2e/media'), url.pathname.slice(7)));
     } else if (url.pathname.startsWith('/dist/')) {
       sendFile(req, res, resolveBelow(join(root, 'dist'), url.pathname.slice(6)));
     } else res.writeHead(404).end();
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, origin: `http://127.0.0.1:${server.address().port}`, beacons: () => beacons };
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, beacons: () => beacons };
 }
 
-const metric = async (cdp, name) =>
+const metric = async (cdp: CDPSession, name: string) =>
   (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0;
 
+interface Round {
+  scriptMs: number;
+  timeupdates: number;
+  longtasks: number[];
+}
+
 /** One round: load, start all media at `rate`, let them play `seconds`, read the deltas. */
-async function round(browser, origin, { tracker, seconds, rate, elements }) {
+async function round(browser: Browser, origin: string, o: { tracker: boolean; seconds: number; rate: number; elements: number }): Promise<Round> {
   const context = await browser.newContext();
   const tab = await context.newPage();
   const cdp = await context.newCDPSession(tab);
@@ -62,24 +85,26 @@ async function round(browser, origin, { tracker, seconds, rate, elements }) {
       for (const e of list.getEntries()) window.__bench.longtasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
-  await tab.goto(`${origin}/page?tracker=${tracker ? 'on' : 'off'}`);
-  await tab.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 3).length === n, elements, { timeout: 30_000 });
+  await tab.goto(`${origin}/page?tracker=${o.tracker ? 'on' : 'off'}`);
+  await tab.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 3).length === n, o.elements, {
+    timeout: 30_000,
+  });
   const before = await metric(cdp, 'ScriptDuration');
   await tab.evaluate((r) => {
     for (const v of document.querySelectorAll('video')) {
       v.playbackRate = r;
-      v.play();
+      void v.play();
     }
-  }, rate);
-  await tab.waitForTimeout(seconds * 1000); // the measured window itself, not a wait for a condition
+  }, o.rate);
+  await tab.waitForTimeout(o.seconds * 1000); // the measured window itself, not a wait for a condition
   const after = await metric(cdp, 'ScriptDuration');
-  const { timeupdates, longtasks } = await tab.evaluate(() => window.__bench);
+  const probe = await tab.evaluate(() => window.__bench);
   await context.close();
-  return { scriptMs: (after - before) * 1000, timeupdates, longtasks };
+  return { scriptMs: (after - before) * 1000, ...probe };
 }
 
 /** Time to evaluate the IIFE (including its first scan of the page), measured inside the page. */
-async function evalTime(browser, origin, elements) {
+async function evalTime(browser: Browser, origin: string, elements: number): Promise<number> {
   const source = readFileSync(join(root, 'dist/media-bridge-tracker.min.js'), 'utf8');
   const context = await browser.newContext();
   const tab = await context.newPage();
@@ -98,20 +123,37 @@ async function evalTime(browser, origin, elements) {
   return ms;
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
 
-/**
- * @param {{rounds?: number, seconds?: number, rate?: number, elements?: number, log?: (s: string) => void}} o
- */
-export async function measurePageCost({ rounds = 3, seconds = 10, rate = 4, elements = 20, log = () => {} } = {}) {
+export interface PageCost {
+  elements: number;
+  rate: number;
+  seconds: number;
+  rounds: number;
+  scriptMsOff: number;
+  scriptMsOn: number;
+  addedScriptMs: number;
+  timeupdatesPerRound: number;
+  usPerTimeupdate: number;
+  evalMs: number;
+  longTasksOn: number;
+  longTasksOff: number;
+  longTasksCharged: number;
+  beacons: number;
+}
+
+export async function measurePageCost({
+  rounds = 3,
+  seconds = 10,
+  rate = 4,
+  elements = 20,
+  log = (_: string) => {},
+}: { rounds?: number; seconds?: number; rate?: number; elements?: number; log?: (s: string) => void } = {}): Promise<PageCost> {
   const { server, origin, beacons } = await startServer(elements);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const on = [];
-    const off = [];
+    const on: Round[] = [];
+    const off: Round[] = [];
     for (let i = 0; i < rounds; i++) {
       for (const tracker of i % 2 ? [true, false] : [false, true]) {
         const r = await round(browser, origin, { tracker, seconds, rate, elements });
@@ -119,24 +161,28 @@ export async function measurePageCost({ rounds = 3, seconds = 10, rate = 4, elem
         log(`  page cost round ${i + 1}/${rounds}, tracker ${tracker ? 'on ' : 'off'}: script ${r.scriptMs.toFixed(1)} ms, ${r.timeupdates} timeupdates, ${r.longtasks.length} long tasks`);
       }
     }
-    const evals = [];
+    const evals: number[] = [];
     for (let i = 0; i < rounds; i++) evals.push(await evalTime(browser, origin, elements));
-    const addedMs = mean(on.map((r) => r.scriptMs)) - mean(off.map((r) => r.scriptMs));
+    const scriptMsOff = mean(off.map((r) => r.scriptMs));
+    const scriptMsOn = mean(on.map((r) => r.scriptMs));
     const updates = mean(on.map((r) => r.timeupdates));
     // A long task seen with the tracker on but not in the paired baseline is charged to it.
-    const longOn = on.reduce((n, r) => n + r.longtasks.length, 0);
-    const longOff = off.reduce((n, r) => n + r.longtasks.length, 0);
+    const longTasksOn = on.reduce((n, r) => n + r.longtasks.length, 0);
+    const longTasksOff = off.reduce((n, r) => n + r.longtasks.length, 0);
     return {
-      elements, rate, seconds, rounds,
-      scriptMsOff: mean(off.map((r) => r.scriptMs)),
-      scriptMsOn: mean(on.map((r) => r.scriptMs)),
-      addedScriptMs: addedMs,
+      elements,
+      rate,
+      seconds,
+      rounds,
+      scriptMsOff,
+      scriptMsOn,
+      addedScriptMs: scriptMsOn - scriptMsOff,
       timeupdatesPerRound: updates,
-      usPerTimeupdate: updates ? (addedMs * 1000) / updates : 0,
+      usPerTimeupdate: updates ? ((scriptMsOn - scriptMsOff) * 1000) / updates : 0,
       evalMs: mean(evals),
-      longTasksOn: longOn,
-      longTasksOff: longOff,
-      longTasksCharged: Math.max(0, longOn - longOff),
+      longTasksOn,
+      longTasksOff,
+      longTasksCharged: Math.max(0, longTasksOn - longTasksOff),
       beacons: beacons(),
     };
   } finally {

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: size, page cost, proxy ingest and delivery under faults, each measured
+ * side by side with its baseline in one run. Prints a markdown table per section and writes
+ * bench/results.json. Exits 1 when a budget or a guarantee is broken.
+ *
+ *   npm run bench                      all four, full length (several minutes)
+ *   npm run bench -- --short           the CI version: size and a short delivery run
+ *   npm run bench -- --only=size,ingest
+ *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measurePageCost } from './page-cost.js';
+import { measureSizes } from './size.js';
+import { measureIngest } from './ingest.js';
+import { measureDelivery } from './delivery.js';
+
+const args = process.argv.slice(2);
+const short = args.includes('--short');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const checksFile = args.find((a) => a.startsWith('--checks='))?.slice(9);
+const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'ingest', 'delivery']);
+const log = (line: string) => console.error(line); // progress on stderr; the tables on stdout
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+const checks: Check[] = [];
+const check = (name: string, ok: boolean, detail: string) => {
+  checks.push({ name, ok, detail });
+  log(`${ok ? '  ok  ' : '  FAIL'} ${name}: ${detail}`);
+};
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const f = (n: number, digits = 1) => n.toFixed(digits);
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const results: Record<string, unknown> = { date: new Date().toISOString(), machine, short };
+const out: string[] = [`# media-bridge-tracker benchmark${short ? ' (short)' : ''}`, '', `${results.date}, ${machine}`];
+const scratch = mkdtempSync(join(tmpdir(), 'mbt-bench-'));
+
+try {
+  if (sections.includes('size')) {
+    log('size: measuring dist/…');
+    const sizes = measureSizes();
+    results.size = sizes;
+    out.push('', '## Size', '', table(
+      ['file', 'raw', 'gzip -9', 'brotli', 'budget (gzip)'],
+      sizes.map((s) => [s.file, s.raw, s.gzip, s.brotli, s.budget ? `${s.budget} (goal ${s.goal}) ${s.withinBudget ? 'within' : '**over**'}` : '']),
+    ), '', 'For scale: Snowplow\'s tracker with HTML5 media tracking is 24,141 bytes gzip; Plausible\'s script is 748.');
+    for (const s of sizes.filter((x) => x.budget)) check(`size of ${s.file}`, s.withinBudget, `${s.gzip} bytes gzip -9, budget ${s.budget}`);
+  }
+
+  if (sections.includes('page')) {
+    log('page cost: 20 media elements at 4× in Chromium, tracker on and off, alternating…');
+    const p = await measurePageCost({ rounds: short ? 1 : 3, seconds: short ? 4 : 10, log });
+    results.pageCost = p;
+    out.push('', '## Page cost', '', `${p.elements} media elements playing at ${p.rate}× for ${p.seconds} s in Chromium, ${p.rounds} rounds each way, alternating.`, '', table(
+      ['figure', 'tracker off', 'tracker on', 'added by the tracker'],
+      [
+        ['script time per round (CDP ScriptDuration)', `${f(p.scriptMsOff)} ms`, `${f(p.scriptMsOn)} ms`, `${f(p.addedScriptMs)} ms`],
+        ['timeupdate events handled per round', '', f(p.timeupdatesPerRound, 0), `${f(p.usPerTimeupdate)} µs each`],
+        ['evaluating the script at start (20 elements)', '', '', `${f(p.evalMs, 2)} ms`],
+        ['long tasks', String(p.longTasksOff), String(p.longTasksOn), String(p.longTasksCharged)],
+      ],
+    ));
+    check('no long task caused by the tracker', p.longTasksCharged === 0, `${p.longTasksOn} with the tracker, ${p.longTasksOff} without`);
+  }
+
+  if (sections.includes('ingest')) {
+    log('proxy ingest: autocannon, proxy (durable outbox) against a bare node:http + JSON.parse server…');
+    const r = await measureIngest({ rounds: short ? 1 : 3, seconds: short ? 3 : 5, log, dataDir: join(scratch, 'ingest') });
+    results.ingest = r;
+    out.push('', '## Proxy ingest', '', `autocannon, ${r.connections} connections, ${r.seconds} s per run, ${r.rounds} runs each, alternating; medians. Bodies are two realistic events with fresh ids.`, '', table(
+      ['server', 'requests/s', 'p50', 'p99'],
+      [
+        ['bare node:http, reads and JSON-parses (baseline)', f(r.baseline.requestsPerSecond, 0), `${r.baseline.p50Ms} ms`, `${r.baseline.p99Ms} ms`],
+        ['media-bridge-proxy, validates and stores durably', f(r.proxy.requestsPerSecond, 0), `${r.proxy.p50Ms} ms`, `${r.proxy.p99Ms} ms`],
+      ],
+    ), '', `Ratio: **${f(r.ratio, 2)}** of the baseline's throughput (goal ≥ 0.8).`);
+    const bad = r.runs.filter((x) => x.target === 'proxy').reduce((n, x) => n + x.non2xx + x.errors, 0);
+    check('proxy ingest answers every request with 202', bad === 0, `${bad} non-2xx or errors`);
+  }
+
+  if (sections.includes('delivery')) {
+    const events = short ? 250 : 1_500;
+    const rateLimit = short ? 100 : 150;
+    log(`delivery under faults: ${events} events, rate limit ${rateLimit} per 10 s, one SIGKILL and restart…`);
+    const d = await measureDelivery({ events, rateLimit, log, dataDir: join(scratch, 'delivery') });
+    results.delivery = d;
+    out.push('', '## Delivery under faults', '', `${d.accepted} events through the proxy to a fake HubSpot answering 10% 429 TEN_SECONDLY_ROLLING, a DAILY 429 every 37th request, 10% 500, 3% connection resets and 5% slow (1.5 s) answers, with the proxy killed (SIGKILL) and restarted once.`, '', table(
+      ['figure', 'value', 'against'],
+      [
+        ['delivered ÷ accepted', `${d.delivered} ÷ ${d.accepted} = ${f(d.deliveredRatio, 3)}`, '1'],
+        ['duplicates at HubSpot', `${d.duplicates} (${d.duplicatesAcrossKill} across the kill)`, `only across the kill, ≤ ${d.maxInFlight} (requests in flight at once)`],
+        ['most requests in any 10 s window', String(d.maxRequestsIn10s), `limit ${d.rateLimit}`],
+        ['time to drain', `${f(d.drainSeconds)} s`, `minimum ${f(d.minimumSeconds)} s (events ÷ limit), ratio ${f(d.drainRatio, 2)}`],
+        ['requests to HubSpot', String(d.upstreamRequests), Object.entries(d.answers).map(([k, v]) => `${k}: ${v}`).join(', ')],
+      ],
+    ));
+    check('every accepted event delivered', d.deliveredRatio === 1, `${d.delivered}/${d.accepted}`);
+    check(
+      'duplicates only from requests in flight at the kill',
+      d.duplicates === d.duplicatesAcrossKill && d.duplicates <= d.maxInFlight,
+      `${d.duplicates} duplicates, ${d.duplicatesAcrossKill} of them sent before the kill and again after it, at most ${d.maxInFlight} in flight`,
+    );
+    check('no 10 s window over the rate limit', d.maxRequestsIn10s <= d.rateLimit, `${d.maxRequestsIn10s} ≤ ${d.rateLimit}`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+results.checks = checks;
+const failed = checks.filter((c) => !c.ok);
+out.push('', failed.length ? `**${failed.length} check(s) failed:** ${failed.map((c) => c.name).join('; ')}` : `All ${checks.length} checks passed.`);
+console.log(out.join('\n'));
+writeFileSync(new URL(short || only ? './results-partial.json' : './results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+if (checksFile) writeFileSync(checksFile, JSON.stringify(checks));
+process.exit(failed.length ? 1 : 0);
