@@ -42,7 +42,7 @@ export default [
       ts(TRACKER_TARGET),
       terser({
         ecma: 2019,
-        compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+        compress: { passes: 5, unsafe_arrows: true, pure_getters: true },
         // Private fields start with `_`; mangling them keeps them out of the bundle.
         // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
         mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },

@@ -78,7 +78,8 @@ function pageFields(identify, pageId) {
     if (!identify)
         url.search = '';
     return {
-        contactUtk: utk && UTK.test(utk) ? utk : undefined,
+        // As in wholeNumber: no cookie, or no consent, tests as "undefined" or "false".
+        contactUtk: UTK.test(utk) ? utk : undefined,
         _hsenc: hsenc || undefined,
         externalPlayContext: hsenc ? 'EMAIL' : 'EXTERNAL_PAGE',
         // On HubSpot CMS pages, `hsVars.page_id` is the page's id.
@@ -96,7 +97,7 @@ function mediaFields(el) {
     // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
     // identifies nothing; a data: URL can be megabytes. Neither is sent.
     const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-    const type = data.mediaType || '';
+    const type = data.mediaType;
     let file;
     try {
         file = decodeURIComponent(new URL(url).pathname.split('/').pop());
@@ -106,6 +107,7 @@ function mediaFields(el) {
     }
     return {
         // tagName is VIDEO or AUDIO, HubSpot's names for them.
+        // test() reads undefined as "undefined", which is no media type.
         mediaType: (MEDIA_TYPES.test(type) ? type : el.tagName),
         externalId: data.mediaId || url,
         mediaBridgeId: wholeNumber(data.mediaBridgeId),
@@ -317,12 +319,12 @@ function trackMedia(el, milestones, mayBegin, report, guard) {
     EVENTS.forEach((type) => el.addEventListener(type, on));
     read('attach');
     return {
+        ...playhead,
         _read: read,
         _close() {
             EVENTS.forEach((type) => el.removeEventListener(type, on));
             playhead._close(el);
         },
-        _session: playhead._session,
     };
 }
 

@@ -29,7 +29,8 @@ export function pageFields(identify: boolean, pageId?: number): Fields {
   url.hash = '';
   if (!identify) url.search = '';
   return {
-    contactUtk: utk && UTK.test(utk) ? utk : undefined,
+    // As in wholeNumber: no cookie, or no consent, tests as "undefined" or "false".
+    contactUtk: UTK.test(utk as string) ? (utk as string) : undefined,
     _hsenc: hsenc || undefined,
     externalPlayContext: hsenc ? 'EMAIL' : 'EXTERNAL_PAGE',
     // On HubSpot CMS pages, `hsVars.page_id` is the page's id.
@@ -50,7 +51,7 @@ export function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'ge
   // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
   // identifies nothing; a data: URL can be megabytes. Neither is sent.
   const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-  const type = data.mediaType || '';
+  const type = data.mediaType;
   let file: string | undefined;
   try {
     file = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
@@ -59,7 +60,8 @@ export function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'ge
   }
   return {
     // tagName is VIDEO or AUDIO, HubSpot's names for them.
-    mediaType: (MEDIA_TYPES.test(type) ? type : el.tagName) as MediaType,
+    // test() reads undefined as "undefined", which is no media type.
+    mediaType: (MEDIA_TYPES.test(type!) ? type : el.tagName) as MediaType,
     externalId: data.mediaId || url,
     mediaBridgeId: wholeNumber(data.mediaBridgeId),
     mediaName: data.mediaName || el.title || el.getAttribute('aria-label') || file,

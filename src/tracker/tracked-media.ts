@@ -43,11 +43,11 @@ export function trackMedia(
   EVENTS.forEach((type) => el.addEventListener(type, on));
   read('attach');
   return {
+    ...playhead,
     _read: read,
     _close() {
       EVENTS.forEach((type) => el.removeEventListener(type, on));
       playhead._close(el);
     },
-    _session: playhead._session,
   };
 }
