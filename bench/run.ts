@@ -8,7 +8,7 @@
  *   npm run bench -- --only=size,ingest
  *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measurePageCost } from './page-cost.js';
@@ -118,6 +118,8 @@ results.checks = checks;
 const failed = checks.filter((c) => !c.ok);
 out.push('', failed.length ? `**${failed.length} check(s) failed:** ${failed.map((c) => c.name).join('; ')}` : `All ${checks.length} checks passed.`);
 console.log(out.join('\n'));
-writeFileSync(new URL(short || only ? './results-partial.json' : './results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+// Only a full run replaces the committed results; a partial one goes to bench/out/ (ignored).
+mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
+writeFileSync(new URL(short || only ? './out/results-partial.json' : './results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
 if (checksFile) writeFileSync(checksFile, JSON.stringify(checks));
 process.exit(failed.length ? 1 : 0);
