@@ -118,8 +118,11 @@ results.checks = checks;
 const failed = checks.filter((c) => !c.ok);
 out.push('', failed.length ? `**${failed.length} check(s) failed:** ${failed.map((c) => c.name).join('; ')}` : `All ${checks.length} checks passed.`);
 console.log(out.join('\n'));
-// Only a full run replaces the committed results; a partial one goes to bench/out/ (ignored).
+// Only a full run replaces the committed results (the README quotes bench/results.md); a
+// partial one goes to bench/out/, which git ignores.
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
-writeFileSync(new URL(short || only ? './out/results-partial.json' : './results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+const stem = short || only ? './out/results-partial' : './results';
+writeFileSync(new URL(`${stem}.json`, import.meta.url), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(new URL(`${stem}.md`, import.meta.url), out.join('\n') + '\n');
 if (checksFile) writeFileSync(checksFile, JSON.stringify(checks));
 process.exit(failed.length ? 1 : 0);
