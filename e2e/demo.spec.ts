@@ -8,18 +8,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoServer } from '../demo/server.mjs';
+import { startFakeHubSpot, type FakeHubSpot } from '../test/proxy/fake-hubspot.js';
 
 type Demo = Awaited<ReturnType<typeof startDemoServer>>;
 let demo: Demo;
 let dataDir: string;
+let hubspot: FakeHubSpot | undefined;
 
-test.beforeEach(async () => {
+/** Starts the demo; with `forwardTo`, it forwards to that (fake) HubSpot with a token. */
+async function start(forwardTo?: FakeHubSpot) {
   dataDir = mkdtempSync(join(tmpdir(), 'mbt-demo-'));
-  demo = await startDemoServer({ port: 0, env: { MEDIA_BRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, log: () => {} });
-});
+  const env: Record<string, string> = { MEDIA_BRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  if (forwardTo) Object.assign(env, { HUBSPOT_ACCESS_TOKEN: 'demo-token', HUBSPOT_API_BASE: forwardTo.url });
+  demo = await startDemoServer({ port: 0, env, log: () => {} });
+}
 
 test.afterEach(async () => {
   await demo.close();
+  await hubspot?.close();
+  hubspot = undefined;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -37,6 +44,7 @@ const play = (page: Page, selector: string, rate: number) =>
 const rows = (page: Page, type: string) => page.locator(`#events tr[data-type="${type}"]`);
 
 test('the page shows dry-run events for the webinar, its bar, and nothing for the background loop', async ({ page }) => {
+  await start();
   await page.goto(`${demo.url}/?insertAfter=200`);
   await expect(page.locator('#proxy-status')).toContainText('Dry run');
   // The background loop is playing, muted, and wrapping around: it must report nothing.
@@ -65,6 +73,7 @@ test('the page shows dry-run events for the webinar, its bar, and nothing for th
 });
 
 test('the player inserted after load is tracked, and the podcast too', async ({ page }) => {
+  await start();
   await page.goto(`${demo.url}/?insertAfter=200`);
   const tour = page.locator('video[data-media-id="product-tour-2026"]');
   await expect(tour).toHaveCount(1);
@@ -81,6 +90,7 @@ test('the player inserted after load is tracked, and the podcast too', async ({ 
 });
 
 test('a known contact: the utk toggle sets hubspotutk, and events carry it', async ({ page }) => {
+  await start();
   await page.goto(`${demo.url}/?insertAfter=60000`);
   await Promise.all([page.waitForEvent('load'), page.locator('#utk-toggle').check()]);
   await expect(page.locator('#utk-toggle')).toBeChecked();
@@ -91,4 +101,19 @@ test('a known contact: the utk toggle sets hubspotutk, and events carry it', asy
   const stored = await demo.proxy.recent(100);
   expect(stored.length).toBeGreaterThanOrEqual(5);
   expect(stored.every((e) => e.event.contactUtk === utk)).toBe(true);
+});
+
+test('with a token, the panel shows that HubSpot accepted each event', async ({ page }) => {
+  hubspot = await startFakeHubSpot({ acceptTokens: ['demo-token'] });
+  await start(hubspot);
+  await page.goto(`${demo.url}/?insertAfter=60000`);
+  await expect(page.locator('#proxy-status')).toContainText('Forwarding to HubSpot');
+  await page.locator('#webinar video').evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
+  await play(page, '#webinar video', 16);
+  await expect(rows(page, 'media-played-percent')).toHaveCount(4);
+  await expect(page.locator('#events .outcome')).toHaveText(Array(5).fill('accepted (200)'));
+  // What reached HubSpot: the played event first, then the quartiles, with the token.
+  const got = hubspot.delivered();
+  expect(got.map((r) => r.path.split('/').pop())).toEqual(['media-played', ...Array(4).fill('media-played-percent')]);
+  expect(got.every((r) => r.headers.authorization === 'Bearer demo-token')).toBe(true);
 });
