@@ -92,12 +92,16 @@ test('the player inserted after load is tracked, and the podcast too', async ({ 
 test('a known contact: the utk toggle sets hubspotutk, and events carry it', async ({ page }) => {
   await start();
   await page.goto(`${demo.url}/?insertAfter=60000`);
-  await Promise.all([page.waitForEvent('load'), page.locator('#utk-toggle').check()]);
+  // One click: the page sets the cookie and reloads. (check() would click again if the
+  // reload raced its own verification, and a second click clears the cookie.)
+  await Promise.all([page.waitForEvent('framenavigated'), page.locator('#utk-toggle').click()]);
+  await page.waitForLoadState('load');
   await expect(page.locator('#utk-toggle')).toBeChecked();
+  const utk = (await page.context().cookies()).find((c) => c.name === 'hubspotutk')!.value;
+  expect(utk).toMatch(/^[0-9a-f]{32}$/);
   await page.locator('#webinar video').evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
   await play(page, '#webinar video', 16);
   await expect(rows(page, 'media-played-percent')).toHaveCount(4);
-  const utk = (await page.context().cookies()).find((c) => c.name === 'hubspotutk')!.value;
   const stored = await demo.proxy.recent(100);
   expect(stored.length).toBeGreaterThanOrEqual(5);
   expect(stored.every((e) => e.event.contactUtk === utk)).toBe(true);
