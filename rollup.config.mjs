@@ -60,10 +60,22 @@ export default [
   {
     input: {
       index: 'src/proxy/index.ts',
-      'sqlite-outbox': 'src/proxy/sqlite-outbox.ts',
+      'sqlite-outbox': 'src/proxy/sqlite.ts',
       cli: 'src/proxy/cli.ts',
     },
-    output: { dir: 'dist/proxy', format: 'es', chunkFileNames: '[name].js' },
+    output: {
+      dir: 'dist/proxy',
+      format: 'es',
+      chunkFileNames: '[name].js',
+      // Chunks named here, not after whichever module rollup meets first: what the entries
+      // share is core.js, and each store's entry holds that store's own modules.
+      manualChunks: (id) =>
+        /\/src\/proxy\/(sqlite|store\/(sqlite-outbox|intake-journal|recent-ids))\.ts$/.test(id)
+          ? 'sqlite-outbox'
+          : /\/src\/(wire|proxy\/(?!index|cli))/.test(id)
+            ? 'core'
+            : undefined,
+    },
     external: [/^node:/, 'better-sqlite3'],
     plugins: [ts('ES2022')],
   },

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { c as configFromEnv, a as createLogger, b as createMediaBridgeProxy, d as createNodeHandler } from './core.js';
+import { c as configFromEnv, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler } from './core.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
-import './outbox.js';
 import 'better-sqlite3';
 import 'node:fs';
 

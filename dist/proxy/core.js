@@ -1,249 +1,3 @@
-import { M as MemoryOutbox } from './outbox.js';
-
-function configFromEnv(env) {
-    const accessToken = value(env, 'HUBSPOT_ACCESS_TOKEN');
-    const oauthVars = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REFRESH_TOKEN'];
-    const oauthSet = oauthVars.filter((name) => value(env, name) !== undefined);
-    if (oauthSet.length > 0 && oauthSet.length < oauthVars.length) {
-        const missing = oauthVars.filter((name) => !oauthSet.includes(name));
-        throw new Error(`OAuth needs ${oauthVars.join(', ')}; missing ${missing.join(', ')}`);
-    }
-    if (accessToken && oauthSet.length) {
-        throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
-    }
-    const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
-    let base;
-    try {
-        base = new URL(apiBase);
-    }
-    catch {
-        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:')
-        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
-    const logLevel = (value(env, 'LOG_LEVEL') ?? 'info');
-    if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
-        throw new Error('LOG_LEVEL must be debug, info, warn or error');
-    const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
-    return {
-        port: integer(env, 'PORT', 8787, 0, 65535),
-        host: value(env, 'HOST') ?? '127.0.0.1',
-        dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
-        logLevel,
-        proxy: {
-            hubspot: {
-                ...(accessToken ? { accessToken } : {}),
-                ...(oauthSet.length
-                    ? {
-                        oauth: {
-                            clientId: value(env, 'HUBSPOT_CLIENT_ID'),
-                            clientSecret: value(env, 'HUBSPOT_CLIENT_SECRET'),
-                            refreshToken: value(env, 'HUBSPOT_REFRESH_TOKEN'),
-                        },
-                    }
-                    : {}),
-                apiBase: base.href.replace(/\/+$/, ''),
-                rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
-                timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
-                retry: { baseMs: retryBase, rollingPauseMs: retryBase },
-            },
-            allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-            trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
-            clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
-        },
-    };
-}
-function value(env, name) {
-    const v = env[name]?.trim();
-    return v ? v : undefined;
-}
-function integer(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
-    const raw = value(env, name);
-    if (raw === undefined)
-        return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-        throw new Error(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-}
-/** Off unless set: "true"/"on"/"yes" mean one proxy in front, a number says how many. */
-function trustProxy(raw) {
-    if (raw === undefined)
-        return 0;
-    const v = raw.toLowerCase();
-    if (['0', 'false', 'off', 'no'].includes(v))
-        return 0;
-    if (['1', 'true', 'on', 'yes'].includes(v))
-        return 1;
-    const n = Number(v);
-    if (Number.isInteger(n) && n > 0 && n < 20)
-        return n;
-    throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
-}
-
-/**
- * Logs as one JSON object per line.
- *
- * - Fields whose name says they hold a credential (token, secret, authorization, cookie,
- *   password) are replaced by "[redacted]", at any depth.
- * - Any string containing a registered secret has it replaced, wherever it appears.
- * - CR and LF in strings become spaces, so a client cannot forge a log line; long strings
- *   are cut.
- */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /token|secret|authorization|cookie|password|passwd|api[-_]?key/i;
-const MAX_STRING = 2_000;
-const MAX_DEPTH = 4;
-/** Secrets shorter than this are not scrubbed by value (they would match ordinary text). */
-const MIN_SECRET_LENGTH = 8;
-function createLogger(options = {}) {
-    const min = LEVELS[options.level ?? 'info'];
-    const write = options.write ?? ((line) => console.log(line));
-    const now = options.now ?? Date.now;
-    const secrets = options.secrets ?? (() => []);
-    function log(level, msg, fields) {
-        if (LEVELS[level] < min)
-            return;
-        const known = secrets();
-        const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
-        if (fields)
-            for (const [k, v] of Object.entries(fields))
-                record[clean(k, known)] = redact(k, v, known, 0);
-        write(JSON.stringify(record));
-    }
-    return {
-        debug: (msg, fields) => log('debug', msg, fields),
-        info: (msg, fields) => log('info', msg, fields),
-        warn: (msg, fields) => log('warn', msg, fields),
-        error: (msg, fields) => log('error', msg, fields),
-    };
-}
-/** A logger that writes nothing. */
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-function redact(key, value, secrets, depth) {
-    if (SECRET_FIELD.test(key))
-        return '[redacted]';
-    if (typeof value === 'string')
-        return clean(value, secrets);
-    if (value === null || typeof value !== 'object')
-        return value;
-    if (depth >= MAX_DEPTH)
-        return '[…]';
-    if (Array.isArray(value))
-        return value.slice(0, 50).map((v) => redact('', v, secrets, depth + 1));
-    const out = {};
-    for (const [k, v] of Object.entries(value))
-        out[clean(k, secrets)] = redact(k, v, secrets, depth + 1);
-    return out;
-}
-/** Strips CR/LF, scrubs secrets, and cuts long strings. */
-function clean(text, secrets = []) {
-    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
-    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
-}
-/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
-function scrub(text, secrets) {
-    let out = text;
-    for (const s of secrets)
-        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
-            out = out.split(s).join('[redacted]');
-    return out;
-}
-
-/** Wraps a proxy as a node:http request listener (also usable as Connect/Express middleware). */
-function createNodeHandler(proxy) {
-    return (req, res, next) => {
-        const url = req.url ?? '/';
-        const q = url.indexOf('?');
-        proxy
-            .handle({
-            method: req.method ?? 'GET',
-            path: q < 0 ? url : url.slice(0, q),
-            header: (name) => {
-                const v = req.headers[name];
-                return Array.isArray(v) ? v.join(', ') : v;
-            },
-            peer: req.socket.remoteAddress,
-            readBody: (limit) => readBody(req, limit),
-        })
-            .then((reply) => {
-            if (!reply) {
-                if (next)
-                    return next();
-                res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-                res.end('{"error":"not found"}');
-                return;
-            }
-            // An explicit length spares the chunked framing (writeHead fixes the framing at once).
-            res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
-            res.end(reply.body);
-        }, (error) => {
-            if (next)
-                return next(error);
-            if (res.headersSent || res.destroyed)
-                return;
-            res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-            res.end('{"error":"the request could not be read"}');
-        });
-    };
-}
-/** After a 413, this much more of the body is read and thrown away, so that an ordinary
- * client finishes sending and reads the answer; past it the connection is cut. */
-const DISCARD_AFTER_LIMIT = 1024 * 1024;
-/**
- * The body as UTF-8, or null as soon as it passes `limit` bytes. A body some earlier
- * middleware already read (express.text(), express.json()) is taken from `req.body`.
- */
-function readBody(req, limit) {
-    const parsed = req.body;
-    if (parsed !== undefined && req.readableEnded)
-        return Promise.resolve(fromParsed(parsed, limit));
-    if (Number(req.headers['content-length']) > limit)
-        return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const done = () => {
-            req.off('data', onData);
-            req.off('end', onEnd);
-            req.off('error', onError);
-        };
-        const onData = (chunk) => {
-            size += chunk.length;
-            if (size > limit) {
-                done();
-                chunks.length = 0;
-                let discarded = 0;
-                req.on('data', (more) => {
-                    discarded += more.length;
-                    if (discarded > DISCARD_AFTER_LIMIT)
-                        req.socket.destroy();
-                });
-                req.on('error', () => { }); // a cut connection is expected here
-                resolve(null);
-                return;
-            }
-            chunks.push(chunk);
-        };
-        const onEnd = () => {
-            done();
-            resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
-        };
-        // A client that goes away mid-body makes Node emit 'error' (ECONNRESET, "aborted").
-        const onError = (error) => {
-            done();
-            reject(error);
-        };
-        req.on('data', onData);
-        req.on('end', onEnd);
-        req.on('error', onError);
-    });
-}
-function fromParsed(body, limit) {
-    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
-    return Buffer.byteLength(text) > limit ? null : text;
-}
-
 /**
  * The wire format between the tracker and the proxy, shared by both sides.
  *
@@ -461,6 +215,75 @@ async function postEvent(req) {
         const failure = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
         return { failure, latencyMs: req.now() - started };
     }
+}
+
+/**
+ * Logs as one JSON object per line.
+ *
+ * - Fields whose name says they hold a credential (token, secret, authorization, cookie,
+ *   password) are replaced by "[redacted]", at any depth.
+ * - Any string containing a registered secret has it replaced, wherever it appears.
+ * - CR and LF in strings become spaces, so a client cannot forge a log line; long strings
+ *   are cut.
+ */
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_FIELD = /token|secret|authorization|cookie|password|passwd|api[-_]?key/i;
+const MAX_STRING = 2_000;
+const MAX_DEPTH = 4;
+/** Secrets shorter than this are not scrubbed by value (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 8;
+function createLogger(options = {}) {
+    const min = LEVELS[options.level ?? 'info'];
+    const write = options.write ?? ((line) => console.log(line));
+    const now = options.now ?? Date.now;
+    const secrets = options.secrets ?? (() => []);
+    function log(level, msg, fields) {
+        if (LEVELS[level] < min)
+            return;
+        const known = secrets();
+        const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
+        if (fields)
+            for (const [k, v] of Object.entries(fields))
+                record[clean(k, known)] = redact(k, v, known, 0);
+        write(JSON.stringify(record));
+    }
+    return {
+        debug: (msg, fields) => log('debug', msg, fields),
+        info: (msg, fields) => log('info', msg, fields),
+        warn: (msg, fields) => log('warn', msg, fields),
+        error: (msg, fields) => log('error', msg, fields),
+    };
+}
+/** A logger that writes nothing. */
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+function redact(key, value, secrets, depth) {
+    if (SECRET_FIELD.test(key))
+        return '[redacted]';
+    if (typeof value === 'string')
+        return clean(value, secrets);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth >= MAX_DEPTH)
+        return '[…]';
+    if (Array.isArray(value))
+        return value.slice(0, 50).map((v) => redact('', v, secrets, depth + 1));
+    const out = {};
+    for (const [k, v] of Object.entries(value))
+        out[clean(k, secrets)] = redact(k, v, secrets, depth + 1);
+    return out;
+}
+/** Strips CR/LF, scrubs secrets, and cuts long strings. */
+function clean(text, secrets = []) {
+    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
+    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
+}
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+function scrub(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
+            out = out.split(s).join('[redacted]');
+    return out;
 }
 
 /**
@@ -1011,6 +834,157 @@ function normalise(origin) {
     catch {
         return origin;
     }
+}
+
+const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
+const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
+const DEFAULT_ORDER_GRACE_MS = 5_000;
+/** The order rule: may this event go now? */
+function orderAllows(type, acceptedAt, session, now, graceMs) {
+    if (type === 'media-played')
+        return true;
+    if (session.playedPending)
+        return false;
+    return session.playedSeen || now - acceptedAt >= graceMs;
+}
+
+/** An outbox in memory: fast and exact, and gone when the process ends. */
+class MemoryOutbox {
+    seq = 0;
+    /** Every event still remembered, by id, in arrival order. */
+    byId = new Map();
+    /** Pending events by seq, in arrival order. */
+    pending = new Map();
+    claimed = new Set();
+    /** Per session: pending media-played count, and whether one was ever seen. */
+    sessions = new Map();
+    sends = [];
+    keepDeliveredMs;
+    keepDeadMs;
+    graceMs;
+    constructor(options = {}) {
+        this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
+        this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+        this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
+    }
+    add(events, now) {
+        return events.map((event) => {
+            if (this.byId.has(event.id))
+                return false;
+            const entry = {
+                seq: ++this.seq,
+                id: event.id,
+                type: event.type,
+                sessionId: event.sessionId,
+                event,
+                acceptedAt: now,
+                attempts: 0,
+                status: 'pending',
+                notBefore: 0,
+            };
+            this.byId.set(entry.id, entry);
+            this.pending.set(entry.seq, entry);
+            if (entry.type === 'media-played') {
+                const s = this.session(entry.sessionId, now);
+                s.pendingPlayed++;
+                s.seen = true;
+            }
+            return true;
+        });
+    }
+    claim(limit, now) {
+        const out = [];
+        for (const entry of this.pending.values()) {
+            if (out.length >= limit)
+                break;
+            if (this.claimed.has(entry.seq) || entry.notBefore > now)
+                continue;
+            const s = this.sessions.get(entry.sessionId);
+            const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
+            if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs))
+                continue;
+            this.claimed.add(entry.seq);
+            out.push(snapshot(entry));
+        }
+        return out;
+    }
+    sent(seq, now) {
+        this.settle(seq, now, 'sent');
+    }
+    retry(seq, at, error) {
+        const entry = this.pending.get(seq);
+        this.claimed.delete(seq);
+        if (!entry)
+            return;
+        entry.attempts++;
+        entry.notBefore = at;
+        entry.error = error;
+    }
+    dead(seq, now, error) {
+        const entry = this.pending.get(seq);
+        if (entry) {
+            entry.attempts++;
+            entry.error = error;
+        }
+        this.settle(seq, now, 'dead');
+    }
+    stats(_now) {
+        let dead = 0;
+        for (const e of this.byId.values())
+            if (e.status === 'dead')
+                dead++;
+        const first = this.pending.values().next();
+        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
+    }
+    recent(limit) {
+        return [...this.byId.values()].slice(-limit).reverse().map(snapshot);
+    }
+    deadLetters(limit) {
+        const dead = [...this.byId.values()].filter((e) => e.status === 'dead');
+        dead.sort((a, b) => (b.doneAt ?? 0) - (a.doneAt ?? 0));
+        return dead.slice(0, limit).map(snapshot);
+    }
+    noteSend(at) {
+        this.sends.push(at);
+    }
+    sendsSince(since) {
+        this.sends = this.sends.filter((t) => t > since);
+        return [...this.sends];
+    }
+    prune(now) {
+        for (const [id, e] of this.byId) {
+            const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
+            if (e.doneAt !== undefined && now - e.doneAt >= keep)
+                this.byId.delete(id);
+        }
+        for (const [session, s] of this.sessions) {
+            if (s.pendingPlayed === 0 && now - s.lastAt >= this.keepDeliveredMs)
+                this.sessions.delete(session);
+        }
+    }
+    close() { }
+    settle(seq, now, status) {
+        this.claimed.delete(seq);
+        const entry = this.pending.get(seq);
+        if (!entry)
+            return;
+        this.pending.delete(seq);
+        entry.status = status;
+        entry.doneAt = now;
+        if (entry.type === 'media-played')
+            this.session(entry.sessionId, now).pendingPlayed--;
+    }
+    session(id, now) {
+        let s = this.sessions.get(id);
+        if (!s)
+            this.sessions.set(id, (s = { pendingPlayed: 0, seen: false, lastAt: now }));
+        s.lastAt = now;
+        return s;
+    }
+}
+function snapshot(entry) {
+    const { notBefore: _notBefore, ...event } = entry;
+    return { ...event };
 }
 
 /**
@@ -1645,4 +1619,234 @@ function acceptableType(contentType) {
     return !charset || /^utf-?8$/i.test(charset[1]);
 }
 
-export { TokenRefreshError as T, createLogger as a, createMediaBridgeProxy as b, configFromEnv as c, createNodeHandler as d, staticToken as e, oauthToken as o, silentLogger as s, validateBody as v };
+const NOT_FOUND = {
+    status: 404,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: '{"error":"not found"}',
+};
+/** Wraps a proxy as a Fetch-API handler. Paths that are not the proxy's get 404. */
+function createFetchHandler(proxy, options = {}) {
+    return async (request) => {
+        const url = new URL(request.url);
+        const reply = (await proxy.handle({
+            method: request.method,
+            path: url.pathname,
+            header: (name) => request.headers.get(name) ?? (name === 'host' ? url.host : undefined),
+            peer: options.clientIp?.(request),
+            readBody: (limit) => readLimited(request, limit),
+        })) ?? NOT_FOUND;
+        const empty = reply.status === 204 || request.method === 'HEAD';
+        return new Response(empty ? null : reply.body, { status: reply.status, headers: reply.headers });
+    };
+}
+/** Reads the body as UTF-8, giving up (null) as soon as it passes `limit` bytes. */
+async function readLimited(request, limit) {
+    const declared = Number(request.headers.get('content-length'));
+    if (declared > limit)
+        return null;
+    if (!request.body)
+        return '';
+    const reader = request.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel().catch(() => { });
+            return null;
+        }
+        chunks.push(value);
+    }
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+        all.set(c, at);
+        at += c.byteLength;
+    }
+    return new TextDecoder().decode(all);
+}
+
+/** Wraps a proxy as a node:http request listener (also usable as Connect/Express middleware). */
+function createNodeHandler(proxy) {
+    return (req, res, next) => {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        proxy
+            .handle({
+            method: req.method ?? 'GET',
+            path: q < 0 ? url : url.slice(0, q),
+            header: (name) => {
+                const v = req.headers[name];
+                return Array.isArray(v) ? v.join(', ') : v;
+            },
+            peer: req.socket.remoteAddress,
+            readBody: (limit) => readBody(req, limit),
+        })
+            .then((reply) => {
+            if (!reply) {
+                if (next)
+                    return next();
+                res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+                res.end('{"error":"not found"}');
+                return;
+            }
+            // An explicit length spares the chunked framing (writeHead fixes the framing at once).
+            res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+            res.end(reply.body);
+        }, (error) => {
+            if (next)
+                return next(error);
+            if (res.headersSent || res.destroyed)
+                return;
+            res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+            res.end('{"error":"the request could not be read"}');
+        });
+    };
+}
+/** After a 413, this much more of the body is read and thrown away, so that an ordinary
+ * client finishes sending and reads the answer; past it the connection is cut. */
+const DISCARD_AFTER_LIMIT = 1024 * 1024;
+/**
+ * The body as UTF-8, or null as soon as it passes `limit` bytes. A body some earlier
+ * middleware already read (express.text(), express.json()) is taken from `req.body`.
+ */
+function readBody(req, limit) {
+    const parsed = req.body;
+    if (parsed !== undefined && req.readableEnded)
+        return Promise.resolve(fromParsed(parsed, limit));
+    if (Number(req.headers['content-length']) > limit)
+        return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const done = () => {
+            req.off('data', onData);
+            req.off('end', onEnd);
+            req.off('error', onError);
+        };
+        const onData = (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                done();
+                chunks.length = 0;
+                let discarded = 0;
+                req.on('data', (more) => {
+                    discarded += more.length;
+                    if (discarded > DISCARD_AFTER_LIMIT)
+                        req.socket.destroy();
+                });
+                req.on('error', () => { }); // a cut connection is expected here
+                resolve(null);
+                return;
+            }
+            chunks.push(chunk);
+        };
+        const onEnd = () => {
+            done();
+            resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+        };
+        // A client that goes away mid-body makes Node emit 'error' (ECONNRESET, "aborted").
+        const onError = (error) => {
+            done();
+            reject(error);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+    });
+}
+function fromParsed(body, limit) {
+    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
+    return Buffer.byteLength(text) > limit ? null : text;
+}
+
+function mediaBridgeMiddleware(proxy) {
+    const handler = createNodeHandler(proxy);
+    return (req, res, next) => handler(req, res, next);
+}
+
+function configFromEnv(env) {
+    const accessToken = value(env, 'HUBSPOT_ACCESS_TOKEN');
+    const oauthVars = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REFRESH_TOKEN'];
+    const oauthSet = oauthVars.filter((name) => value(env, name) !== undefined);
+    if (oauthSet.length > 0 && oauthSet.length < oauthVars.length) {
+        const missing = oauthVars.filter((name) => !oauthSet.includes(name));
+        throw new Error(`OAuth needs ${oauthVars.join(', ')}; missing ${missing.join(', ')}`);
+    }
+    if (accessToken && oauthSet.length) {
+        throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
+    }
+    const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
+    let base;
+    try {
+        base = new URL(apiBase);
+    }
+    catch {
+        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+    const logLevel = (value(env, 'LOG_LEVEL') ?? 'info');
+    if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+        throw new Error('LOG_LEVEL must be debug, info, warn or error');
+    const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+    return {
+        port: integer(env, 'PORT', 8787, 0, 65535),
+        host: value(env, 'HOST') ?? '127.0.0.1',
+        dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+        logLevel,
+        proxy: {
+            hubspot: {
+                ...(accessToken ? { accessToken } : {}),
+                ...(oauthSet.length
+                    ? {
+                        oauth: {
+                            clientId: value(env, 'HUBSPOT_CLIENT_ID'),
+                            clientSecret: value(env, 'HUBSPOT_CLIENT_SECRET'),
+                            refreshToken: value(env, 'HUBSPOT_REFRESH_TOKEN'),
+                        },
+                    }
+                    : {}),
+                apiBase: base.href.replace(/\/+$/, ''),
+                rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
+                timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
+                retry: { baseMs: retryBase, rollingPauseMs: retryBase },
+            },
+            allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+            trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
+            clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+        },
+    };
+}
+function value(env, name) {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+}
+function integer(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+    const raw = value(env, name);
+    if (raw === undefined)
+        return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+        throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+}
+/** Off unless set: "true"/"on"/"yes" mean one proxy in front, a number says how many. */
+function trustProxy(raw) {
+    if (raw === undefined)
+        return 0;
+    const v = raw.toLowerCase();
+    if (['0', 'false', 'off', 'no'].includes(v))
+        return 0;
+    if (['1', 'true', 'on', 'yes'].includes(v))
+        return 1;
+    const n = Number(v);
+    if (Number.isInteger(n) && n > 0 && n < 20)
+        return n;
+    throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
+}
+
+export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, staticToken as h, mediaBridgeMiddleware as m, oauthToken as o, silentLogger as s, validateBody as v };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { D as DEFAULT_ORDER_GRACE_MS, a as DEFAULT_KEEP_DELIVERED_MS, b as DEFAULT_KEEP_DEAD_MS } from './outbox.js';
+import { D as DEFAULT_ORDER_GRACE_MS, a as DEFAULT_KEEP_DELIVERED_MS, b as DEFAULT_KEEP_DEAD_MS } from './core.js';
 
 /**
  * The SQLite outbox's intake: an append-only file of accepted requests, one line each:

@@ -7,12 +7,9 @@
  */
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { configFromEnv, type ServerConfig } from './config.js';
-import { createLogger } from './log.js';
-import { createNodeHandler } from './node-adapter.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
-// Imported last: rollup names the chunk the CLI shares with index.js after it (core.js).
-import { createMediaBridgeProxy } from './core.js';
+// From the package's entries, so that the bin shares their chunks.
+import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, type ServerConfig } from './index.js';
+import { SqliteOutbox } from './sqlite.js';
 
 /** Connections still open this long after SIGTERM are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;

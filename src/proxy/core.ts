@@ -4,19 +4,20 @@
  * shells around `handle`.
  */
 import { MAX_BODY_BYTES } from '../wire.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
-import { ClientLimiter, clientIp } from './client-limit.js';
-import { Forwarder, type ForwardOutcome } from './forwarder.js';
-import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './hubspot-client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type UpstreamError, type UpstreamResult } from './upstream/backoff.js';
+import { ClientLimiter, clientIp } from './http/client-limit.js';
+import { Forwarder, type ForwardOutcome } from './upstream/forwarder.js';
+import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
-import { oauthToken, staticToken, type TokenSource } from './oauth.js';
-import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './origin.js';
-import { MemoryOutbox, type Outbox, type OutboxEvent } from './outbox.js';
-import { parseBody } from './parse-body.js';
-import { RateBucket } from './rate-bucket.js';
-import { validateBody, type Problem, type ValidationOptions } from './validate.js';
+import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
+import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
+import { MemoryOutbox } from './store/memory-outbox.js';
+import type { Outbox, OutboxEvent } from './store/outbox.js';
+import { parseBody } from './http/parse-body.js';
+import { RateBucket } from './upstream/rate-bucket.js';
+import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
 /** The request, as much of it as the proxy needs. */
 export interface ProxyRequest {

@@ -3,8 +3,8 @@
  * rejected request. The demo turns these into server-sent events; the benchmark counts them.
  */
 import type { EventType, WireEvent } from '../wire.js';
-import type { UpstreamError } from './backoff.js';
-import type { Problem } from './validate.js';
+import type { UpstreamError } from './upstream/backoff.js';
+import type { Problem } from './http/validate.js';
 
 /** The event a notice is about. */
 export interface EventNotice {

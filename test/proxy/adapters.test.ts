@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMediaBridgeProxy, type MediaBridgeProxy } from '../../src/proxy/core.js';
-import { mediaBridgeMiddleware } from '../../src/proxy/express.js';
+import { mediaBridgeMiddleware } from '../../src/proxy/http/express.js';
 import { silentLogger } from '../../src/proxy/log.js';
-import { createNodeHandler } from '../../src/proxy/node-adapter.js';
+import { createNodeHandler } from '../../src/proxy/http/node-adapter.js';
 import { ensureBuilt, played, post, ROOT } from './proxy-process.js';
 
 const servers: Server[] = [];

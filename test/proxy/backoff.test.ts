@@ -7,7 +7,7 @@ import {
   parseRetryAfter,
   type DecisionContext,
   type UpstreamResult,
-} from '../../src/proxy/backoff.js';
+} from '../../src/proxy/upstream/backoff.js';
 
 const NOW = 1_000_000;
 const ctx = (over: Partial<DecisionContext> = {}): DecisionContext => ({

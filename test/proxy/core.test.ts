@@ -2,10 +2,10 @@
  * The ingest side of the core, through the Fetch-API handler (the runtime-neutral shell).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFetchHandler } from '../../src/proxy/fetch-handler.js';
+import { createFetchHandler } from '../../src/proxy/http/fetch-handler.js';
 import { createMediaBridgeProxy, type MediaBridgeProxy, type ProxyOptions } from '../../src/proxy/core.js';
 import { silentLogger } from '../../src/proxy/log.js';
-import { SqliteOutbox } from '../../src/proxy/sqlite-outbox.js';
+import { SqliteOutbox } from '../../src/proxy/store/sqlite-outbox.js';
 import { join } from 'node:path';
 import { tempDir } from './temp-dirs.js';
 import { MAX_BODY_BYTES } from '../../src/wire.js';

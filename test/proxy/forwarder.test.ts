@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMediaBridgeProxy, type Health, type MediaBridgeProxy, type ProxyOptions } from '../../src/proxy/core.js';
-import { createFetchHandler } from '../../src/proxy/fetch-handler.js';
+import { createFetchHandler } from '../../src/proxy/http/fetch-handler.js';
 import { createLogger } from '../../src/proxy/log.js';
-import { MemoryOutbox } from '../../src/proxy/outbox.js';
+import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
 import type { ProxyEvents } from '../../src/proxy/listeners.js';
 import { startFakeHubSpot, waitFor, type FakeHubSpot, type FakeHubSpotOptions } from './fake-hubspot.js';
 import { played, quartile } from './proxy-process.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/proxy/hubspot-client.js';
-import { oauthToken, staticToken, TokenRefreshError } from '../../src/proxy/oauth.js';
+import type { FetchLike } from '../../src/proxy/upstream/hubspot-client.js';
+import { oauthToken, staticToken, TokenRefreshError } from '../../src/proxy/upstream/oauth.js';
 
 const CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-abcdefgh', refreshToken: 'refresh-0' };
 

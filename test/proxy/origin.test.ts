@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClientLimiter, clientIp } from '../../src/proxy/client-limit.js';
-import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from '../../src/proxy/origin.js';
+import { ClientLimiter, clientIp } from '../../src/proxy/http/client-limit.js';
+import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from '../../src/proxy/http/origin.js';
 
 describe('origin policy', () => {
   const sameOrigin = originPolicy([]);

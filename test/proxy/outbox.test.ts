@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryOutbox, type Outbox, type OutboxOptions } from '../../src/proxy/outbox.js';
-import { SqliteOutbox } from '../../src/proxy/sqlite-outbox.js';
+import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
+import type { Outbox, OutboxOptions } from '../../src/proxy/store/outbox.js';
+import { SqliteOutbox } from '../../src/proxy/store/sqlite-outbox.js';
 import type { WireEvent } from '../../src/wire.js';
 import { tempDir } from './temp-dirs.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBody } from '../../src/proxy/parse-body.js';
+import { parseBody } from '../../src/proxy/http/parse-body.js';
 
 describe('parseBody', () => {
   it('parses ordinary JSON', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateBucket } from '../../src/proxy/rate-bucket.js';
+import { RateBucket } from '../../src/proxy/upstream/rate-bucket.js';
 import { maxInWindow, seeded } from './fake-hubspot.js';
 
 describe('RateBucket', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentIds } from '../../src/proxy/recent-ids.js';
+import { RecentIds } from '../../src/proxy/store/recent-ids.js';
 
 describe('RecentIds', () => {
   it('tells a repeated id, and forgets the oldest past its capacity', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateBody, type ProblemCode } from '../../src/proxy/validate.js';
+import { validateBody, type ProblemCode } from '../../src/proxy/http/validate.js';
 import { MAX_EVENTS_PER_REQUEST } from '../../src/wire.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

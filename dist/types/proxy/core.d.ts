@@ -1,10 +1,10 @@
-import { type RetryPolicy, type UpstreamError } from './backoff.js';
-import { type FetchLike } from './hubspot-client.js';
+import { type RetryPolicy, type UpstreamError } from './upstream/backoff.js';
+import { type FetchLike } from './upstream/hubspot-client.js';
 import { type Listener, type ProxyEventName } from './listeners.js';
 import { type Logger, type LogLevel } from './log.js';
-import { type TokenSource } from './oauth.js';
-import { type Outbox, type OutboxEvent } from './outbox.js';
-import { type ValidationOptions } from './validate.js';
+import { type TokenSource } from './upstream/oauth.js';
+import type { Outbox, OutboxEvent } from './store/outbox.js';
+import { type ValidationOptions } from './http/validate.js';
 /** The request, as much of it as the proxy needs. */
 export interface ProxyRequest {
     method: string;

@@ -9,9 +9,9 @@
  */
 import { type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
 import { type FetchLike } from './hubspot-client.js';
-import { type Logger } from './log.js';
+import { type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
-import type { Outbox, OutboxEvent } from './outbox.js';
+import type { Outbox, OutboxEvent } from '../store/outbox.js';
 import type { RateBucket } from './rate-bucket.js';
 /** Upstream condition, for /healthz. */
 export type UpstreamState = {

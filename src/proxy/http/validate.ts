@@ -4,7 +4,7 @@
  * Every problem names the event's index and the field, so a 400 answer says exactly what to
  * fix. Messages never echo the client's values back.
  */
-import { MAX_EVENTS_PER_REQUEST, type EventType, type WireEvent } from '../wire.js';
+import { MAX_EVENTS_PER_REQUEST, type EventType, type WireEvent } from '../../wire.js';
 import {
   DEFAULT_MAX_CLOCK_SKEW_MS,
   DEFAULT_MAX_EVENT_AGE_MS,

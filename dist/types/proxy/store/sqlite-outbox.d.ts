@@ -1,5 +1,5 @@
-import type { WireEvent } from '../wire.js';
-import type { UpstreamError } from './backoff.js';
+import type { WireEvent } from '../../wire.js';
+import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 export interface SqliteOutboxOptions extends OutboxOptions {
     /**

@@ -5,7 +5,7 @@
  * URL from the server's configuration, and only our own headers. Nothing of the client's
  * request (its Cookie, its Authorization, any other header) can reach HubSpot.
  */
-import type { EventType, WireEvent } from '../wire.js';
+import type { EventType, WireEvent } from '../../wire.js';
 import { parseRetryAfter, type UpstreamResult } from './backoff.js';
 
 export const DEFAULT_API_BASE = 'https://api.hubapi.com';

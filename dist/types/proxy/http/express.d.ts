@@ -6,12 +6,6 @@
  * (a string, a Buffer, or parsed JSON, which is serialised again and checked the same way).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MediaBridgeProxy } from './core.js';
-import { createNodeHandler } from './node-adapter.js';
-
+import type { MediaBridgeProxy } from '../core.js';
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
-
-export function mediaBridgeMiddleware(proxy: MediaBridgeProxy): Middleware {
-  const handler = createNodeHandler(proxy);
-  return (req, res, next) => handler(req, res, next);
-}
+export declare function mediaBridgeMiddleware(proxy: MediaBridgeProxy): Middleware;

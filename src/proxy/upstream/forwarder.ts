@@ -16,9 +16,9 @@ import {
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import { scrub, type Logger } from './log.js';
+import { scrub, type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
-import type { Outbox, OutboxEvent } from './outbox.js';
+import type { Outbox, OutboxEvent } from '../store/outbox.js';
 import type { RateBucket } from './rate-bucket.js';
 
 /** Upstream condition, for /healthz. */

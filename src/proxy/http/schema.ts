@@ -6,7 +6,7 @@
  * The length caps, the timestamp window and the attention-span caps are this proxy's own
  * (HubSpot documents none); the README lists them.
  */
-import type { EventType } from '../wire.js';
+import type { EventType } from '../../wire.js';
 
 /** How one field is checked. */
 export type FieldSpec =

@@ -2,7 +2,7 @@
  * The proxy as a Fetch-API handler, `(Request) => Promise<Response>`, for Cloudflare
  * Workers, Vercel, Deno and Bun.
  */
-import type { MediaBridgeProxy, ProxyReply } from './core.js';
+import type { MediaBridgeProxy, ProxyReply } from '../core.js';
 
 export interface FetchHandlerOptions {
   /**

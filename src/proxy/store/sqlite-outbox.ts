@@ -21,8 +21,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventType, WireEvent } from '../wire.js';
-import type { UpstreamError } from './backoff.js';
+import type { EventType, WireEvent } from '../../wire.js';
+import type { UpstreamError } from '../upstream/backoff.js';
 import { IntakeJournal, type IntakeRecord } from './intake-journal.js';
 import {
   DEFAULT_KEEP_DEAD_MS,

@@ -4,7 +4,7 @@
  * Every problem names the event's index and the field, so a 400 answer says exactly what to
  * fix. Messages never echo the client's values back.
  */
-import { type WireEvent } from '../wire.js';
+import { type WireEvent } from '../../wire.js';
 /** Why an input was refused; also the `reason` label of the rejection metric. */
 export type ProblemCode = 'bad_json' | 'forbidden_key' | 'not_object' | 'no_events' | 'too_many_events' | 'unknown_type' | 'unknown_field' | 'required' | 'empty' | 'wrong_type' | 'not_allowed' | 'too_long' | 'out_of_range' | 'too_old' | 'in_future' | 'contact_id_refused';
 /** One thing wrong with a request. */

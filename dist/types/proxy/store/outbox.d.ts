@@ -1,14 +1,14 @@
 /**
  * The outbox: where accepted events wait for HubSpot.
  *
- * `Outbox` is the storage contract the proxy needs; `MemoryOutbox` implements it in memory
- * (tests, the demo, and runtimes where you accept losing the queue on restart), and
- * `SqliteOutbox` (`media-bridge-tracker/proxy/sqlite`) durably. Any other store (a database,
+ * `Outbox` is the storage contract the proxy needs. `MemoryOutbox` (./memory-outbox.ts)
+ * implements it in memory (tests, the demo, and runtimes where you accept losing the queue
+ * on restart), and `SqliteOutbox` (`media-bridge-tracker/proxy/sqlite`) durably. Any other store (a database,
  * a shared queue for several proxy instances) can implement it; its methods may return
  * promises.
  */
-import type { EventType, WireEvent } from '../wire.js';
-import type { UpstreamError } from './backoff.js';
+import type { EventType, WireEvent } from '../../wire.js';
+import type { UpstreamError } from '../upstream/backoff.js';
 export type MaybePromise<T> = T | Promise<T>;
 /** Where an event stands: waiting, delivered, or given up on (a dead letter). */
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
@@ -97,33 +97,3 @@ export interface SessionOrder {
 }
 /** The order rule: may this event go now? */
 export declare function orderAllows(type: EventType, acceptedAt: number, session: SessionOrder, now: number, graceMs: number): boolean;
-/** An outbox in memory: fast and exact, and gone when the process ends. */
-export declare class MemoryOutbox implements Outbox {
-    private seq;
-    /** Every event still remembered, by id, in arrival order. */
-    private readonly byId;
-    /** Pending events by seq, in arrival order. */
-    private readonly pending;
-    private readonly claimed;
-    /** Per session: pending media-played count, and whether one was ever seen. */
-    private readonly sessions;
-    private sends;
-    private readonly keepDeliveredMs;
-    private readonly keepDeadMs;
-    private readonly graceMs;
-    constructor(options?: OutboxOptions);
-    add(events: readonly WireEvent[], now: number): boolean[];
-    claim(limit: number, now: number): OutboxEvent[];
-    sent(seq: number, now: number): void;
-    retry(seq: number, at: number, error: UpstreamError): void;
-    dead(seq: number, now: number, error: UpstreamError): void;
-    stats(_now?: number): OutboxStats;
-    recent(limit: number): OutboxEvent[];
-    deadLetters(limit: number): OutboxEvent[];
-    noteSend(at: number): void;
-    sendsSince(since: number): number[];
-    prune(now: number): void;
-    close(): void;
-    private settle;
-    private session;
-}

@@ -2,7 +2,7 @@
  * The proxy as a Fetch-API handler, `(Request) => Promise<Response>`, for Cloudflare
  * Workers, Vercel, Deno and Bun.
  */
-import type { MediaBridgeProxy } from './core.js';
+import type { MediaBridgeProxy } from '../core.js';
 export interface FetchHandlerOptions {
     /**
      * The client's IP for the per-IP limit, from what the platform vouches for, e.g.

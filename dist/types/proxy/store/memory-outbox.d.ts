@@ -1,0 +1,38 @@
+/**
+ * `MemoryOutbox`: the outbox contract in memory. Fast and exact, and gone when the process
+ * ends: for tests, the demo, and runtimes where losing the queue on restart is acceptable.
+ * It is the shortest complete implementation of `Outbox` (./outbox.ts).
+ */
+import type { WireEvent } from '../../wire.js';
+import type { UpstreamError } from '../upstream/backoff.js';
+import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
+/** An outbox in memory: fast and exact, and gone when the process ends. */
+export declare class MemoryOutbox implements Outbox {
+    private seq;
+    /** Every event still remembered, by id, in arrival order. */
+    private readonly byId;
+    /** Pending events by seq, in arrival order. */
+    private readonly pending;
+    private readonly claimed;
+    /** Per session: pending media-played count, and whether one was ever seen. */
+    private readonly sessions;
+    private sends;
+    private readonly keepDeliveredMs;
+    private readonly keepDeadMs;
+    private readonly graceMs;
+    constructor(options?: OutboxOptions);
+    add(events: readonly WireEvent[], now: number): boolean[];
+    claim(limit: number, now: number): OutboxEvent[];
+    sent(seq: number, now: number): void;
+    retry(seq: number, at: number, error: UpstreamError): void;
+    dead(seq: number, now: number, error: UpstreamError): void;
+    stats(_now?: number): OutboxStats;
+    recent(limit: number): OutboxEvent[];
+    deadLetters(limit: number): OutboxEvent[];
+    noteSend(at: number): void;
+    sendsSince(since: number): number[];
+    prune(now: number): void;
+    close(): void;
+    private settle;
+    private session;
+}

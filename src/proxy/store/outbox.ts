@@ -1,0 +1,112 @@
+/**
+ * The outbox: where accepted events wait for HubSpot.
+ *
+ * `Outbox` is the storage contract the proxy needs. `MemoryOutbox` (./memory-outbox.ts)
+ * implements it in memory (tests, the demo, and runtimes where you accept losing the queue
+ * on restart), and `SqliteOutbox` (`media-bridge-tracker/proxy/sqlite`) durably. Any other store (a database,
+ * a shared queue for several proxy instances) can implement it; its methods may return
+ * promises.
+ */
+import type { EventType, WireEvent } from '../../wire.js';
+import type { UpstreamError } from '../upstream/backoff.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Where an event stands: waiting, delivered, or given up on (a dead letter). */
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+/** An event as the outbox holds it. */
+export interface OutboxEvent {
+  /** Arrival order, increasing. */
+  seq: number;
+  /** The wire id, unique per event. */
+  id: string;
+  type: EventType;
+  sessionId: string;
+  /** The event as received (its `type` and `id` are stripped before it goes to HubSpot). */
+  event: WireEvent;
+  /** When the proxy accepted it (ms since the epoch). */
+  acceptedAt: number;
+  /** Upstream attempts made so far. */
+  attempts: number;
+  status: OutboxStatus;
+  /** When it was delivered or dead-lettered. */
+  doneAt?: number;
+  /** The last upstream error: why it is being retried, or why it is a dead letter. */
+  error?: UpstreamError;
+}
+
+export interface OutboxStats {
+  /** Events waiting to be delivered. */
+  pending: number;
+  /** When the oldest waiting event was accepted. */
+  oldestPendingAt?: number;
+  /** Dead letters kept. */
+  dead: number;
+}
+
+/**
+ * The storage contract.
+ *
+ * Order: `claim` hands out events oldest first, except that an event of a session whose
+ * `media-played` is still pending waits for it, and an event of a session with no
+ * `media-played` seen yet waits `orderGraceMs` after it was accepted (in case the played
+ * event is a beacon behind it).
+ */
+export interface Outbox {
+  /**
+   * Stores one request's events, all or none, and resolves once they are durable.
+   * Returns, per event, false when its id was already known (a duplicate, not stored again).
+   * `raw` is the request body the events were parsed from, which a store may keep as is.
+   */
+  add(events: readonly WireEvent[], now: number, raw?: string): MaybePromise<boolean[]>;
+  /** Hands out up to `limit` events ready at `now`, never one already handed out and not yet settled. */
+  claim(limit: number, now: number): MaybePromise<OutboxEvent[]>;
+  /** Settles a claimed event: delivered. */
+  sent(seq: number, now: number): MaybePromise<void>;
+  /** Settles a claimed event: try again from `at`. Counts an attempt. */
+  retry(seq: number, at: number, error: UpstreamError): MaybePromise<void>;
+  /** Settles a claimed event: a dead letter, kept with HubSpot's error. */
+  dead(seq: number, now: number, error: UpstreamError): MaybePromise<void>;
+  stats(now: number): MaybePromise<OutboxStats>;
+  /** The latest events, newest first, whatever their status. */
+  recent(limit: number): MaybePromise<OutboxEvent[]>;
+  /** The latest dead letters, newest first. */
+  deadLetters(limit: number): MaybePromise<OutboxEvent[]>;
+  /** Remembers that a request went upstream at `at`, durably, before it is sent (see RateBucket). */
+  noteSend(at: number): MaybePromise<void>;
+  /** Upstream send times after `since`. */
+  sendsSince(since: number): MaybePromise<number[]>;
+  /** Forgets delivered events and old dead letters past their retention. */
+  prune(now: number): MaybePromise<void>;
+  close(): MaybePromise<void>;
+}
+
+/** Retention and ordering knobs shared by the outboxes. */
+export interface OutboxOptions {
+  /** How long a delivered event's id is remembered to drop duplicates. Default 7 days. */
+  keepDeliveredMs?: number;
+  /** How long dead letters are kept. Default 30 days. */
+  keepDeadMs?: number;
+  /** How long an event waits for its session's `media-played` to arrive. Default 5,000. */
+  orderGraceMs?: number;
+}
+
+export const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
+export const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
+export const DEFAULT_ORDER_GRACE_MS = 5_000;
+
+/** What the order rule needs to know about an event's session. */
+export interface SessionOrder {
+  /** A `media-played` of the session is pending (waiting or in flight). */
+  playedPending: boolean;
+  /** A `media-played` of the session has been seen at all. */
+  playedSeen: boolean;
+}
+
+/** The order rule: may this event go now? */
+export function orderAllows(type: EventType, acceptedAt: number, session: SessionOrder, now: number, graceMs: number): boolean {
+  if (type === 'media-played') return true;
+  if (session.playedPending) return false;
+  return session.playedSeen || now - acceptedAt >= graceMs;
+}
