@@ -72,9 +72,11 @@ export default [
       manualChunks: (id) =>
         /\/src\/proxy\/(sqlite|store\/(sqlite-outbox|intake-journal|recent-ids))\.ts$/.test(id)
           ? 'sqlite-outbox'
-          : /\/src\/(wire|proxy\/(?!index|cli))/.test(id)
-            ? 'core'
-            : undefined,
+          : /\/src\/proxy\/authorize\//.test(id)
+            ? 'authorize' // the bin's install command, Node-only: kept out of core.js
+            : /\/src\/(wire|proxy\/(?!index|cli))/.test(id)
+              ? 'core'
+              : undefined,
     },
     external: [/^node:/, 'better-sqlite3'],
     plugins: [ts('ES2022')],

@@ -2,8 +2,10 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { c as configFromEnv, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler } from './core.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { r as runAuthorize } from './authorize.js';
 import 'better-sqlite3';
 import 'node:fs';
+import 'node:crypto';
 
 /**
  * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
@@ -11,7 +13,23 @@ import 'node:fs';
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
  * waits for the ones in flight, commits what is waiting, and exits 0.
+ *
+ * `media-bridge-proxy authorize` is HubSpot's OAuth install flow (./authorize/command.ts).
  */
+const SERVER_USAGE = `Usage: media-bridge-proxy              the proxy server, configured by its environment (see the README)
+       media-bridge-proxy authorize    HubSpot's OAuth install flow: gets the refresh token (--help for more)
+`;
+// `media-bridge-proxy authorize` runs the OAuth install flow instead of the server.
+const command = process.argv[2];
+if (command === 'authorize') {
+    const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+    process.exit(await runAuthorize(process.argv.slice(3), process.env, io));
+}
+if (command !== undefined) {
+    const help = command === '--help' || command === '-h';
+    (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${SERVER_USAGE}`);
+    process.exit(help ? 0 : 2);
+}
 /** Connections still open this long after SIGTERM are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 let config;

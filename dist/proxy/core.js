@@ -680,46 +680,83 @@ class TokenRefreshError extends Error {
 }
 /** Refreshes after a 401 at most this often. */
 const MIN_FORCED_REFRESH_MS = 60_000;
+/** The token endpoint of an API base. */
+function tokenUrl(apiBase, path = '/oauth/v3/token') {
+    return `${apiBase.replace(/\/+$/, '')}${path}`;
+}
+/**
+ * One form-encoded POST to the token endpoint (v3 keeps secrets out of URLs). Resolves with
+ * the status and the JSON answer; rejects only when no answer came.
+ */
+async function postTokenForm(url, form, fetch, timeoutMs = 10_000) {
+    let res;
+    try {
+        res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: new URLSearchParams(form).toString(),
+            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'error',
+        });
+    }
+    catch {
+        throw new TokenRefreshError('the token endpoint could not be reached');
+    }
+    const json = (await res.json().catch(() => undefined));
+    return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
+}
 /** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
 function oauthToken(options) {
     const now = options.now ?? Date.now;
     const early = options.refreshEarlyMs ?? 5 * 60_000;
-    const url = `${options.apiBase.replace(/\/+$/, '')}${options.tokenPath ?? '/oauth/v3/token'}`;
+    const url = tokenUrl(options.apiBase, options.tokenPath);
     let refreshToken = options.refreshToken;
+    let loaded = !options.keep;
     let access;
     let refreshing;
     let lastForcedAt = -Infinity;
+    async function grant(token) {
+        const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: token };
+        return postTokenForm(url, form, options.fetch, options.timeoutMs);
+    }
     async function refresh() {
-        const body = new URLSearchParams({
-            grant_type: 'refresh_token',
-            client_id: options.clientId,
-            client_secret: options.clientSecret,
-            refresh_token: refreshToken,
-        });
-        let res;
-        try {
-            res = await options.fetch(url, {
-                method: 'POST',
-                headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-                body: body.toString(),
-                signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-                redirect: 'error',
-            });
+        if (!loaded) {
+            loaded = true;
+            try {
+                refreshToken = (await options.keep.load()) ?? refreshToken;
+            }
+            catch (error) {
+                options.onKeepError?.(error);
+            }
         }
-        catch {
-            throw new TokenRefreshError('the token endpoint could not be reached');
+        let answer = await grant(refreshToken);
+        // A kept token HubSpot no longer takes (revoked with its install, say): the configured
+        // one is the only other candidate.
+        if (!answer.ok && answer.status < 500 && refreshToken !== options.refreshToken) {
+            const retried = await grant(options.refreshToken);
+            if (retried.ok) {
+                answer = retried;
+                refreshToken = options.refreshToken;
+            }
         }
-        const json = (await res.json().catch(() => undefined));
-        if (!res.ok || !json)
-            throw new TokenRefreshError(`the token endpoint answered ${res.status}`, res.status);
+        const { json } = answer;
+        if (!answer.ok || !json)
+            throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
         const token = json.access_token ?? json.accessToken;
         const expiresIn = Number(json.expires_in ?? json.expiresIn);
         if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
-            throw new TokenRefreshError('the token endpoint answered without an access token', res.status);
+            throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
         }
         const rotated = json.refresh_token ?? json.refreshToken;
-        if (typeof rotated === 'string' && rotated)
+        if (typeof rotated === 'string' && rotated && rotated !== refreshToken) {
             refreshToken = rotated;
+            try {
+                await options.keep?.save(rotated);
+            }
+            catch (error) {
+                options.onKeepError?.(error);
+            }
+        }
         access = { token, expiresAt: now() + expiresIn * 1000 };
         return token;
     }
@@ -742,7 +779,7 @@ function oauthToken(options) {
             access = undefined;
             return true;
         },
-        secrets: () => [options.clientSecret, refreshToken, ...(access ? [access.token] : [])],
+        secrets: () => [options.clientSecret, options.refreshToken, ...(refreshToken !== options.refreshToken ? [refreshToken] : []), ...(access ? [access.token] : [])],
     };
 }
 
@@ -1779,16 +1816,7 @@ function configFromEnv(env) {
     if (accessToken && oauthSet.length) {
         throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
     }
-    const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
-    let base;
-    try {
-        base = new URL(apiBase);
-    }
-    catch {
-        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:')
-        throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+    const apiBase = httpBase(env, 'HUBSPOT_API_BASE', 'https://api.hubapi.com');
     const logLevel = (value(env, 'LOG_LEVEL') ?? 'info');
     if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
         throw new Error('LOG_LEVEL must be debug, info, warn or error');
@@ -1810,7 +1838,7 @@ function configFromEnv(env) {
                         },
                     }
                     : {}),
-                apiBase: base.href.replace(/\/+$/, ''),
+                apiBase,
                 rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
                 timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
                 retry: { baseMs: retryBase, rollingPauseMs: retryBase },
@@ -1820,6 +1848,19 @@ function configFromEnv(env) {
             clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
         },
     };
+}
+/** An http(s) base URL from `name`, without its trailing slashes. */
+function httpBase(env, name, fallback) {
+    let url;
+    try {
+        url = new URL(value(env, name) ?? fallback);
+    }
+    catch {
+        throw new Error(`${name} must be an http(s) URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new Error(`${name} must be an http(s) URL`);
+    return url.href.replace(/\/+$/, '');
 }
 function value(env, name) {
     const v = env[name]?.trim();
@@ -1849,4 +1890,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, staticToken as h, mediaBridgeMiddleware as m, oauthToken as o, silentLogger as s, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, httpBase as h, silentLogger as i, staticToken as j, mediaBridgeMiddleware as m, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };

@@ -4,12 +4,31 @@
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
  * waits for the ones in flight, commits what is waiting, and exits 0.
+ *
+ * `media-bridge-proxy authorize` is HubSpot's OAuth install flow (./authorize/command.ts).
  */
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 // From the package's entries, so that the bin shares their chunks.
 import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, type ServerConfig } from './index.js';
 import { SqliteOutbox } from './sqlite.js';
+import { runAuthorize } from './authorize/command.js';
+
+const SERVER_USAGE = `Usage: media-bridge-proxy              the proxy server, configured by its environment (see the README)
+       media-bridge-proxy authorize    HubSpot's OAuth install flow: gets the refresh token (--help for more)
+`;
+
+// `media-bridge-proxy authorize` runs the OAuth install flow instead of the server.
+const command = process.argv[2];
+if (command === 'authorize') {
+  const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+  process.exit(await runAuthorize(process.argv.slice(3), process.env, io));
+}
+if (command !== undefined) {
+  const help = command === '--help' || command === '-h';
+  (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${SERVER_USAGE}`);
+  process.exit(help ? 0 : 2);
+}
 
 /** Connections still open this long after SIGTERM are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -28,14 +28,7 @@ export function configFromEnv(env: Env): ServerConfig {
   if (accessToken && oauthSet.length) {
     throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
   }
-  const apiBase = value(env, 'HUBSPOT_API_BASE') ?? 'https://api.hubapi.com';
-  let base: URL;
-  try {
-    base = new URL(apiBase);
-  } catch {
-    throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('HUBSPOT_API_BASE must be an http(s) URL');
+  const apiBase = httpBase(env, 'HUBSPOT_API_BASE', 'https://api.hubapi.com');
 
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('LOG_LEVEL must be debug, info, warn or error');
@@ -58,7 +51,7 @@ export function configFromEnv(env: Env): ServerConfig {
               },
             }
           : {}),
-        apiBase: base.href.replace(/\/+$/, ''),
+        apiBase,
         rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
         timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
         retry: { baseMs: retryBase, rollingPauseMs: retryBase },
@@ -68,6 +61,18 @@ export function configFromEnv(env: Env): ServerConfig {
       clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
     },
   };
+}
+
+/** An http(s) base URL from `name`, without its trailing slashes. */
+export function httpBase(env: Env, name: string, fallback: string): string {
+  let url: URL;
+  try {
+    url = new URL(value(env, name) ?? fallback);
+  } catch {
+    throw new Error(`${name} must be an http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${name} must be an http(s) URL`);
+  return url.href.replace(/\/+$/, '');
 }
 
 function value(env: Env, name: string): string | undefined {

@@ -15,4 +15,6 @@ export interface ServerConfig {
 }
 type Env = Record<string, string | undefined>;
 export declare function configFromEnv(env: Env): ServerConfig;
+/** An http(s) base URL from `name`, without its trailing slashes. */
+export declare function httpBase(env: Env, name: string, fallback: string): string;
 export {};

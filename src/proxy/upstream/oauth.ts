@@ -45,6 +45,20 @@ export interface OAuthOptions {
   /** Token endpoint path. Default /oauth/v3/token. */
   tokenPath?: string;
   timeoutMs?: number;
+  /**
+   * Where the newest refresh token is kept when HubSpot rotates it, so that a restart does
+   * not fall back to a spent one (the proxy passes its store). Without it, a rotated token
+   * lives as long as the process.
+   */
+  keep?: RefreshTokenKeep;
+  /** Told when loading or saving the kept refresh token failed; the refresh goes on. */
+  onKeepError?: (error: unknown) => void;
+}
+
+/** The newest refresh token of one install, kept across restarts. */
+export interface RefreshTokenKeep {
+  load(): Promise<string | undefined>;
+  save(refreshToken: string): Promise<void>;
 }
 
 /** Thrown when the token endpoint refuses or fails; carries no secret. */
@@ -61,44 +75,88 @@ export class TokenRefreshError extends Error {
 /** Refreshes after a 401 at most this often. */
 const MIN_FORCED_REFRESH_MS = 60_000;
 
+/** The token endpoint of an API base. */
+export function tokenUrl(apiBase: string, path = '/oauth/v3/token'): string {
+  return `${apiBase.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * One form-encoded POST to the token endpoint (v3 keeps secrets out of URLs). Resolves with
+ * the status and the JSON answer; rejects only when no answer came.
+ */
+export async function postTokenForm(
+  url: string,
+  form: Record<string, string>,
+  fetch: FetchLike,
+  timeoutMs = 10_000,
+): Promise<{ status: number; ok: boolean; json?: Record<string, unknown> }> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(form).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch {
+    throw new TokenRefreshError('the token endpoint could not be reached');
+  }
+  const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
+}
+
 /** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
 export function oauthToken(options: OAuthOptions): TokenSource {
   const now = options.now ?? Date.now;
   const early = options.refreshEarlyMs ?? 5 * 60_000;
-  const url = `${options.apiBase.replace(/\/+$/, '')}${options.tokenPath ?? '/oauth/v3/token'}`;
+  const url = tokenUrl(options.apiBase, options.tokenPath);
   let refreshToken = options.refreshToken;
+  let loaded = !options.keep;
   let access: { token: string; expiresAt: number } | undefined;
   let refreshing: Promise<string> | undefined;
   let lastForcedAt = -Infinity;
 
+  async function grant(token: string) {
+    const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: token };
+    return postTokenForm(url, form, options.fetch, options.timeoutMs);
+  }
+
   async function refresh(): Promise<string> {
-    const body = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: options.clientId,
-      client_secret: options.clientSecret,
-      refresh_token: refreshToken,
-    });
-    let res: Response;
-    try {
-      res = await options.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: body.toString(),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        redirect: 'error',
-      });
-    } catch {
-      throw new TokenRefreshError('the token endpoint could not be reached');
+    if (!loaded) {
+      loaded = true;
+      try {
+        refreshToken = (await options.keep!.load()) ?? refreshToken;
+      } catch (error) {
+        options.onKeepError?.(error);
+      }
     }
-    const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (!res.ok || !json) throw new TokenRefreshError(`the token endpoint answered ${res.status}`, res.status);
+    let answer = await grant(refreshToken);
+    // A kept token HubSpot no longer takes (revoked with its install, say): the configured
+    // one is the only other candidate.
+    if (!answer.ok && answer.status < 500 && refreshToken !== options.refreshToken) {
+      const retried = await grant(options.refreshToken);
+      if (retried.ok) {
+        answer = retried;
+        refreshToken = options.refreshToken;
+      }
+    }
+    const { json } = answer;
+    if (!answer.ok || !json) throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
     const token = json.access_token ?? json.accessToken;
     const expiresIn = Number(json.expires_in ?? json.expiresIn);
     if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
-      throw new TokenRefreshError('the token endpoint answered without an access token', res.status);
+      throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
     }
     const rotated = json.refresh_token ?? json.refreshToken;
-    if (typeof rotated === 'string' && rotated) refreshToken = rotated;
+    if (typeof rotated === 'string' && rotated && rotated !== refreshToken) {
+      refreshToken = rotated;
+      try {
+        await options.keep?.save(rotated);
+      } catch (error) {
+        options.onKeepError?.(error);
+      }
+    }
     access = { token, expiresAt: now() + expiresIn * 1000 };
     return token;
   }
@@ -119,6 +177,6 @@ export function oauthToken(options: OAuthOptions): TokenSource {
       access = undefined;
       return true;
     },
-    secrets: () => [options.clientSecret, refreshToken, ...(access ? [access.token] : [])],
+    secrets: () => [options.clientSecret, options.refreshToken, ...(refreshToken !== options.refreshToken ? [refreshToken] : []), ...(access ? [access.token] : [])],
   };
 }

@@ -35,11 +35,35 @@ export interface OAuthOptions {
     /** Token endpoint path. Default /oauth/v3/token. */
     tokenPath?: string;
     timeoutMs?: number;
+    /**
+     * Where the newest refresh token is kept when HubSpot rotates it, so that a restart does
+     * not fall back to a spent one (the proxy passes its store). Without it, a rotated token
+     * lives as long as the process.
+     */
+    keep?: RefreshTokenKeep;
+    /** Told when loading or saving the kept refresh token failed; the refresh goes on. */
+    onKeepError?: (error: unknown) => void;
+}
+/** The newest refresh token of one install, kept across restarts. */
+export interface RefreshTokenKeep {
+    load(): Promise<string | undefined>;
+    save(refreshToken: string): Promise<void>;
 }
 /** Thrown when the token endpoint refuses or fails; carries no secret. */
 export declare class TokenRefreshError extends Error {
     readonly status?: number | undefined;
     constructor(message: string, status?: number | undefined);
 }
+/** The token endpoint of an API base. */
+export declare function tokenUrl(apiBase: string, path?: string): string;
+/**
+ * One form-encoded POST to the token endpoint (v3 keeps secrets out of URLs). Resolves with
+ * the status and the JSON answer; rejects only when no answer came.
+ */
+export declare function postTokenForm(url: string, form: Record<string, string>, fetch: FetchLike, timeoutMs?: number): Promise<{
+    status: number;
+    ok: boolean;
+    json?: Record<string, unknown>;
+}>;
 /** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
 export declare function oauthToken(options: OAuthOptions): TokenSource;
