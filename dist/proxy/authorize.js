@@ -163,7 +163,8 @@ function sameState(received, expected) {
 function readCallback(method, target, expectedState) {
     let url;
     try {
-        url = new URL(target, 'http://localhost');
+        // Appended, not resolved: a target like "//host/path" stays a path.
+        url = new URL(`http://localhost${target.startsWith('/') ? target : `/${target}`}`);
     }
     catch {
         return { kind: 'ignore' };
@@ -409,7 +410,7 @@ function page(res, status, text) {
     });
 }
 function describeSeconds(s) {
-    return s % 60 === 0 ? `${s / 60} minute${s === 60 ? '' : 's'}` : `${s} seconds`;
+    return s % 60 === 0 ? `${s / 60} minute${s === 60 ? '' : 's'}` : `${s} second${s === 1 ? '' : 's'}`;
 }
 
 export { runAuthorize as r };

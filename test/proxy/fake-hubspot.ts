@@ -4,9 +4,11 @@
  * 2xx, 429 with either policy, 500, slowly, or by resetting the connection.
  *
  * It also serves the OAuth token endpoint (POST /oauth/v3/token), issuing access tokens
- * `access-1`, `access-2`, … for the configured refresh token, and refuses event requests
- * whose bearer token it did not issue (or was not told to accept).
+ * `access-1`, `access-2`, … for the configured refresh token (rotating it if told to) and for
+ * an install's authorization code checked against its PKCE challenge, and refuses event
+ * requests whose bearer token it did not issue (or was not told to accept).
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -47,8 +49,12 @@ export interface FakeHubSpotOptions {
   rule?: (req: RecordedRequest, index: number) => Answer | undefined;
   /** Bearer tokens accepted on event requests, besides the ones it issued. */
   acceptTokens?: string[];
-  /** OAuth: the refresh token the token endpoint accepts, and the lifetime of what it issues. */
-  oauth?: { clientId: string; clientSecret: string; refreshToken: string; expiresIn?: number };
+  /**
+   * OAuth: the refresh token the token endpoint accepts, and the lifetime of what it issues.
+   * With `rotate`, each refresh answers a new refresh token (`refresh-2`, …) and the one
+   * presented is spent.
+   */
+  oauth?: { clientId: string; clientSecret: string; refreshToken: string; expiresIn?: number; rotate?: boolean };
   /** Seed of the ratio dice, for runs that repeat. */
   seed?: number;
 }
@@ -63,6 +69,13 @@ export interface FakeHubSpot {
   delivered(): RecordedRequest[];
   /** Access tokens issued by the token endpoint. */
   issued: string[];
+  /** The refresh tokens presented to the token endpoint, in order. */
+  refreshGrants: string[];
+  /**
+   * Lets the token endpoint take one authorization code: for `code` sent with `redirectUri`
+   * and a `code_verifier` whose S256 challenge is `codeChallenge`, it issues `refreshToken`.
+   */
+  allowInstall(install: { code: string; codeChallenge: string; redirectUri: string; refreshToken: string; hubId?: number; scopes?: string[] }): void;
   setRule(rule: FakeHubSpotOptions['rule']): void;
   setRatios(ratios: Ratios): void;
   /** Resolves when `check()` holds, polling; rejects after `timeoutMs`. */
@@ -87,6 +100,9 @@ export function seeded(seed: number): () => number {
 export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promise<FakeHubSpot> {
   const requests: RecordedRequest[] = [];
   const issued: string[] = [];
+  const refreshGrants: string[] = [];
+  let liveRefresh = options.oauth?.refreshToken;
+  let install: Parameters<FakeHubSpot['allowInstall']>[0] | undefined;
   const accepted = new Set(options.acceptTokens ?? []);
   let rule = options.rule;
   let ratios = options.ratios ?? {};
@@ -159,18 +175,41 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   function tokenAnswer(rec: RecordedRequest): Answer {
     const form = new URLSearchParams(rec.body);
     const o = options.oauth;
+    if (form.get('grant_type') === 'authorization_code') return installAnswer(form);
+    if (form.get('grant_type') === 'refresh_token') refreshGrants.push(form.get('refresh_token') ?? '');
     if (
       !o ||
       form.get('grant_type') !== 'refresh_token' ||
       form.get('client_id') !== o.clientId ||
       form.get('client_secret') !== o.clientSecret ||
-      form.get('refresh_token') !== o.refreshToken
+      form.get('refresh_token') !== liveRefresh
     ) {
       return { status: 400, body: { status: 'BAD_REFRESH_TOKEN', message: 'refresh token is invalid' } };
     }
+    if (o.rotate) liveRefresh = `refresh-${refreshGrants.length + 1}`;
     const token = `access-${issued.length + 1}`;
     issued.push(token);
-    return { status: 200, body: { token_type: 'bearer', access_token: token, refresh_token: o.refreshToken, expires_in: o.expiresIn ?? 1800 } };
+    return { status: 200, body: { token_type: 'bearer', access_token: token, refresh_token: liveRefresh, expires_in: o.expiresIn ?? 1800 } };
+  }
+
+  function installAnswer(form: URLSearchParams): Answer {
+    const o = options.oauth;
+    const verifier = form.get('code_verifier') ?? '';
+    const refused = (message: string): Answer => ({ status: 400, body: { status: 'BAD_AUTH_CODE', message, correlationId: 'c-install' } });
+    if (!install || !o) return refused('no install is expected');
+    if (form.get('client_id') !== o.clientId || form.get('client_secret') !== o.clientSecret) return refused('bad client credentials');
+    if (form.get('code') !== install.code) return refused('missing or unknown auth code');
+    if (form.get('redirect_uri') !== install.redirectUri) return refused('redirect_uri does not match');
+    if (createHash('sha256').update(verifier).digest('base64url') !== install.codeChallenge) return refused('code_verifier does not match the challenge');
+    const done = install;
+    install = undefined; // a code is good once
+    liveRefresh = done.refreshToken;
+    const token = `access-${issued.length + 1}`;
+    issued.push(token);
+    return {
+      status: 200,
+      body: { token_type: 'bearer', token_use: 'access_token', access_token: token, refresh_token: done.refreshToken, expires_in: o.expiresIn ?? 1800, hub_id: done.hubId ?? 1234, scopes: done.scopes ?? ['media_bridge.write'] },
+    };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -181,6 +220,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     requests,
     issued,
+    refreshGrants,
+    allowInstall(next) {
+      install = next;
+    },
     eventRequests: () => requests.filter(isEvent),
     delivered: () => requests.filter((r) => isEvent(r) && typeof r.answer === 'number' && r.answer >= 200 && r.answer < 300),
     setRule(next) {

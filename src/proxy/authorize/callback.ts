@@ -18,7 +18,8 @@ export type Callback =
 export function readCallback(method: string, target: string, expectedState: string): Callback {
   let url: URL;
   try {
-    url = new URL(target, 'http://localhost');
+    // Appended, not resolved: a target like "//host/path" stays a path.
+    url = new URL(`http://localhost${target.startsWith('/') ? target : `/${target}`}`);
   } catch {
     return { kind: 'ignore' };
   }
