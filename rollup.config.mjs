@@ -70,7 +70,7 @@ export default [
       // Chunks named here, not after whichever module rollup meets first: what the entries
       // share is core.js, and each store's entry holds that store's own modules.
       manualChunks: (id) =>
-        /\/src\/proxy\/(sqlite|store\/(sqlite-outbox|intake-journal|recent-ids))\.ts$/.test(id)
+        /\/src\/proxy\/(sqlite|store\/(sqlite-outbox|sqlite-portal|intake-journal|recent-ids))\.ts$/.test(id)
           ? 'sqlite-outbox'
           : /\/src\/proxy\/authorize\//.test(id)
             ? 'authorize' // the bin's install command, Node-only: kept out of core.js

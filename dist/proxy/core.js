@@ -885,6 +885,78 @@ function orderAllows(type, acceptedAt, session, now, graceMs) {
     return session.playedSeen || now - acceptedAt >= graceMs;
 }
 
+const METHODS = ['keptRefreshToken', 'keepRefreshToken', 'mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
+/** True when `store` implements the whole contract. */
+function isPortalStore(store) {
+    return typeof store === 'object' && store !== null && METHODS.every((m) => typeof store[m] === 'function');
+}
+/** The claim rule, shared by the stores that evaluate it in process. */
+function mayClaim(record, claim, owner, now) {
+    if (record?.objectId !== undefined)
+        return false;
+    return !claim || claim.owner === owner || claim.until <= now;
+}
+/**
+ * The refresh-token keep of one install, over a store. An install is named by a SHA-256
+ * fingerprint of its client id and its configured refresh token, so a new token in the
+ * environment (a new install) is used as given rather than overridden by an old one kept.
+ */
+function refreshTokenKeep(store, clientId, configured) {
+    let install;
+    const key = () => (install ??= fingerprint(`${clientId}\n${configured}`));
+    return {
+        load: async () => store.keptRefreshToken(await key()),
+        save: async (token) => store.keepRefreshToken(await key(), token),
+    };
+}
+async function fingerprint(text) {
+    // WebCrypto: in Node 20, Workers, Deno and Bun alike.
+    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const keyOf = (mediaType, externalId) => `${mediaType}\u0000${externalId}`;
+class MemoryPortalStore {
+    tokens = new Map();
+    objects = new Map();
+    claims = new Map();
+    listedAt = {};
+    keptRefreshToken(install) {
+        return this.tokens.get(install);
+    }
+    keepRefreshToken(install, refreshToken) {
+        this.tokens.set(install, refreshToken);
+    }
+    mediaCatalog() {
+        return { objects: [...this.objects.values()].map(copy), listedAt: { ...this.listedAt } };
+    }
+    mediaObject(mediaType, externalId) {
+        const r = this.objects.get(keyOf(mediaType, externalId));
+        return r && copy(r);
+    }
+    putMediaObjects(records) {
+        for (const r of records)
+            this.objects.set(keyOf(r.mediaType, r.externalId), copy(r));
+    }
+    removeMediaObjects(keys) {
+        for (const k of keys)
+            this.objects.delete(keyOf(k.mediaType, k.externalId));
+    }
+    setMediaListedAt(mediaType, at) {
+        this.listedAt[mediaType] = at;
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        const key = keyOf(mediaType, externalId);
+        if (!mayClaim(this.objects.get(key), this.claims.get(key), owner, now))
+            return false;
+        this.claims.set(key, { owner, until });
+        return true;
+    }
+}
+function copy(r) {
+    return r.error ? { ...r, error: { ...r.error } } : { ...r };
+}
+
 /** An outbox in memory: fast and exact, and gone when the process ends. */
 class MemoryOutbox {
     seq = 0;
@@ -896,6 +968,7 @@ class MemoryOutbox {
     /** Per session: pending media-played count, and whether one was ever seen. */
     sessions = new Map();
     sends = [];
+    portal = new MemoryPortalStore();
     keepDeliveredMs;
     keepDeadMs;
     graceMs;
@@ -1000,6 +1073,31 @@ class MemoryOutbox {
         }
     }
     close() { }
+    // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
+    keptRefreshToken(install) {
+        return this.portal.keptRefreshToken(install);
+    }
+    keepRefreshToken(install, refreshToken) {
+        this.portal.keepRefreshToken(install, refreshToken);
+    }
+    mediaCatalog() {
+        return this.portal.mediaCatalog();
+    }
+    mediaObject(mediaType, externalId) {
+        return this.portal.mediaObject(mediaType, externalId);
+    }
+    putMediaObjects(records) {
+        this.portal.putMediaObjects(records);
+    }
+    removeMediaObjects(keys) {
+        this.portal.removeMediaObjects(keys);
+    }
+    setMediaListedAt(mediaType, at) {
+        this.portal.setMediaListedAt(mediaType, at);
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
+    }
     settle(seq, now, status) {
         this.claimed.delete(seq);
         const entry = this.pending.get(seq);
@@ -1404,10 +1502,14 @@ function createMediaBridgeProxy(options = {}) {
     const hub = options.hubspot ?? {};
     const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
     const fetchUpstream = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+    const outbox = options.outbox ?? new MemoryOutbox();
+    // The rotated refresh token and the media catalog live in the outbox's store when it can keep them.
+    const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
+    const tokens = tokenSource(hub, apiBase, fetchUpstream, now, portal, (error) => log.error('keeping the rotated refresh token failed', { error: String(error) }));
     const dryRun = tokens === undefined;
     const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-    const outbox = options.outbox ?? new MemoryOutbox();
+    if (portal !== outbox && hub.oauth)
+        log.warn('this outbox does not implement PortalStore: a refresh token HubSpot rotates is kept only in memory');
     const policy = originPolicy(options.allowedOrigins);
     const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
     const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
@@ -1625,11 +1727,11 @@ function createMediaBridgeProxy(options = {}) {
         },
     };
 }
-function tokenSource(hub, apiBase, fetch, now) {
+function tokenSource(hub, apiBase, fetch, now, portal, onKeepError) {
     if (hub.tokens)
         return hub.tokens;
     if (hub.oauth)
-        return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+        return oauthToken({ ...hub.oauth, apiBase, fetch, now, keep: refreshTokenKeep(portal, hub.oauth.clientId, hub.oauth.refreshToken), onKeepError });
     if (hub.accessToken)
         return staticToken(hub.accessToken);
     return undefined;
@@ -1890,4 +1992,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, httpBase as h, silentLogger as i, staticToken as j, mediaBridgeMiddleware as m, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, httpBase as h, mediaBridgeMiddleware as i, silentLogger as j, staticToken as k, mayClaim as m, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };

@@ -1,1 +1,1 @@
-export { M as MemoryOutbox, T as TokenRefreshError, c as configFromEnv, d as createFetchHandler, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler, m as mediaBridgeMiddleware, o as oauthToken, i as silentLogger, j as staticToken, v as validateBody } from './core.js';
+export { M as MemoryOutbox, T as TokenRefreshError, c as configFromEnv, d as createFetchHandler, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler, i as mediaBridgeMiddleware, o as oauthToken, j as silentLogger, k as staticToken, v as validateBody } from './core.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync } from 'node:fs';
+import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { D as DEFAULT_ORDER_GRACE_MS, a as DEFAULT_KEEP_DELIVERED_MS, b as DEFAULT_KEEP_DEAD_MS } from './core.js';
+import { m as mayClaim, D as DEFAULT_ORDER_GRACE_MS, a as DEFAULT_KEEP_DELIVERED_MS, b as DEFAULT_KEEP_DEAD_MS } from './core.js';
 
 /**
  * The SQLite outbox's intake: an append-only file of accepted requests, one line each:
@@ -195,6 +195,112 @@ class RecentIds {
     }
 }
 
+const SCHEMA$1 = `
+CREATE TABLE IF NOT EXISTS kept_tokens (install TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media_objects (
+  media_type TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  object_id TEXT,
+  source TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  error TEXT,
+  PRIMARY KEY (media_type, external_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media_claims (
+  media_type TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (media_type, external_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media_listings (media_type TEXT PRIMARY KEY, listed_at INTEGER NOT NULL) WITHOUT ROWID;
+`;
+class SqlitePortalStore {
+    sql;
+    put;
+    remove;
+    claim;
+    constructor(db) {
+        db.exec(SCHEMA$1);
+        const sql = (this.sql = prepare$1(db));
+        this.put = db.transaction((records) => {
+            for (const r of records)
+                sql.putObject.run(r.mediaType, r.externalId, r.objectId ?? null, r.source, r.at, r.error ? JSON.stringify(r.error) : null);
+        });
+        this.remove = db.transaction((keys) => {
+            for (const k of keys)
+                sql.removeObject.run(k.mediaType, k.externalId);
+        });
+        // One transaction: on one connection it cannot interleave with another claim.
+        this.claim = db.transaction((mediaType, externalId, owner, now, until) => {
+            const row = sql.getObject.get(mediaType, externalId);
+            const claim = sql.getClaim.get(mediaType, externalId);
+            if (!mayClaim(row && toRecord(row), claim, owner, now))
+                return false;
+            sql.putClaim.run(mediaType, externalId, owner, until);
+            return true;
+        });
+    }
+    keptRefreshToken(install) {
+        return this.sql.getToken.get(install);
+    }
+    keepRefreshToken(install, refreshToken) {
+        this.sql.putToken.run(install, refreshToken);
+    }
+    mediaCatalog() {
+        const listedAt = {};
+        for (const l of this.sql.listings.all())
+            listedAt[l.media_type] = l.listed_at;
+        return { objects: this.sql.allObjects.all().map(toRecord), listedAt };
+    }
+    mediaObject(mediaType, externalId) {
+        const row = this.sql.getObject.get(mediaType, externalId);
+        return row && toRecord(row);
+    }
+    putMediaObjects(records) {
+        this.put(records);
+    }
+    removeMediaObjects(keys) {
+        this.remove(keys);
+    }
+    setMediaListedAt(mediaType, at) {
+        this.sql.putListing.run(mediaType, at);
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        return this.claim(mediaType, externalId, owner, now, until);
+    }
+    /** Forgets claims that lapsed before `now`. */
+    prune(now) {
+        this.sql.pruneClaims.run(now);
+    }
+}
+function prepare$1(db) {
+    return {
+        getToken: db.prepare('SELECT token FROM kept_tokens WHERE install = ?').pluck(),
+        putToken: db.prepare('INSERT INTO kept_tokens (install, token) VALUES (?, ?) ON CONFLICT (install) DO UPDATE SET token = excluded.token'),
+        allObjects: db.prepare('SELECT * FROM media_objects'),
+        getObject: db.prepare('SELECT * FROM media_objects WHERE media_type = ? AND external_id = ?'),
+        putObject: db.prepare(`
+      INSERT INTO media_objects (media_type, external_id, object_id, source, at, error) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (media_type, external_id) DO UPDATE SET
+        object_id = excluded.object_id, source = excluded.source, at = excluded.at, error = excluded.error`),
+        removeObject: db.prepare('DELETE FROM media_objects WHERE media_type = ? AND external_id = ?'),
+        listings: db.prepare('SELECT media_type, listed_at FROM media_listings'),
+        putListing: db.prepare('INSERT INTO media_listings (media_type, listed_at) VALUES (?, ?) ON CONFLICT (media_type) DO UPDATE SET listed_at = excluded.listed_at'),
+        getClaim: db.prepare('SELECT owner, until FROM media_claims WHERE media_type = ? AND external_id = ?'),
+        putClaim: db.prepare('INSERT INTO media_claims (media_type, external_id, owner, until) VALUES (?, ?, ?, ?) ON CONFLICT (media_type, external_id) DO UPDATE SET owner = excluded.owner, until = excluded.until'),
+        pruneClaims: db.prepare('DELETE FROM media_claims WHERE until < ?'),
+    };
+}
+function toRecord(row) {
+    const r = { mediaType: row.media_type, externalId: row.external_id, source: row.source, at: row.at };
+    if (row.object_id !== null)
+        r.objectId = row.object_id;
+    if (row.error)
+        r.error = JSON.parse(row.error);
+    return r;
+}
+
 /**
  * The durable outbox: an append-only intake journal in front of SQLite (better-sqlite3,
  * WAL mode). Import it from `media-bridge-tracker/proxy/sqlite` (Node only).
@@ -244,13 +350,18 @@ CREATE TABLE IF NOT EXISTS sends (at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error';
-/** A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal). */
+/**
+ * A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal), both mode 0600 (the
+ * database keeps the portal store too, refresh token included; SQLite gives its -wal and
+ * -shm files the database's mode).
+ */
 class SqliteOutbox {
     file;
     db;
     journal;
     sql;
     recentIds;
+    portal;
     graceMs;
     keepDeliveredMs;
     keepDeadMs;
@@ -270,6 +381,8 @@ class SqliteOutbox {
         this.file = file;
         mkdirSync(dirname(file), { recursive: true });
         const full = options.synchronous === 'FULL';
+        ownerOnly(file);
+        ownerOnly(`${file}-intake`);
         this.db = new Database(file);
         // One process owns the outbox: holding the lock saves the per-transaction locking calls,
         // and a second proxy pointed at the same directory fails at once instead of sharing
@@ -288,6 +401,7 @@ class SqliteOutbox {
         // second process fails at start-up rather than at its first write.
         this.db.exec('BEGIN IMMEDIATE; COMMIT');
         this.sql = prepare(this.db);
+        this.portal = new SqlitePortalStore(this.db);
         this.journal = new IntakeJournal(`${file}-intake`, { sync: full });
         this.recentIds = new RecentIds(options.recentIds ?? 100_000);
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
@@ -457,6 +571,40 @@ class SqliteOutbox {
         this.sql.pruneDone.run(1, now - this.keepDeliveredMs);
         this.sql.pruneDone.run(2, now - this.keepDeadMs);
         this.sql.pruneSends.run(now - KEEP_SENDS_MS);
+        this.portal.prune(now);
+    }
+    // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
+    keptRefreshToken(install) {
+        this.assertOpen();
+        return this.portal.keptRefreshToken(install);
+    }
+    keepRefreshToken(install, refreshToken) {
+        this.assertOpen();
+        this.portal.keepRefreshToken(install, refreshToken);
+    }
+    mediaCatalog() {
+        this.assertOpen();
+        return this.portal.mediaCatalog();
+    }
+    mediaObject(mediaType, externalId) {
+        this.assertOpen();
+        return this.portal.mediaObject(mediaType, externalId);
+    }
+    putMediaObjects(records) {
+        this.assertOpen();
+        this.portal.putMediaObjects(records);
+    }
+    removeMediaObjects(keys) {
+        this.assertOpen();
+        this.portal.removeMediaObjects(keys);
+    }
+    setMediaListedAt(mediaType, at) {
+        this.assertOpen();
+        this.portal.setMediaListedAt(mediaType, at);
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        this.assertOpen();
+        return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
     }
     /** Writes what is waiting, then closes the files. */
     close() {
@@ -471,6 +619,11 @@ class SqliteOutbox {
         if (this.closed)
             throw new Error('the outbox is closed');
     }
+}
+/** Creates `file` readable by its owner only, or makes an existing one so. */
+function ownerOnly(file) {
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
 }
 function prepare(db) {
     return {

@@ -14,6 +14,8 @@ import { Metrics } from './metrics.js';
 import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
+import { MemoryPortalStore } from './store/memory-portal.js';
+import { isPortalStore, refreshTokenKeep, type PortalStore } from './store/portal-store.js';
 import type { Outbox, OutboxEvent } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
 import { RateBucket } from './upstream/rate-bucket.js';
@@ -43,7 +45,7 @@ export interface ProxyReply {
 export interface HubSpotOptions {
   /** A private app's (or other static) access token. */
   accessToken?: string;
-  /** OAuth: refreshed before it expires and once on a 401. */
+  /** OAuth: refreshed before it expires and once on a 401; a rotated refresh token is kept in the outbox's store. */
   oauth?: { clientId: string; clientSecret: string; refreshToken: string };
   /** Any other token source. */
   tokens?: TokenSource;
@@ -128,10 +130,13 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const hub = options.hubspot ?? {};
   const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
   const fetchUpstream: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+  const outbox = options.outbox ?? new MemoryOutbox();
+  // The rotated refresh token and the media catalog live in the outbox's store when it can keep them.
+  const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
+  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, portal, (error) => log.error('keeping the rotated refresh token failed', { error: String(error) }));
   const dryRun = tokens === undefined;
   const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-  const outbox = options.outbox ?? new MemoryOutbox();
+  if (portal !== outbox && hub.oauth) log.warn('this outbox does not implement PortalStore: a refresh token HubSpot rotates is kept only in memory');
   const policy = originPolicy(options.allowedOrigins);
   const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
   const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
@@ -343,9 +348,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   };
 }
 
-function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number): TokenSource | undefined {
+function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, portal: PortalStore, onKeepError: (error: unknown) => void): TokenSource | undefined {
   if (hub.tokens) return hub.tokens;
-  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, keep: refreshTokenKeep(portal, hub.oauth.clientId, hub.oauth.refreshToken), onKeepError });
   if (hub.accessToken) return staticToken(hub.accessToken);
   return undefined;
 }

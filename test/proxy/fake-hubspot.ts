@@ -51,7 +51,7 @@ export interface FakeHubSpotOptions {
   acceptTokens?: string[];
   /**
    * OAuth: the refresh token the token endpoint accepts, and the lifetime of what it issues.
-   * With `rotate`, each refresh answers a new refresh token (`refresh-2`, …) and the one
+   * With `rotate`, each refresh answers a new refresh token (`rotated-1`, …) and the one
    * presented is spent.
    */
   oauth?: { clientId: string; clientSecret: string; refreshToken: string; expiresIn?: number; rotate?: boolean };
@@ -186,7 +186,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     ) {
       return { status: 400, body: { status: 'BAD_REFRESH_TOKEN', message: 'refresh token is invalid' } };
     }
-    if (o.rotate) liveRefresh = `refresh-${refreshGrants.length + 1}`;
+    if (o.rotate) liveRefresh = `rotated-${refreshGrants.length}`;
     const token = `access-${issued.length + 1}`;
     issued.push(token);
     return { status: 200, body: { token_type: 'bearer', access_token: token, refresh_token: liveRefresh, expires_in: o.expiresIn ?? 1800 } };

@@ -90,6 +90,41 @@ describe('oauthToken', () => {
     expect(tokens.secrets()).toEqual(expect.arrayContaining(['secret-abcdefgh', 'refresh-2', 'access-2']));
   });
 
+  it('starts from the refresh token kept in its store, and keeps each rotated one there', async () => {
+    let now = 0;
+    let kept: string | undefined = 'refresh-7';
+    const saved: string[] = [];
+    const keep = { load: async () => kept, save: async (t: string) => void saved.push((kept = t)) };
+    const ep = tokenEndpoint({ rotate: true, expiresIn: 60 });
+    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch: ep.fetch, now: () => now, refreshEarlyMs: 0, keep });
+    await tokens.get();
+    now = 61_000;
+    await tokens.get();
+    expect(ep.calls.map((c) => c.form.get('refresh_token'))).toEqual(['refresh-7', 'refresh-1']);
+    expect(saved).toEqual(['refresh-1', 'refresh-2']);
+    // Every refresh token it held counts as a secret, the configured one too.
+    expect(tokens.secrets()).toEqual(expect.arrayContaining(['refresh-0', 'refresh-2']));
+  });
+
+  it('falls back to the configured refresh token when the kept one is refused, and keeps going when the store fails', async () => {
+    const calls: string[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      const presented = new URLSearchParams(String(init.body)).get('refresh_token')!;
+      calls.push(presented);
+      if (presented !== 'refresh-0') return Response.json({ status: 'BAD_REFRESH_TOKEN' }, { status: 400 });
+      return Response.json({ access_token: 'access-1', expires_in: 1800, refresh_token: 'refresh-0' });
+    };
+    const errors: unknown[] = [];
+    const keep = { load: async () => 'refresh-revoked', save: async () => {} };
+    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, keep, onKeepError: (e) => errors.push(e) });
+    expect(await tokens.get()).toBe('access-1');
+    expect(calls).toEqual(['refresh-revoked', 'refresh-0']);
+    const broken = { load: async () => Promise.reject(new Error('disk')), save: async () => {} };
+    const again = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, keep: broken, onKeepError: (e) => errors.push(e) });
+    expect(await again.get()).toBe('access-1');
+    expect(errors.map(String)).toEqual(['Error: disk']);
+  });
+
   it('fails with an error that carries no secret, and tries again on the next call', async () => {
     const ep = tokenEndpoint({ status: 400, body: { status: 'BAD_REFRESH_TOKEN', message: 'refresh-0 is invalid' } });
     const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch: ep.fetch });

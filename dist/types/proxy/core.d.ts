@@ -27,7 +27,7 @@ export interface ProxyReply {
 export interface HubSpotOptions {
     /** A private app's (or other static) access token. */
     accessToken?: string;
-    /** OAuth: refreshed before it expires and once on a 401. */
+    /** OAuth: refreshed before it expires and once on a 401; a rotated refresh token is kept in the outbox's store. */
     oauth?: {
         clientId: string;
         clientSecret: string;

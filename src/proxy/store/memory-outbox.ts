@@ -1,9 +1,10 @@
 /**
  * `MemoryOutbox`: the outbox contract in memory. Fast and exact, and gone when the process
  * ends: for tests, the demo, and runtimes where losing the queue on restart is acceptable.
- * It is the shortest complete implementation of `Outbox` (./outbox.ts).
+ * It is the shortest complete implementation of `Outbox` (./outbox.ts), and keeps the portal
+ * store (./portal-store.ts) in memory too.
  */
-import type { WireEvent } from '../../wire.js';
+import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import {
   DEFAULT_KEEP_DEAD_MS,
@@ -15,13 +16,15 @@ import {
   type OutboxOptions,
   type OutboxStats,
 } from './outbox.js';
+import { MemoryPortalStore } from './memory-portal.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 
 interface Entry extends OutboxEvent {
   notBefore: number;
 }
 
 /** An outbox in memory: fast and exact, and gone when the process ends. */
-export class MemoryOutbox implements Outbox {
+export class MemoryOutbox implements Outbox, PortalStore {
   private seq = 0;
   /** Every event still remembered, by id, in arrival order. */
   private readonly byId = new Map<string, Entry>();
@@ -31,6 +34,7 @@ export class MemoryOutbox implements Outbox {
   /** Per session: pending media-played count, and whether one was ever seen. */
   private readonly sessions = new Map<string, { pendingPlayed: number; seen: boolean; lastAt: number }>();
   private sends: number[] = [];
+  private readonly portal = new MemoryPortalStore();
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
   private readonly graceMs: number;
@@ -139,6 +143,39 @@ export class MemoryOutbox implements Outbox {
   }
 
   close(): void {}
+
+  // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
+  keptRefreshToken(install: string): string | undefined {
+    return this.portal.keptRefreshToken(install);
+  }
+
+  keepRefreshToken(install: string, refreshToken: string): void {
+    this.portal.keepRefreshToken(install, refreshToken);
+  }
+
+  mediaCatalog(): MediaCatalogSnapshot {
+    return this.portal.mediaCatalog();
+  }
+
+  mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined {
+    return this.portal.mediaObject(mediaType, externalId);
+  }
+
+  putMediaObjects(records: readonly MediaObjectRecord[]): void {
+    this.portal.putMediaObjects(records);
+  }
+
+  removeMediaObjects(keys: readonly MediaObjectKey[]): void {
+    this.portal.removeMediaObjects(keys);
+  }
+
+  setMediaListedAt(mediaType: MediaType, at: number): void {
+    this.portal.setMediaListedAt(mediaType, at);
+  }
+
+  claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): boolean {
+    return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
+  }
 
   private settle(seq: number, now: number, status: 'sent' | 'dead'): void {
     this.claimed.delete(seq);

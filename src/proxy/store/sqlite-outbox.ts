@@ -19,9 +19,9 @@
  * arrival order is known before the move.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventType, WireEvent } from '../../wire.js';
+import type { EventType, MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { IntakeJournal, type IntakeRecord } from './intake-journal.js';
 import {
@@ -34,7 +34,9 @@ import {
   type OutboxStats,
   type OutboxStatus,
 } from './outbox.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 import { RecentIds } from './recent-ids.js';
+import { SqlitePortalStore } from './sqlite-portal.js';
 
 export interface SqliteOutboxOptions extends OutboxOptions {
   /**
@@ -100,13 +102,18 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 
 const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error';
 
-/** A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal). */
-export class SqliteOutbox implements Outbox {
+/**
+ * A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal), both mode 0600 (the
+ * database keeps the portal store too, refresh token included; SQLite gives its -wal and
+ * -shm files the database's mode).
+ */
+export class SqliteOutbox implements Outbox, PortalStore {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly journal: IntakeJournal;
   private readonly sql: ReturnType<typeof prepare>;
   private readonly recentIds: RecentIds;
+  private readonly portal: SqlitePortalStore;
   private readonly graceMs: number;
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
@@ -127,6 +134,8 @@ export class SqliteOutbox implements Outbox {
     this.file = file;
     mkdirSync(dirname(file), { recursive: true });
     const full = options.synchronous === 'FULL';
+    ownerOnly(file);
+    ownerOnly(`${file}-intake`);
     this.db = new Database(file);
     // One process owns the outbox: holding the lock saves the per-transaction locking calls,
     // and a second proxy pointed at the same directory fails at once instead of sharing
@@ -145,6 +154,7 @@ export class SqliteOutbox implements Outbox {
     // second process fails at start-up rather than at its first write.
     this.db.exec('BEGIN IMMEDIATE; COMMIT');
     this.sql = prepare(this.db);
+    this.portal = new SqlitePortalStore(this.db);
     this.journal = new IntakeJournal(`${file}-intake`, { sync: full });
     this.recentIds = new RecentIds(options.recentIds ?? 100_000);
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
@@ -316,6 +326,48 @@ export class SqliteOutbox implements Outbox {
     this.sql.pruneDone.run(1, now - this.keepDeliveredMs);
     this.sql.pruneDone.run(2, now - this.keepDeadMs);
     this.sql.pruneSends.run(now - KEEP_SENDS_MS);
+    this.portal.prune(now);
+  }
+
+  // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
+  keptRefreshToken(install: string): string | undefined {
+    this.assertOpen();
+    return this.portal.keptRefreshToken(install);
+  }
+
+  keepRefreshToken(install: string, refreshToken: string): void {
+    this.assertOpen();
+    this.portal.keepRefreshToken(install, refreshToken);
+  }
+
+  mediaCatalog(): MediaCatalogSnapshot {
+    this.assertOpen();
+    return this.portal.mediaCatalog();
+  }
+
+  mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined {
+    this.assertOpen();
+    return this.portal.mediaObject(mediaType, externalId);
+  }
+
+  putMediaObjects(records: readonly MediaObjectRecord[]): void {
+    this.assertOpen();
+    this.portal.putMediaObjects(records);
+  }
+
+  removeMediaObjects(keys: readonly MediaObjectKey[]): void {
+    this.assertOpen();
+    this.portal.removeMediaObjects(keys);
+  }
+
+  setMediaListedAt(mediaType: MediaType, at: number): void {
+    this.assertOpen();
+    this.portal.setMediaListedAt(mediaType, at);
+  }
+
+  claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): boolean {
+    this.assertOpen();
+    return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
   }
 
   /** Writes what is waiting, then closes the files. */
@@ -330,6 +382,12 @@ export class SqliteOutbox implements Outbox {
   private assertOpen(): void {
     if (this.closed) throw new Error('the outbox is closed');
   }
+}
+
+/** Creates `file` readable by its owner only, or makes an existing one so. */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
 
 function prepare(db: Database.Database) {

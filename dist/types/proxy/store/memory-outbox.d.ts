@@ -1,13 +1,15 @@
 /**
  * `MemoryOutbox`: the outbox contract in memory. Fast and exact, and gone when the process
  * ends: for tests, the demo, and runtimes where losing the queue on restart is acceptable.
- * It is the shortest complete implementation of `Outbox` (./outbox.ts).
+ * It is the shortest complete implementation of `Outbox` (./outbox.ts), and keeps the portal
+ * store (./portal-store.ts) in memory too.
  */
-import type { WireEvent } from '../../wire.js';
+import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 /** An outbox in memory: fast and exact, and gone when the process ends. */
-export declare class MemoryOutbox implements Outbox {
+export declare class MemoryOutbox implements Outbox, PortalStore {
     private seq;
     /** Every event still remembered, by id, in arrival order. */
     private readonly byId;
@@ -17,6 +19,7 @@ export declare class MemoryOutbox implements Outbox {
     /** Per session: pending media-played count, and whether one was ever seen. */
     private readonly sessions;
     private sends;
+    private readonly portal;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
     private readonly graceMs;
@@ -33,6 +36,14 @@ export declare class MemoryOutbox implements Outbox {
     sendsSince(since: number): number[];
     prune(now: number): void;
     close(): void;
+    keptRefreshToken(install: string): string | undefined;
+    keepRefreshToken(install: string, refreshToken: string): void;
+    mediaCatalog(): MediaCatalogSnapshot;
+    mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined;
+    putMediaObjects(records: readonly MediaObjectRecord[]): void;
+    removeMediaObjects(keys: readonly MediaObjectKey[]): void;
+    setMediaListedAt(mediaType: MediaType, at: number): void;
+    claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): boolean;
     private settle;
     private session;
 }

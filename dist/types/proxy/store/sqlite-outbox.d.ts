@@ -1,6 +1,7 @@
-import type { WireEvent } from '../../wire.js';
+import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 export interface SqliteOutboxOptions extends OutboxOptions {
     /**
      * How hard to hold on to a 202'd event. Default NORMAL: it survives the process being
@@ -11,13 +12,18 @@ export interface SqliteOutboxOptions extends OutboxOptions {
     /** How many recent ids are kept in memory to drop duplicates before they are written. Default 100,000. */
     recentIds?: number;
 }
-/** A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal). */
-export declare class SqliteOutbox implements Outbox {
+/**
+ * A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal), both mode 0600 (the
+ * database keeps the portal store too, refresh token included; SQLite gives its -wal and
+ * -shm files the database's mode).
+ */
+export declare class SqliteOutbox implements Outbox, PortalStore {
     readonly file: string;
     private readonly db;
     private readonly journal;
     private readonly sql;
     private readonly recentIds;
+    private readonly portal;
     private readonly graceMs;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
@@ -49,6 +55,14 @@ export declare class SqliteOutbox implements Outbox {
     noteSend(at: number): void;
     sendsSince(since: number): number[];
     prune(now: number): void;
+    keptRefreshToken(install: string): string | undefined;
+    keepRefreshToken(install: string, refreshToken: string): void;
+    mediaCatalog(): MediaCatalogSnapshot;
+    mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined;
+    putMediaObjects(records: readonly MediaObjectRecord[]): void;
+    removeMediaObjects(keys: readonly MediaObjectKey[]): void;
+    setMediaListedAt(mediaType: MediaType, at: number): void;
+    claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): boolean;
     /** Writes what is waiting, then closes the files. */
     close(): void;
     private assertOpen;
