@@ -18,6 +18,75 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_REQUEST = 50;
 
 /**
+ * Logs as one JSON object per line.
+ *
+ * - Fields whose name says they hold a credential (token, secret, authorization, cookie,
+ *   password) are replaced by "[redacted]", at any depth.
+ * - Any string containing a registered secret has it replaced, wherever it appears.
+ * - CR and LF in strings become spaces, so a client cannot forge a log line; long strings
+ *   are cut.
+ */
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_FIELD = /token|secret|authorization|cookie|password|passwd|api[-_]?key/i;
+const MAX_STRING = 2_000;
+const MAX_DEPTH = 4;
+/** Secrets shorter than this are not scrubbed by value (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 8;
+function createLogger(options = {}) {
+    const min = LEVELS[options.level ?? 'info'];
+    const write = options.write ?? ((line) => console.log(line));
+    const now = options.now ?? Date.now;
+    const secrets = options.secrets ?? (() => []);
+    function log(level, msg, fields) {
+        if (LEVELS[level] < min)
+            return;
+        const known = secrets();
+        const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
+        if (fields)
+            for (const [k, v] of Object.entries(fields))
+                record[clean(k, known)] = redact(k, v, known, 0);
+        write(JSON.stringify(record));
+    }
+    return {
+        debug: (msg, fields) => log('debug', msg, fields),
+        info: (msg, fields) => log('info', msg, fields),
+        warn: (msg, fields) => log('warn', msg, fields),
+        error: (msg, fields) => log('error', msg, fields),
+    };
+}
+/** A logger that writes nothing. */
+const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
+function redact(key, value, secrets, depth) {
+    if (SECRET_FIELD.test(key))
+        return '[redacted]';
+    if (typeof value === 'string')
+        return clean(value, secrets);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth >= MAX_DEPTH)
+        return '[…]';
+    if (Array.isArray(value))
+        return value.slice(0, 50).map((v) => redact('', v, secrets, depth + 1));
+    const out = {};
+    for (const [k, v] of Object.entries(value))
+        out[clean(k, secrets)] = redact(k, v, secrets, depth + 1);
+    return out;
+}
+/** Strips CR/LF, scrubs secrets, and cuts long strings. */
+function clean(text, secrets = []) {
+    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
+    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
+}
+/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
+function scrub(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
+            out = out.split(s).join('[redacted]');
+    return out;
+}
+
+/**
  * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
  *
  * - 2xx: delivered.
@@ -112,6 +181,16 @@ function upstreamError(result) {
     }
     return error;
 }
+/** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+function scrubError(error, secrets) {
+    const out = { ...error };
+    for (const key of ['category', 'message', 'correlationId', 'policyName']) {
+        const value = out[key];
+        if (value !== undefined)
+            out[key] = scrub(value, secrets);
+    }
+    return out;
+}
 
 /**
  * The per-client-IP limit on ingest requests, and how the client IP is found.
@@ -181,14 +260,18 @@ function hubspotBody(event) {
     return JSON.stringify(body);
 }
 /** Sends one event; never throws. */
-async function postEvent(req) {
+function postEvent(req) {
+    return callHubSpot({ ...req, method: 'POST', url: eventUrl(req.apiBase, req.type) });
+}
+/** Makes one request and reads its answer; never throws. */
+async function callHubSpot(req) {
     const started = req.now();
     try {
-        const res = await req.fetch(eventUrl(req.apiBase, req.type), {
-            method: 'POST',
+        const res = await req.fetch(req.url, {
+            method: req.method,
             headers: {
                 authorization: `Bearer ${req.token}`,
-                'content-type': 'application/json',
+                ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
                 accept: 'application/json',
             },
             body: req.body,
@@ -215,75 +298,6 @@ async function postEvent(req) {
         const failure = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
         return { failure, latencyMs: req.now() - started };
     }
-}
-
-/**
- * Logs as one JSON object per line.
- *
- * - Fields whose name says they hold a credential (token, secret, authorization, cookie,
- *   password) are replaced by "[redacted]", at any depth.
- * - Any string containing a registered secret has it replaced, wherever it appears.
- * - CR and LF in strings become spaces, so a client cannot forge a log line; long strings
- *   are cut.
- */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /token|secret|authorization|cookie|password|passwd|api[-_]?key/i;
-const MAX_STRING = 2_000;
-const MAX_DEPTH = 4;
-/** Secrets shorter than this are not scrubbed by value (they would match ordinary text). */
-const MIN_SECRET_LENGTH = 8;
-function createLogger(options = {}) {
-    const min = LEVELS[options.level ?? 'info'];
-    const write = options.write ?? ((line) => console.log(line));
-    const now = options.now ?? Date.now;
-    const secrets = options.secrets ?? (() => []);
-    function log(level, msg, fields) {
-        if (LEVELS[level] < min)
-            return;
-        const known = secrets();
-        const record = { time: new Date(now()).toISOString(), level, msg: clean(msg, known) };
-        if (fields)
-            for (const [k, v] of Object.entries(fields))
-                record[clean(k, known)] = redact(k, v, known, 0);
-        write(JSON.stringify(record));
-    }
-    return {
-        debug: (msg, fields) => log('debug', msg, fields),
-        info: (msg, fields) => log('info', msg, fields),
-        warn: (msg, fields) => log('warn', msg, fields),
-        error: (msg, fields) => log('error', msg, fields),
-    };
-}
-/** A logger that writes nothing. */
-const silentLogger = { debug() { }, info() { }, warn() { }, error() { } };
-function redact(key, value, secrets, depth) {
-    if (SECRET_FIELD.test(key))
-        return '[redacted]';
-    if (typeof value === 'string')
-        return clean(value, secrets);
-    if (value === null || typeof value !== 'object')
-        return value;
-    if (depth >= MAX_DEPTH)
-        return '[…]';
-    if (Array.isArray(value))
-        return value.slice(0, 50).map((v) => redact('', v, secrets, depth + 1));
-    const out = {};
-    for (const [k, v] of Object.entries(value))
-        out[clean(k, secrets)] = redact(k, v, secrets, depth + 1);
-    return out;
-}
-/** Strips CR/LF, scrubs secrets, and cuts long strings. */
-function clean(text, secrets = []) {
-    const out = scrub(text.replace(/[\r\n]+/g, ' '), secrets);
-    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…` : out;
-}
-/** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
-function scrub(text, secrets) {
-    let out = text;
-    for (const s of secrets)
-        if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
-            out = out.split(s).join('[redacted]');
-    return out;
 }
 
 /**
@@ -398,9 +412,11 @@ class Forwarder {
             const slots = this.o.maxInFlight - this.inFlight.size;
             if (slots <= 0)
                 return; // a settling send pumps again
-            const tokens = this.o.bucket.available(now);
+            const held = this.o.heldBack?.() ?? 0;
+            const tokens = this.o.bucket.available(now) - held;
+            // Held back: whoever holds them kicks this pump when it has taken them.
             if (tokens <= 0)
-                return this.wakeAt(this.o.bucket.nextFreeAt(now));
+                return this.wakeAt(held > 0 ? now + this.o.idlePollMs : this.o.bucket.nextFreeAt(now));
             let token;
             try {
                 token = await this.o.tokens.get();
@@ -427,11 +443,12 @@ class Forwarder {
         }
     }
     async send(event, token) {
+        const wire = this.o.prepare ? await this.o.prepare(event).catch(() => event.event) : event.event;
         const result = await postEvent({
             fetch: this.o.fetch,
             apiBase: this.o.apiBase,
             type: event.type,
-            body: hubspotBody(event.event),
+            body: hubspotBody(wire),
             token,
             timeoutMs: this.o.timeoutMs,
             now: this.o.now,
@@ -504,17 +521,10 @@ class Forwarder {
         await this.o.outbox.dead(event.seq, now, error);
         this.o.onOutcome?.({ kind: 'dead', event, result, error });
     }
-    /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
     scrubbed(error) {
-        const secrets = this.o.tokens.secrets();
-        const out = { ...error };
-        for (const key of ['category', 'message', 'correlationId', 'policyName']) {
-            const value = out[key];
-            if (value !== undefined)
-                out[key] = scrub(value, secrets);
-        }
-        return out;
+        return scrubError(error, this.o.tokens.secrets());
     }
+    /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
     pauseFor(reason, until) {
         if (this.pause && this.pause.until >= until && this.pause.until > this.o.now())
             return;
@@ -604,6 +614,9 @@ class Metrics {
         this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
         this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
         this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+        this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
+        this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of.');
+        this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create.');
     }
     /** Adds `by` to a counter. */
     inc(name, labels, by = 1) {
@@ -1235,6 +1248,607 @@ class RateBucket {
     }
 }
 
+const OBJECTS_PATH = '/media-bridge/2026-09/objects';
+/** Objects per listing page. HubSpot's default is 20; 100 is the usual CRM maximum. */
+const LIST_PAGE_LIMIT = 100;
+/** The catalog's key of a media: its type and external id. */
+function mediaKey(mediaType, externalId) {
+    return `${mediaType}\u0000${externalId}`;
+}
+/**
+ * The object to create for the media an event names: its type; the title from `mediaName`,
+ * else the file name of `mediaUrl`, else the external id; `fileUrl` from an http(s)
+ * `mediaUrl`; `detailsPageLink` from the first page it was seen on.
+ */
+function newMediaObject(event, firstPageUrl) {
+    const externalId = event.externalId;
+    const body = { mediaType: event.mediaType, title: titleOf(event), externalId };
+    if (isHttp(event.mediaUrl))
+        body.fileUrl = event.mediaUrl;
+    if (isHttp(firstPageUrl))
+        body.detailsPageLink = firstPageUrl;
+    return body;
+}
+function titleOf(event) {
+    const name = event.mediaName?.trim();
+    if (name)
+        return name;
+    const file = isHttp(event.mediaUrl) ? fileNameOf(event.mediaUrl) : undefined;
+    return file ?? event.externalId ?? 'Untitled media';
+}
+/** The last path segment of a URL, decoded ("intro%20cut.mp4" → "intro cut.mp4"). */
+function fileNameOf(url) {
+    let path;
+    try {
+        path = new URL(url).pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const last = path.split('/').filter(Boolean).pop();
+    if (!last)
+        return undefined;
+    try {
+        return decodeURIComponent(last).trim() || undefined;
+    }
+    catch {
+        return last;
+    }
+}
+function isHttp(url) {
+    return typeof url === 'string' && /^https?:\/\//i.test(url);
+}
+/** An object id as an event's `mediaBridgeId`: an integer, or undefined when it is not one. */
+function mediaBridgeIdOf(objectId) {
+    if (!/^\d{1,16}$/.test(objectId))
+        return undefined;
+    const n = Number(objectId);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+/** A listing page: its objects and the cursor of the next page; undefined when malformed. */
+function readListingPage(body) {
+    if (!body || typeof body !== 'object')
+        return undefined;
+    const { results, paging } = body;
+    if (!Array.isArray(results))
+        return undefined;
+    const objects = [];
+    for (const r of results) {
+        const o = readObject(r);
+        if (o)
+            objects.push(o);
+    }
+    const after = paging?.next?.after;
+    return typeof after === 'string' && after !== '' ? { objects, after } : { objects };
+}
+/** A MediaBridgeObject's id, type and external id; undefined when it lacks an id. */
+function readObject(body) {
+    if (!body || typeof body !== 'object')
+        return undefined;
+    const b = body;
+    const id = typeof b.id === 'number' ? String(b.id) : b.id;
+    if (typeof id !== 'string' || id === '' || typeof b.mediaType !== 'string')
+        return undefined;
+    const o = { id, mediaType: b.mediaType };
+    if (typeof b.externalId === 'string' && b.externalId !== '')
+        o.externalId = b.externalId;
+    return o;
+}
+/**
+ * The scopes a 403 says are missing: HubSpot's `context.missingScopes` (or an error
+ * detail's), else the scopes the call needs.
+ */
+function missingScopes(call, result) {
+    const found = new Set();
+    const collect = (context) => {
+        const scopes = context?.missingScopes;
+        if (Array.isArray(scopes))
+            for (const s of scopes)
+                if (typeof s === 'string' && /^[\w.-]{1,64}$/.test(s))
+                    found.add(s);
+    };
+    const body = result.body;
+    if (body && typeof body === 'object') {
+        collect(body.context);
+        if (Array.isArray(body.errors))
+            for (const e of body.errors)
+                collect(e?.context);
+    }
+    if (found.size)
+        return [...found];
+    return call === 'list' ? ['media_bridge.read'] : ['files', 'media_bridge.write'];
+}
+
+/** `GET /media-bridge/2026-09/objects/{mediaType}?limit=…&after=…`: one page. */
+function listMediaObjects(req, mediaType, after, limit = LIST_PAGE_LIMIT) {
+    const url = new URL(`${req.apiBase.replace(/\/+$/, '')}${OBJECTS_PATH}/${encodeURIComponent(mediaType)}`);
+    url.searchParams.set('limit', String(limit));
+    if (after !== undefined)
+        url.searchParams.set('after', after);
+    return callHubSpot({ ...req, method: 'GET', url: url.href });
+}
+/** `POST /media-bridge/2026-09/objects`. */
+function createMediaObject(req, object) {
+    return callHubSpot({ ...req, method: 'POST', url: `${req.apiBase.replace(/\/+$/, '')}${OBJECTS_PATH}`, body: JSON.stringify(object) });
+}
+
+function sharedLimit(o) {
+    const pollMs = o.pollMs ?? 50;
+    let waiting = 0;
+    const release = () => {
+        o.bucket.complete(o.now());
+        o.upstream.kick();
+    };
+    return {
+        get waiting() {
+            return waiting;
+        },
+        async acquire(signal) {
+            let at = 0;
+            waiting++;
+            try {
+                for (;;) {
+                    signal.throwIfAborted();
+                    const now = o.now();
+                    const state = o.upstream.state(now);
+                    if (state.state !== 'ok') {
+                        await sleep(Math.min(state.until - now, 1_000), signal);
+                        continue;
+                    }
+                    if (o.bucket.take(now)) {
+                        at = now;
+                        break;
+                    }
+                    const free = o.bucket.nextFreeAt(now);
+                    await sleep(free === Infinity ? pollMs : Math.min(Math.max(free - now, 1), 1_000), signal);
+                }
+            }
+            finally {
+                waiting--;
+                o.upstream.kick(); // the tokens it held back are free again
+            }
+            try {
+                await o.noteSend(at);
+            }
+            catch (error) {
+                release();
+                throw error;
+            }
+        },
+        release,
+        pause(reason, until) {
+            o.upstream.pauseFor(reason === 'daily_limit' ? 'daily-limit' : 'backing-off', until);
+        },
+    };
+}
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(done, Math.max(0, ms));
+        timer.unref?.();
+        function done() {
+            signal?.removeEventListener('abort', abort);
+            resolve();
+        }
+        function abort() {
+            clearTimeout(timer);
+            reject(signal.reason);
+        }
+        signal?.addEventListener('abort', abort, { once: true });
+    });
+}
+
+/** How long a media's events wait for its object, from the first of them. */
+const DEFAULT_OBJECT_WAIT_MS = 5_000;
+/** How old a media type's listing may be before it is read again. */
+const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
+/** The types the tracker reports, listed at start-up. */
+const EAGER_TYPES = ['VIDEO', 'AUDIO'];
+/** A creation claim lasts this long, renewed at each attempt. */
+const CLAIM_MS = 60_000;
+/** How often to look whether another proxy's creation has landed. */
+const CLAIM_POLL_MS = 1_000;
+/** Object calls at once: few, so events keep most of the limit. */
+const MAX_OBJECT_CALLS = 2;
+/** Failures kept for /healthz. */
+const SHOWN_FAILURES = 10;
+class MediaCatalog {
+    o;
+    known = new Map();
+    listings = new Map();
+    pending = new Map();
+    abort = new AbortController();
+    tasks = new Set();
+    /** Names this process in creation claims. */
+    owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+    loaded;
+    stopped;
+    lastError;
+    rateLimitStreak = 0;
+    calls = 0;
+    callQueue = [];
+    refreshTimer;
+    constructor(options) {
+        this.o = {
+            now: Date.now,
+            random: Math.random,
+            ...options,
+            waitMs: options.waitMs ?? DEFAULT_OBJECT_WAIT_MS,
+            refreshMs: options.refreshMs ?? DEFAULT_CATALOG_REFRESH_MS,
+        };
+    }
+    /** Reads the kept catalog, lists what is stale, and looks again hourly. */
+    start() {
+        for (const type of EAGER_TYPES)
+            this.track(this.fresh(type));
+        this.refreshTimer = setInterval(() => {
+            for (const [type, l] of this.listings)
+                if (l.listedAt !== undefined)
+                    this.track(this.fresh(type));
+        }, Math.min(this.o.refreshMs, 3600_000));
+        this.refreshTimer.unref?.();
+    }
+    /** An event was accepted: start finding or creating its media's object now. */
+    notice(event) {
+        if (this.stopped || this.abort.signal.aborted || event.mediaBridgeId !== undefined || !event.externalId)
+            return;
+        const key = mediaKey(event.mediaType, event.externalId);
+        const waiting = this.pending.get(key);
+        if (waiting) {
+            waiting.pageUrl ??= event.pageUrl;
+            if (waiting.event.mediaName === undefined && event.mediaName !== undefined)
+                waiting.event = { ...waiting.event, mediaName: event.mediaName };
+            if (waiting.event.mediaUrl === undefined && event.mediaUrl !== undefined)
+                waiting.event = { ...waiting.event, mediaUrl: event.mediaUrl };
+            return;
+        }
+        const now = this.o.now();
+        if (this.settledFor(this.known.get(key), now))
+            return;
+        let resolve;
+        const ready = new Promise((r) => (resolve = r));
+        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false, ready, resolve };
+        this.pending.set(key, p);
+        this.track(this.findOrCreate(p));
+    }
+    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it (or gets it in time). */
+    async resolve(event) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return event;
+        const key = mediaKey(event.mediaType, event.externalId);
+        let id = this.idOf(key);
+        if (id === undefined) {
+            this.notice(event);
+            const p = this.pending.get(key);
+            const left = p ? p.deadline - this.o.now() : 0;
+            if (p && left > 0)
+                await Promise.race([p.ready, sleep(left, this.abort.signal).catch(() => { })]);
+            id = this.idOf(key);
+        }
+        return id === undefined ? event : { ...event, mediaBridgeId: id };
+    }
+    health() {
+        let known = 0;
+        let created = 0;
+        const failed = [];
+        for (const r of this.known.values()) {
+            if (r.objectId !== undefined)
+                known++;
+            if (r.source === 'created')
+                created++;
+            if (r.source === 'failed')
+                failed.push(r);
+        }
+        const listed = {};
+        let listing = false;
+        for (const [type, l] of this.listings) {
+            if (l.listedAt !== undefined)
+                listed[type] = new Date(l.listedAt).toISOString();
+            if (l.running)
+                listing = true;
+        }
+        failed.sort((a, b) => b.at - a.at);
+        const out = {
+            mode: 'create',
+            state: this.stopped ? 'stopped' : listing ? 'listing' : 'ok',
+            known,
+            created,
+            failed: failed.length,
+            pending: this.pending.size,
+            listed,
+            failures: failed.slice(0, SHOWN_FAILURES).map((r) => ({ mediaType: r.mediaType, externalId: r.externalId, failedAt: new Date(r.at).toISOString(), ...r.error })),
+        };
+        if (this.stopped)
+            out.missingScopes = this.stopped.scopes;
+        if (this.lastError)
+            out.lastError = { ...this.lastError, at: new Date(this.lastError.at).toISOString() };
+        return out;
+    }
+    /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
+    async close() {
+        clearInterval(this.refreshTimer);
+        this.abort.abort(new Error('the media catalog is closed'));
+        for (const p of this.pending.values())
+            this.settle(p);
+        while (this.tasks.size)
+            await Promise.allSettled([...this.tasks]);
+    }
+    /** True when nothing is to be done for this record now: the object exists, or HubSpot refused it lately. */
+    settledFor(r, now) {
+        return r?.objectId !== undefined || (r?.source === 'failed' && now - r.at < this.o.refreshMs);
+    }
+    idOf(key) {
+        const objectId = this.known.get(key)?.objectId;
+        return objectId === undefined ? undefined : mediaBridgeIdOf(objectId);
+    }
+    async findOrCreate(p) {
+        try {
+            const listed = await this.fresh(p.mediaType);
+            if (!listed || p.settled || this.settledFor(this.known.get(p.key), this.o.now()))
+                return;
+            await this.create(p);
+        }
+        finally {
+            this.settle(p);
+        }
+    }
+    settle(p) {
+        if (p.settled)
+            return;
+        p.settled = true;
+        if (this.pending.get(p.key) === p)
+            this.pending.delete(p.key);
+        p.resolve();
+    }
+    load() {
+        this.loaded ??= (async () => {
+            try {
+                const snapshot = await this.o.store.mediaCatalog();
+                for (const r of snapshot.objects)
+                    this.known.set(mediaKey(r.mediaType, r.externalId), r);
+                for (const [type, at] of Object.entries(snapshot.listedAt))
+                    this.listing(type).listedAt = at;
+            }
+            catch (error) {
+                this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
+            }
+        })();
+        return this.loaded;
+    }
+    listing(type) {
+        let l = this.listings.get(type);
+        if (!l)
+            this.listings.set(type, (l = {}));
+        return l;
+    }
+    /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
+    async fresh(type) {
+        await this.load();
+        const l = this.listing(type);
+        const now = this.o.now();
+        if (l.listedAt !== undefined && now - l.listedAt < this.o.refreshMs)
+            return true;
+        if (l.refusedAt !== undefined && now - l.refusedAt < this.o.refreshMs)
+            return false;
+        l.running ??= this.list(type).finally(() => (l.running = undefined));
+        return l.running;
+    }
+    /** Reads every page of `type`'s listing into the catalog. */
+    async list(type) {
+        const startedAt = this.o.now();
+        const seen = new Set();
+        let after;
+        let limit = LIST_PAGE_LIMIT;
+        for (let page = 1;; page++) {
+            const outcome = await this.call('list', type, (req) => listMediaObjects(req, type, after, limit));
+            if (outcome.kind === 'stopped')
+                return false;
+            const read = outcome.kind === 'ok' ? readListingPage(outcome.result.body) : undefined;
+            if (!read) {
+                // Refused, or not a listing. HubSpot documents no maximum page size: try its default once.
+                if (outcome.kind === 'refused' && limit !== 20) {
+                    limit = 20;
+                    page--;
+                    continue;
+                }
+                const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the listing answer is not a page of objects' };
+                this.fail({ call: 'list', mediaType: type, at: this.o.now(), ...error });
+                this.o.log.warn('media catalog: HubSpot refused the listing; no object of this type will be created', { mediaType: type, ...error });
+                this.listing(type).refusedAt = this.o.now();
+                return false;
+            }
+            const records = [];
+            for (const o of read.objects) {
+                if (o.externalId === undefined || o.mediaType !== type)
+                    continue;
+                const key = mediaKey(type, o.externalId);
+                if (seen.has(key))
+                    continue; // two objects with one external id: the first listed wins
+                seen.add(key);
+                records.push({ mediaType: type, externalId: o.externalId, objectId: o.id, source: this.known.get(key)?.objectId === o.id ? this.known.get(key).source : 'listed', at: this.o.now() });
+            }
+            await this.learn(records);
+            this.o.log.debug('media catalog: read a listing page', { mediaType: type, page, objects: read.objects.length });
+            if (read.after === undefined)
+                break;
+            after = read.after;
+        }
+        // Objects gone from HubSpot since they were learned are forgotten (not ones learned during this listing).
+        const gone = [...this.known.values()].filter((r) => r.mediaType === type && r.objectId !== undefined && r.at < startedAt && !seen.has(mediaKey(r.mediaType, r.externalId)));
+        for (const r of gone)
+            this.known.delete(mediaKey(r.mediaType, r.externalId));
+        const listedAt = this.o.now();
+        this.listing(type).listedAt = listedAt;
+        await this.keep(async () => {
+            if (gone.length)
+                await this.o.store.removeMediaObjects(gone);
+            await this.o.store.setMediaListedAt(type, listedAt);
+        });
+        this.o.log.info('media catalog: listed', { mediaType: type, objects: seen.size, forgotten: gone.length });
+        return true;
+    }
+    /** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
+    async create(p) {
+        const claim = async () => {
+            for (;;) {
+                const now = this.o.now();
+                if (await this.o.store.claimMediaObject(p.mediaType, p.externalId, this.owner, now, now + CLAIM_MS))
+                    return true;
+                const r = await this.o.store.mediaObject(p.mediaType, p.externalId);
+                if (r?.objectId !== undefined) {
+                    await this.learn([r]);
+                    return false;
+                }
+                await sleep(CLAIM_POLL_MS, this.abort.signal);
+            }
+        };
+        const outcome = await this.call('create', p.mediaType, (req) => createMediaObject(req, newMediaObject(p.event, p.pageUrl)), claim);
+        if (outcome.kind === 'stopped')
+            return;
+        const made = outcome.kind === 'ok' ? readObject(outcome.result.body) : undefined;
+        if (made) {
+            await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, objectId: made.id, source: 'created', at: this.o.now() }]);
+            this.o.log.info('media catalog: created a media object', { mediaType: p.mediaType, externalId: p.externalId, objectId: made.id });
+            return;
+        }
+        const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the answer carries no object id' };
+        const at = this.o.now();
+        this.fail({ call: 'create', mediaType: p.mediaType, externalId: p.externalId, at, ...error });
+        this.o.log.warn('media catalog: HubSpot refused to create a media object; its events go on without mediaBridgeId', { mediaType: p.mediaType, externalId: p.externalId, ...error });
+        await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, source: 'failed', at, error }]);
+    }
+    /**
+     * One call, retried until it is answered for good: 5xx, timeouts and network errors after
+     * a backoff, a 429 after the pause it sets for every request, a 401 with a fresh token.
+     */
+    async call(call, mediaType, send, beforeEach) {
+        const { policy, tokens, limit } = this.o;
+        const signal = this.abort.signal;
+        for (let attempts = 0;; attempts++) {
+            if (this.stopped || signal.aborted)
+                return { kind: 'stopped' };
+            if (beforeEach && !(await beforeEach()))
+                return { kind: 'stopped' };
+            await this.callSlot();
+            let result;
+            let token;
+            try {
+                try {
+                    token = await tokens.get();
+                }
+                catch (error) {
+                    this.o.log.error('media catalog: no HubSpot access token', { error: String(error.message ?? error) });
+                    await sleep(policy.authPauseMs, signal);
+                    continue;
+                }
+                await limit.acquire(signal);
+                try {
+                    result = await send({ fetch: this.o.fetch, apiBase: this.o.apiBase, token, timeoutMs: this.o.timeoutMs, now: this.o.now });
+                }
+                finally {
+                    limit.release();
+                }
+            }
+            finally {
+                this.releaseSlot();
+            }
+            this.o.onCall?.(call, String(result.status ?? result.failure));
+            const now = this.o.now();
+            const decision = decide(result, { now, attempts, rateLimitStreak: this.rateLimitStreak, policy, random: this.o.random });
+            if (decision.kind === 'delivered') {
+                this.rateLimitStreak = 0;
+                return { kind: 'ok', result };
+            }
+            const error = scrubError(decision.error, tokens.secrets());
+            switch (decision.kind) {
+                case 'dead':
+                    return { kind: 'refused', error };
+                case 'pause':
+                    // The limit is the app's, so events pause too; `acquire` waits the pause out.
+                    if (decision.reason === 'rate_limited')
+                        this.rateLimitStreak++;
+                    limit.pause(decision.reason, decision.until);
+                    break;
+                case 'retry':
+                    this.fail({ call, mediaType, at: now, ...error });
+                    await sleep(decision.at - now, signal);
+                    break;
+                case 'unauthorized':
+                    if (result.status === 403) {
+                        this.stop(call, mediaType, result, error);
+                        return { kind: 'stopped' };
+                    }
+                    if (!tokens.rejected(token))
+                        await sleep(policy.authPauseMs, signal);
+                    break;
+            }
+        }
+    }
+    /** A 403: the app lacks a scope. Logged once; object calls end until restart, events go on. */
+    stop(call, mediaType, result, error) {
+        if (this.stopped)
+            return;
+        const scopes = missingScopes(call, result);
+        this.stopped = { call, scopes };
+        this.fail({ call, mediaType, at: this.o.now(), ...error });
+        this.o.log.error(`media catalog: HubSpot refused to ${call === 'list' ? 'list' : 'create'} media objects (403): the app lacks the ${scopes.join(' and ')} scope${scopes.length > 1 ? 's' : ''}. ` +
+            'Media objects are off until restart; events are forwarded without mediaBridgeId. Add the scope to the app and install it again (media-bridge-proxy authorize --media-objects).', { status: result.status, missingScopes: scopes, ...error });
+        for (const p of this.pending.values())
+            this.settle(p);
+    }
+    fail(failure) {
+        this.lastError = failure;
+    }
+    /** Adds records to the catalog and the store, and lets their waiting events go. */
+    async learn(records) {
+        if (!records.length)
+            return;
+        for (const r of records)
+            this.known.set(mediaKey(r.mediaType, r.externalId), r);
+        await this.keep(() => this.o.store.putMediaObjects(records));
+        for (const r of records) {
+            const p = this.pending.get(mediaKey(r.mediaType, r.externalId));
+            if (p && r.objectId !== undefined)
+                this.settle(p);
+        }
+    }
+    /** A store write: a failure is logged, and the catalog in memory goes on. */
+    async keep(write) {
+        try {
+            await write();
+        }
+        catch (error) {
+            this.o.log.error('media catalog: writing to the store failed', { error: String(error) });
+        }
+    }
+    callSlot() {
+        if (this.calls < MAX_OBJECT_CALLS) {
+            this.calls++;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => this.callQueue.push(resolve));
+    }
+    releaseSlot() {
+        const next = this.callQueue.shift();
+        if (next)
+            next();
+        else
+            this.calls--;
+    }
+    /** Runs a background task to its end; an abort at close is not an error. */
+    track(task) {
+        const tracked = task
+            .catch((error) => {
+            if (!this.abort.signal.aborted)
+                this.o.log.error('media catalog: a task failed', { error: String(error) });
+        })
+            .finally(() => this.tasks.delete(tracked));
+        this.tasks.add(tracked);
+    }
+}
+
 /** Longest id the proxy keeps for de-duplication (a UUID is 36). */
 const MAX_ID_LENGTH = 128;
 /** Cap for URLs (pageUrl, mediaUrl, iframeUrl) and externalId, which defaults to the media URL. */
@@ -1523,11 +2137,14 @@ function createMediaBridgeProxy(options = {}) {
     const listeners = new Listeners();
     const onListenerError = (error) => log.error('a proxy listener threw', { error: String(error) });
     let rejectionLogs = { second: 0, count: 0 };
+    // Events and media-object calls share one rate limit: the bucket, its send log, its pauses.
+    const bucket = new RateBucket({ limit: rateLimit });
+    let catalog;
     const forwarder = tokens
         ? new Forwarder({
             outbox,
             tokens,
-            bucket: new RateBucket({ limit: rateLimit }),
+            bucket,
             fetch: fetchUpstream,
             apiBase,
             timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -1536,8 +2153,30 @@ function createMediaBridgeProxy(options = {}) {
             log,
             now,
             onOutcome: recordOutcome,
+            prepare: (e) => (catalog ? catalog.resolve(e.event) : Promise.resolve(e.event)),
+            heldBack: () => limit?.waiting ?? 0,
         })
         : undefined;
+    const limit = forwarder && sharedLimit({ bucket, upstream: forwarder, noteSend: (at) => outbox.noteSend(at), now });
+    if (options.mediaObjects === 'create' && forwarder && limit && tokens) {
+        if (portal !== outbox)
+            log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
+        catalog = new MediaCatalog({
+            store: portal,
+            tokens,
+            limit,
+            fetch: fetchUpstream,
+            apiBase,
+            timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
+            log,
+            now,
+            waitMs: options.mediaObjectWaitMs,
+            refreshMs: options.mediaCatalogRefreshMs,
+            onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+        });
+        catalog.start();
+    }
     const forwarding = forwarder !== undefined && options.forward !== false;
     if (forwarding)
         forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
@@ -1622,6 +2261,10 @@ function createMediaBridgeProxy(options = {}) {
         const duplicates = fresh.length - stored;
         if (duplicates)
             metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
+        if (catalog)
+            for (let i = 0; i < fresh.length; i++)
+                if (fresh[i])
+                    catalog.notice(checked.events[i]);
         if (stored && forwarding)
             forwarder.kick();
         return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
@@ -1677,6 +2320,7 @@ function createMediaBridgeProxy(options = {}) {
                 attempts: d.attempts,
                 ...d.error,
             })),
+            mediaObjects: catalog ? catalog.health() : options.mediaObjects === 'create' ? { mode: 'create', state: 'dry-run' } : { mode: 'off' },
         };
     }
     async function renderMetrics() {
@@ -1686,6 +2330,10 @@ function createMediaBridgeProxy(options = {}) {
         metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
         metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
         metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
+        if ('known' in h.mediaObjects) {
+            metrics.set('media_bridge_media_objects_known', h.mediaObjects.known);
+            metrics.set('media_bridge_media_objects_failed', h.mediaObjects.failed);
+        }
         return metrics.render();
     }
     async function serve(kind, method) {
@@ -1722,6 +2370,7 @@ function createMediaBridgeProxy(options = {}) {
         },
         async close() {
             clearInterval(pruneTimer);
+            await catalog?.close(); // first: events waiting for an object go at once
             await forwarder?.stop();
             await outbox.close();
         },
@@ -1923,6 +2572,9 @@ function configFromEnv(env) {
     if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
         throw new Error('LOG_LEVEL must be debug, info, warn or error');
     const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+    const mediaObjects = (value(env, 'HUBSPOT_MEDIA_OBJECTS') ?? 'off').toLowerCase();
+    if (mediaObjects !== 'off' && mediaObjects !== 'create')
+        throw new Error('HUBSPOT_MEDIA_OBJECTS must be off or create');
     return {
         port: integer(env, 'PORT', 8787, 0, 65535),
         host: value(env, 'HOST') ?? '127.0.0.1',
@@ -1948,6 +2600,7 @@ function configFromEnv(env) {
             allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
             trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
             clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+            mediaObjects,
         },
     };
 }

@@ -67,7 +67,8 @@ server.listen(config.port, config.host, () => {
   const mode = proxy.dryRun
     ? 'dry run: no HubSpot token is set, so events are validated and stored but nothing is sent'
     : `forwarding to ${config.proxy.hubspot?.apiBase} at most ${config.proxy.hubspot?.rateLimit} requests per 10 s`;
-  log.info(`media-bridge-proxy listening on ${url} (${mode})`, { url, dryRun: proxy.dryRun, outbox: outboxFile });
+  const mediaObjects = config.proxy.mediaObjects ?? 'off';
+  log.info(`media-bridge-proxy listening on ${url} (${mode}; media objects: ${mediaObjects})`, { url, dryRun: proxy.dryRun, mediaObjects, outbox: outboxFile });
 });
 
 let stopping = false;

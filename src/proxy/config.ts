@@ -33,6 +33,8 @@ export function configFromEnv(env: Env): ServerConfig {
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('LOG_LEVEL must be debug, info, warn or error');
   const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+  const mediaObjects = (value(env, 'HUBSPOT_MEDIA_OBJECTS') ?? 'off').toLowerCase();
+  if (mediaObjects !== 'off' && mediaObjects !== 'create') throw new Error('HUBSPOT_MEDIA_OBJECTS must be off or create');
 
   return {
     port: integer(env, 'PORT', 8787, 0, 65535),
@@ -59,6 +61,7 @@ export function configFromEnv(env: Env): ServerConfig {
       allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
       clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+      mediaObjects,
     },
   };
 }

@@ -19,6 +19,8 @@ import { isPortalStore, refreshTokenKeep, type PortalStore } from './store/porta
 import type { Outbox, OutboxEvent } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
 import { RateBucket } from './upstream/rate-bucket.js';
+import { MediaCatalog, type CatalogHealth } from './upstream/media-catalog.js';
+import { sharedLimit, type SharedLimit } from './upstream/shared-limit.js';
 import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
 /** The request, as much of it as the proxy needs. */
@@ -84,6 +86,15 @@ export interface ProxyOptions {
   logger?: Logger;
   /** Level of the default logger. Default info. */
   logLevel?: LogLevel;
+  /**
+   * `create`: keep a catalog of the portal's media objects, create each missing one before
+   * its media's first event goes, and give events its `mediaBridgeId`. Default `off`.
+   */
+  mediaObjects?: 'off' | 'create';
+  /** How long a new media's events wait for its object, from the first of them. Default 5,000 ms. */
+  mediaObjectWaitMs?: number;
+  /** How old a media type's listing may be before it is read again. Default 24 h. */
+  mediaCatalogRefreshMs?: number;
   /** The clock. Default Date.now. */
   now?: () => number;
 }
@@ -95,6 +106,8 @@ export interface Health {
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
+  /** The media catalog (`mediaObjects`): off, on but dry, or its counts and errors. */
+  mediaObjects: { mode: 'off' } | { mode: 'create'; state: 'dry-run' } | CatalogHealth;
 }
 
 export interface MediaBridgeProxy {
@@ -151,11 +164,14 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const onListenerError = (error: unknown) => log.error('a proxy listener threw', { error: String(error) });
   let rejectionLogs = { second: 0, count: 0 };
 
-  const forwarder = tokens
+  // Events and media-object calls share one rate limit: the bucket, its send log, its pauses.
+  const bucket = new RateBucket({ limit: rateLimit });
+  let catalog: MediaCatalog | undefined;
+  const forwarder: Forwarder | undefined = tokens
     ? new Forwarder({
         outbox,
         tokens,
-        bucket: new RateBucket({ limit: rateLimit }),
+        bucket,
         fetch: fetchUpstream,
         apiBase,
         timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -164,8 +180,29 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
         log,
         now,
         onOutcome: recordOutcome,
+        prepare: (e) => (catalog ? catalog.resolve(e.event) : Promise.resolve(e.event)),
+        heldBack: (): number => limit?.waiting ?? 0,
       })
     : undefined;
+  const limit: SharedLimit | undefined = forwarder && sharedLimit({ bucket, upstream: forwarder, noteSend: (at) => outbox.noteSend(at), now });
+  if (options.mediaObjects === 'create' && forwarder && limit && tokens) {
+    if (portal !== outbox) log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
+    catalog = new MediaCatalog({
+      store: portal,
+      tokens,
+      limit,
+      fetch: fetchUpstream,
+      apiBase,
+      timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
+      log,
+      now,
+      waitMs: options.mediaObjectWaitMs,
+      refreshMs: options.mediaCatalogRefreshMs,
+      onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+    });
+    catalog.start();
+  }
 
   const forwarding = forwarder !== undefined && options.forward !== false;
   if (forwarding) forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
@@ -244,6 +281,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     metrics.inc('media_bridge_events_accepted_total', undefined, stored);
     const duplicates = fresh.length - stored;
     if (duplicates) metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
+    if (catalog) for (let i = 0; i < fresh.length; i++) if (fresh[i]) catalog.notice(checked.events[i]);
     if (stored && forwarding) forwarder.kick();
     return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
   }
@@ -300,6 +338,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
         attempts: d.attempts,
         ...d.error,
       })),
+      mediaObjects: catalog ? catalog.health() : options.mediaObjects === 'create' ? { mode: 'create', state: 'dry-run' } : { mode: 'off' },
     };
   }
 
@@ -310,6 +349,10 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
     metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
     metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
+    if ('known' in h.mediaObjects) {
+      metrics.set('media_bridge_media_objects_known', h.mediaObjects.known);
+      metrics.set('media_bridge_media_objects_failed', h.mediaObjects.failed);
+    }
     return metrics.render();
   }
 
@@ -342,6 +385,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     },
     async close() {
       clearInterval(pruneTimer);
+      await catalog?.close(); // first: events waiting for an object go at once
       await forwarder?.stop();
       await outbox.close();
     },

@@ -33,6 +33,9 @@ export class Metrics {
     this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
     this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
     this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+    this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
+    this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of.');
+    this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create.');
   }
 
   /** Adds `by` to a counter. */

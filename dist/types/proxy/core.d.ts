@@ -4,6 +4,7 @@ import { type Listener, type ProxyEventName } from './listeners.js';
 import { type Logger, type LogLevel } from './log.js';
 import { type TokenSource } from './upstream/oauth.js';
 import type { Outbox, OutboxEvent } from './store/outbox.js';
+import { type CatalogHealth } from './upstream/media-catalog.js';
 import { type ValidationOptions } from './http/validate.js';
 /** The request, as much of it as the proxy needs. */
 export interface ProxyRequest {
@@ -73,6 +74,15 @@ export interface ProxyOptions {
     logger?: Logger;
     /** Level of the default logger. Default info. */
     logLevel?: LogLevel;
+    /**
+     * `create`: keep a catalog of the portal's media objects, create each missing one before
+     * its media's first event goes, and give events its `mediaBridgeId`. Default `off`.
+     */
+    mediaObjects?: 'off' | 'create';
+    /** How long a new media's events wait for its object, from the first of them. Default 5,000 ms. */
+    mediaObjectWaitMs?: number;
+    /** How old a media type's listing may be before it is read again. Default 24 h. */
+    mediaCatalogRefreshMs?: number;
     /** The clock. Default Date.now. */
     now?: () => number;
 }
@@ -98,6 +108,13 @@ export interface Health {
         failedAt?: string;
         attempts: number;
     } & UpstreamError>;
+    /** The media catalog (`mediaObjects`): off, on but dry, or its counts and errors. */
+    mediaObjects: {
+        mode: 'off';
+    } | {
+        mode: 'create';
+        state: 'dry-run';
+    } | CatalogHealth;
 }
 export interface MediaBridgeProxy {
     /** True when no HubSpot credentials are set: events are stored, nothing is sent. */

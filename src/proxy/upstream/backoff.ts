@@ -14,6 +14,7 @@
  *
  * Rate limits: https://developers.hubspot.com/docs/api/usage-details
  */
+import { scrub } from '../log.js';
 
 /** How one upstream attempt ended. */
 export interface UpstreamResult {
@@ -152,4 +153,14 @@ export function upstreamError(result: UpstreamResult): UpstreamError {
     }
   }
   return error;
+}
+
+/** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+export function scrubError(error: UpstreamError, secrets: readonly string[]): UpstreamError {
+  const out: UpstreamError = { ...error };
+  for (const key of ['category', 'message', 'correlationId', 'policyName'] as const) {
+    const value = out[key];
+    if (value !== undefined) out[key] = scrub(value, secrets);
+  }
+  return out;
 }

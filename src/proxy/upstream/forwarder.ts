@@ -10,15 +10,17 @@
 import {
   decide,
   expired,
+  scrubError,
   type Decision,
   type RetryPolicy,
   type UpstreamError,
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import { scrub, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
+import type { WireEvent } from '../../wire.js';
 import type { RateBucket } from './rate-bucket.js';
 
 /** Upstream condition, for /healthz. */
@@ -50,10 +52,17 @@ export interface ForwarderOptions {
   now?: () => number;
   random?: () => number;
   onOutcome?: (outcome: ForwardOutcome) => void;
+  /**
+   * The event as it goes upstream, given the one stored (the media catalog adds
+   * `mediaBridgeId`, and may wait a few seconds for a new media's object). Must not throw.
+   */
+  prepare?: (event: OutboxEvent) => Promise<WireEvent>;
+  /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
+  heldBack?: () => number;
 }
 
 export class Forwarder {
-  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome'>> & Pick<ForwarderOptions, 'onOutcome'>;
+  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome' | 'prepare' | 'heldBack'>> & Pick<ForwarderOptions, 'onOutcome' | 'prepare' | 'heldBack'>;
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   /** The pump now running, if any. */
@@ -155,8 +164,10 @@ export class Forwarder {
       if (this.pause && this.pause.until > now) return this.wakeAt(this.pause.until);
       const slots = this.o.maxInFlight - this.inFlight.size;
       if (slots <= 0) return; // a settling send pumps again
-      const tokens = this.o.bucket.available(now);
-      if (tokens <= 0) return this.wakeAt(this.o.bucket.nextFreeAt(now));
+      const held = this.o.heldBack?.() ?? 0;
+      const tokens = this.o.bucket.available(now) - held;
+      // Held back: whoever holds them kicks this pump when it has taken them.
+      if (tokens <= 0) return this.wakeAt(held > 0 ? now + this.o.idlePollMs : this.o.bucket.nextFreeAt(now));
       let token: string;
       try {
         token = await this.o.tokens.get();
@@ -182,11 +193,12 @@ export class Forwarder {
   }
 
   private async send(event: OutboxEvent, token: string): Promise<void> {
+    const wire = this.o.prepare ? await this.o.prepare(event).catch(() => event.event) : event.event;
     const result = await postEvent({
       fetch: this.o.fetch,
       apiBase: this.o.apiBase,
       type: event.type,
-      body: hubspotBody(event.event),
+      body: hubspotBody(wire),
       token,
       timeoutMs: this.o.timeoutMs,
       now: this.o.now,
@@ -258,18 +270,12 @@ export class Forwarder {
     this.o.onOutcome?.({ kind: 'dead', event, result, error });
   }
 
-  /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
   private scrubbed(error: UpstreamError): UpstreamError {
-    const secrets = this.o.tokens.secrets();
-    const out: UpstreamError = { ...error };
-    for (const key of ['category', 'message', 'correlationId', 'policyName'] as const) {
-      const value = out[key];
-      if (value !== undefined) out[key] = scrub(value, secrets);
-    }
-    return out;
+    return scrubError(error, this.o.tokens.secrets());
   }
 
-  private pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void {
+  /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
+  pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void {
     if (this.pause && this.pause.until >= until && this.pause.until > this.o.now()) return;
     const changed = this.pause?.reason !== reason;
     this.pause = { until, reason };

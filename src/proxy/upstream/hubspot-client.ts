@@ -1,5 +1,6 @@
 /**
- * One request to HubSpot's Media Bridge event endpoint.
+ * Requests to HubSpot: one Media Bridge event (`postEvent`), or any other call
+ * (`callHubSpot`, used for media objects).
  *
  * The request is built here from scratch: the path from a validated event type, the base
  * URL from the server's configuration, and only our own headers. Nothing of the client's
@@ -37,14 +38,31 @@ export function hubspotBody(event: WireEvent): string {
 }
 
 /** Sends one event; never throws. */
-export async function postEvent(req: HubSpotRequest): Promise<UpstreamResult> {
+export function postEvent(req: HubSpotRequest): Promise<UpstreamResult> {
+  return callHubSpot({ ...req, method: 'POST', url: eventUrl(req.apiBase, req.type) });
+}
+
+/** One request to HubSpot, at a URL built by this module's callers from configuration. */
+export interface HubSpotCall {
+  fetch: FetchLike;
+  method: 'GET' | 'POST';
+  url: string;
+  /** The JSON body, for a POST. */
+  body?: string;
+  token: string;
+  timeoutMs: number;
+  now: () => number;
+}
+
+/** Makes one request and reads its answer; never throws. */
+export async function callHubSpot(req: HubSpotCall): Promise<UpstreamResult> {
   const started = req.now();
   try {
-    const res = await req.fetch(eventUrl(req.apiBase, req.type), {
-      method: 'POST',
+    const res = await req.fetch(req.url, {
+      method: req.method,
       headers: {
         authorization: `Bearer ${req.token}`,
-        'content-type': 'application/json',
+        ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
         accept: 'application/json',
       },
       body: req.body,

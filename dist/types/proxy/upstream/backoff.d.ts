@@ -1,19 +1,3 @@
-/**
- * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
- *
- * - 2xx: delivered.
- * - 429 with `policyName: "DAILY"`: stop sending until the limit resets (Retry-After when
- *   HubSpot gives one, else probe again after `dailyPauseMs`); the queue is kept.
- * - 429 otherwise (TEN_SECONDLY_ROLLING): pause all sending, for Retry-After or a short pause
- *   that doubles while 429s keep coming. Retry-After is not documented by HubSpot, but honoured.
- * - 5xx, 408, timeouts and network errors: retry this event after a capped exponential
- *   backoff with jitter.
- * - 401/403: the proxy's credentials are wrong or lack the scope, not the event: keep the
- *   event and pause (the forwarder refreshes an OAuth token once first).
- * - Any other 4xx: a dead letter that keeps HubSpot's category, message and correlationId.
- *
- * Rate limits: https://developers.hubspot.com/docs/api/usage-details
- */
 /** How one upstream attempt ended. */
 export interface UpstreamResult {
     /** HTTP status; absent when no answer came. */
@@ -100,3 +84,5 @@ export declare function expired(acceptedAt: number, now: number, policy: RetryPo
 export declare function parseRetryAfter(value: string | null | undefined, now: number): number | undefined;
 /** HubSpot's error fields, trimmed to what is worth keeping. */
 export declare function upstreamError(result: UpstreamResult): UpstreamError;
+/** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
+export declare function scrubError(error: UpstreamError, secrets: readonly string[]): UpstreamError;

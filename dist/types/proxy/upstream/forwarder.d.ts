@@ -9,9 +9,10 @@
  */
 import { type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
 import { type FetchLike } from './hubspot-client.js';
-import { type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
+import type { WireEvent } from '../../wire.js';
 import type { RateBucket } from './rate-bucket.js';
 /** Upstream condition, for /healthz. */
 export type UpstreamState = {
@@ -60,6 +61,13 @@ export interface ForwarderOptions {
     now?: () => number;
     random?: () => number;
     onOutcome?: (outcome: ForwardOutcome) => void;
+    /**
+     * The event as it goes upstream, given the one stored (the media catalog adds
+     * `mediaBridgeId`, and may wait a few seconds for a new media's object). Must not throw.
+     */
+    prepare?: (event: OutboxEvent) => Promise<WireEvent>;
+    /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
+    heldBack?: () => number;
 }
 export declare class Forwarder {
     private readonly o;
@@ -92,9 +100,9 @@ export declare class Forwarder {
     private send;
     private apply;
     private bury;
-    /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
     private scrubbed;
-    private pauseFor;
+    /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
+    pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void;
     private wakeAt;
     private clearTimer;
 }

@@ -1,5 +1,6 @@
 /**
- * One request to HubSpot's Media Bridge event endpoint.
+ * Requests to HubSpot: one Media Bridge event (`postEvent`), or any other call
+ * (`callHubSpot`, used for media objects).
  *
  * The request is built here from scratch: the path from a validated event type, the base
  * URL from the server's configuration, and only our own headers. Nothing of the client's
@@ -27,3 +28,16 @@ export declare function eventUrl(apiBase: string, type: EventType): string;
 export declare function hubspotBody(event: WireEvent): string;
 /** Sends one event; never throws. */
 export declare function postEvent(req: HubSpotRequest): Promise<UpstreamResult>;
+/** One request to HubSpot, at a URL built by this module's callers from configuration. */
+export interface HubSpotCall {
+    fetch: FetchLike;
+    method: 'GET' | 'POST';
+    url: string;
+    /** The JSON body, for a POST. */
+    body?: string;
+    token: string;
+    timeoutMs: number;
+    now: () => number;
+}
+/** Makes one request and reads its answer; never throws. */
+export declare function callHubSpot(req: HubSpotCall): Promise<UpstreamResult>;
