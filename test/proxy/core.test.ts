@@ -233,6 +233,7 @@ describe('health, metrics and routing', () => {
       outbox: { pending: 2, oldestPendingAgeSeconds: 4, deadLetters: 0 },
       upstream: { state: 'dry-run', inFlight: 0, rateLimit: 90 },
       deadLetters: [],
+      mediaObjects: { mode: 'off' },
     });
     expect(proxy.dryRun).toBe(true);
   });

@@ -3,6 +3,9 @@
  * (path, headers, body, when it came, how it was answered) and answers by rule or by ratio:
  * 2xx, 429 with either policy, 500, slowly, or by resetting the connection.
  *
+ * It serves the media-objects API too (a paged listing per media type, creation, a 403 for
+ * chosen media, and injected faults by rule).
+ *
  * It also serves the OAuth token endpoint (POST /oauth/v3/token), issuing access tokens
  * `access-1`, `access-2`, … for the configured refresh token (rotating it if told to) and for
  * an install's authorization code checked against its PKCE challenge, and refuses event
@@ -20,6 +23,8 @@ export type Answer =
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
   /** The parsed JSON body, when it parsed. */
@@ -57,6 +62,31 @@ export interface FakeHubSpotOptions {
   oauth?: { clientId: string; clientSecret: string; refreshToken: string; expiresIn?: number; rotate?: boolean };
   /** Seed of the ratio dice, for runs that repeat. */
   seed?: number;
+  /** The media-objects API (`/media-bridge/2026-09/objects`): the portal's objects at start, and its faults. */
+  objects?: FakeObjectsOptions;
+}
+
+/** A media object as the fake portal holds it (HubSpot's MediaBridgeObject). */
+export interface FakeObject {
+  id: string;
+  mediaType: string;
+  title: string;
+  externalId?: string;
+  fileUrl?: string;
+  detailsPageLink?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeObjectsOptions {
+  /** Objects the portal has before the test; ids are given in order from 5001 unless set. */
+  existing?: Array<Partial<FakeObject> & { mediaType: string }>;
+  /** The most objects one listing page holds, whatever `limit` asks. Default 100. */
+  maxPageSize?: number;
+  /** External ids whose creation is refused with 403 (a missing `files` scope). */
+  forbidden?: string[];
+  /** Decides an object request's answer before the fake does; return undefined to fall through. */
+  rule?: (req: RecordedRequest) => Answer | undefined;
 }
 
 export interface FakeHubSpot {
@@ -67,6 +97,11 @@ export interface FakeHubSpot {
   eventRequests(): RecordedRequest[];
   /** Event requests answered 2xx: what HubSpot took. */
   delivered(): RecordedRequest[];
+  /** Media-object requests (listings and creations), in arrival order. */
+  objectRequests(): RecordedRequest[];
+  /** The portal's media objects now, existing and created. */
+  objects: FakeObject[];
+  setObjectRule(rule: FakeObjectsOptions['rule']): void;
   /** Access tokens issued by the token endpoint. */
   issued: string[];
   /** The refresh tokens presented to the token endpoint, in order. */
@@ -84,6 +119,9 @@ export interface FakeHubSpot {
 }
 
 const EVENT_PATH = /^\/media-bridge\/v1\/events\/(media-played|media-played-percent|attention-span)$/;
+const OBJECTS_PATH = /^\/media-bridge\/2026-09\/objects(?:\/([^/]+))?$/;
+const MEDIA_TYPES = ['AUDIO', 'DOCUMENT', 'IMAGE', 'OTHER', 'VIDEO'];
+const OBJECT_FIELDS = ['mediaType', 'title', 'externalId', 'fileUrl', 'detailsPageLink', 'posterUrl', 'thumbnailUrl', 'duration', 'oembedUrl'];
 
 /** A small seeded generator (mulberry32), so a failing run can be repeated. */
 export function seeded(seed: number): () => number {
@@ -102,6 +140,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const issued: string[] = [];
   const refreshGrants: string[] = [];
   let liveRefresh = options.oauth?.refreshToken;
+  const stamp = new Date().toISOString();
+  const objects: FakeObject[] = (options.objects?.existing ?? []).map((o, i) => ({ id: String(5001 + i), title: `object ${i}`, createdAt: stamp, updatedAt: stamp, ...o }));
+  let objectRule = options.objects?.rule;
   let install: Parameters<FakeHubSpot['allowInstall']>[0] | undefined;
   const accepted = new Set(options.acceptTokens ?? []);
   let rule = options.rule;
@@ -114,9 +155,11 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const target = new URL(req.url ?? '/', 'http://fake.test');
       const rec: RecordedRequest = {
         method: req.method ?? '',
-        path: (req.url ?? '').split('?')[0],
+        path: target.pathname,
+        query: target.searchParams,
         headers: req.headers,
         body,
         receivedAt: Date.now(),
@@ -148,14 +191,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
 
   function decide(rec: RecordedRequest): Answer {
     if (rec.method === 'POST' && rec.path === '/oauth/v3/token') return tokenAnswer(rec);
+    if (OBJECTS_PATH.test(rec.path)) return objectsAnswer(rec);
     const match = EVENT_PATH.exec(rec.path);
     if (rec.method !== 'POST' || !match) return { status: 404, body: { status: 'error', message: 'not found' } };
     const index = eventIndex++;
-    const auth = String(rec.headers.authorization ?? '');
-    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!accepted.has(token) && !issued.includes(token)) {
-      return { status: 401, body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'bad token', correlationId: `c-${index}` } };
-    }
+    const refused = unauthenticated(rec, `c-${index}`);
+    if (refused) return refused;
     const ruled = rule?.(rec, index);
     if (ruled) return ruled;
     let dice = random();
@@ -170,6 +211,53 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     if (take(ratios.reset)) return { reset: true };
     const delayMs = ratios.slow && random() < ratios.slow.ratio ? ratios.slow.ms : 0;
     return { status: 200, body: { ...(rec.json ?? {}), portalId: 1 }, delayMs };
+  }
+
+  function unauthenticated(rec: RecordedRequest, correlationId: string): Answer | undefined {
+    const auth = String(rec.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (accepted.has(token) || issued.includes(token)) return undefined;
+    return { status: 401, body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'bad token', correlationId } };
+  }
+
+  /** GET /media-bridge/2026-09/objects/{mediaType}?limit&after, and POST /media-bridge/2026-09/objects. */
+  function objectsAnswer(rec: RecordedRequest): Answer {
+    const correlationId = `o-${requests.length}`;
+    const refused = unauthenticated(rec, correlationId);
+    if (refused) return refused;
+    const ruled = objectRule?.(rec);
+    if (ruled) return ruled;
+    const invalid = (message: string): Answer => ({ status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message, correlationId } });
+    const mediaType = OBJECTS_PATH.exec(rec.path)![1];
+    if (rec.method === 'GET' && mediaType) {
+      if (!MEDIA_TYPES.includes(mediaType)) return invalid(`unknown media type ${mediaType}`);
+      const limit = Number(rec.query.get('limit') ?? 20);
+      if (!Number.isInteger(limit) || limit < 1) return invalid('limit must be a positive integer');
+      const size = Math.min(limit, options.objects?.maxPageSize ?? 100);
+      const ofType = objects.filter((o) => o.mediaType === mediaType);
+      const start = rec.query.has('after') ? Number(Buffer.from(rec.query.get('after')!, 'base64url').toString()) : 0;
+      if (!Number.isInteger(start) || start < 0) return invalid('after is not a cursor of this listing');
+      const results = ofType.slice(start, start + size);
+      const next = start + size < ofType.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+      return { status: 200, body: next ? { results, paging: { next: { after: next, link: `?after=${next}` } } } : { results } };
+    }
+    if (rec.method !== 'POST' || mediaType) return { status: 405, body: { status: 'error', message: 'method not allowed', correlationId } };
+    const body = rec.json;
+    if (!body) return invalid('the body must be a JSON object');
+    const unknown = Object.keys(body).filter((k) => !OBJECT_FIELDS.includes(k));
+    if (unknown.length) return invalid(`unknown fields: ${unknown.join(', ')}`);
+    if (typeof body.mediaType !== 'string' || !MEDIA_TYPES.includes(body.mediaType)) return invalid('mediaType is required');
+    if (typeof body.title !== 'string' || !body.title.trim()) return invalid('title is required');
+    if (options.objects?.forbidden?.includes(String(body.externalId))) {
+      return {
+        status: 403,
+        body: { status: 'error', category: 'MISSING_SCOPES', message: 'This app hasn\'t been granted all required scopes to make this call.', correlationId, errors: [{ message: 'One or more of the following scopes are required.', context: { missingScopes: ['files'] } }] },
+      };
+    }
+    const now = new Date().toISOString();
+    const created: FakeObject = { id: String(9001 + objects.length), createdAt: now, updatedAt: now, ...(body as Omit<FakeObject, 'id' | 'createdAt' | 'updatedAt'>) };
+    objects.push(created);
+    return { status: 200, body: created };
   }
 
   function tokenAnswer(rec: RecordedRequest): Answer {
@@ -225,6 +313,11 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       install = next;
     },
     eventRequests: () => requests.filter(isEvent),
+    objectRequests: () => requests.filter((r) => OBJECTS_PATH.test(r.path)),
+    objects,
+    setObjectRule(next) {
+      objectRule = next;
+    },
     delivered: () => requests.filter((r) => isEvent(r) && typeof r.answer === 'number' && r.answer >= 200 && r.answer < 300),
     setRule(next) {
       rule = next;
