@@ -312,6 +312,8 @@ async function callHubSpot(req) {
 class Forwarder {
     o;
     inFlight = new Set();
+    /** Claimed events held back by `hold`, oldest first. */
+    parked = [];
     running = false;
     /** The pump now running, if any. */
     pumping;
@@ -363,8 +365,13 @@ class Forwarder {
         try {
             for (;;) {
                 await this.pump();
-                if (this.inFlight.size === 0)
-                    break;
+                if (this.inFlight.size === 0) {
+                    if (this.parked.length === 0)
+                        break;
+                    // Held events go within their hold (a few seconds): look again shortly.
+                    await new Promise((r) => setTimeout(r, 50));
+                    continue;
+                }
                 await Promise.race(this.inFlight);
             }
         }
@@ -426,8 +433,12 @@ class Forwarder {
                 this.o.log.error('forwarder: no HubSpot access token', { error: String(error.message ?? error) });
                 return;
             }
-            const batch = await this.o.outbox.claim(Math.min(slots, tokens), now);
-            for (const event of batch) {
+            const want = Math.min(slots, tokens);
+            const unparked = this.unpark(want, now);
+            const claimed = unparked.length < want ? await this.o.outbox.claim(want - unparked.length, now) : [];
+            for (const event of [...unparked, ...claimed]) {
+                if (this.holdBack(event, now))
+                    continue;
                 const at = this.o.now();
                 this.o.bucket.take(at);
                 await this.o.outbox.noteSend(at);
@@ -438,12 +449,43 @@ class Forwarder {
                 });
                 this.inFlight.add(send);
             }
-            if (batch.length < Math.min(slots, tokens))
+            if (unparked.length + claimed.length < want)
                 return this.wakeAt(now + this.o.idlePollMs);
         }
     }
+    /** Parks `event` when `hold` says so; true when parked. */
+    holdBack(event, now) {
+        const until = this.o.hold?.until(event.event, now) ?? 0;
+        if (until <= now)
+            return false;
+        this.parked.push(event);
+        this.wakeAt(until);
+        return true;
+    }
+    /** Up to `limit` parked events whose hold has ended, oldest first. */
+    unpark(limit, now) {
+        if (this.parked.length === 0)
+            return [];
+        const out = [];
+        const still = [];
+        for (const event of this.parked) {
+            if (out.length < limit && (this.o.hold?.until(event.event, now) ?? 0) <= now)
+                out.push(event);
+            else
+                still.push(event);
+        }
+        this.parked = still;
+        return out;
+    }
     async send(event, token) {
-        const wire = this.o.prepare ? await this.o.prepare(event).catch(() => event.event) : event.event;
+        let wire = event.event;
+        try {
+            if (this.o.hold)
+                wire = this.o.hold.prepare(event.event);
+        }
+        catch {
+            /* sent as stored */
+        }
         const result = await postEvent({
             fetch: this.o.fetch,
             apiBase: this.o.apiBase,
@@ -1507,26 +1549,29 @@ class MediaCatalog {
         const now = this.o.now();
         if (this.settledFor(this.known.get(key), now))
             return;
-        let resolve;
-        const ready = new Promise((r) => (resolve = r));
-        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false, ready, resolve };
+        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
         this.pending.set(key, p);
         this.track(this.findOrCreate(p));
     }
-    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it (or gets it in time). */
-    async resolve(event) {
+    /**
+     * Until when the forwarder holds `event` back: while its media's object is being found or
+     * made, at most `waitMs` after that media's first event; 0 when it may go now.
+     */
+    holdUntil(event, now) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return 0;
+        const key = mediaKey(event.mediaType, event.externalId);
+        if (this.idOf(key) !== undefined)
+            return 0;
+        this.notice(event); // an event stored before a restart
+        const p = this.pending.get(key);
+        return p && p.deadline > now ? p.deadline : 0;
+    }
+    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
+    withMediaBridgeId(event) {
         if (event.mediaBridgeId !== undefined || !event.externalId)
             return event;
-        const key = mediaKey(event.mediaType, event.externalId);
-        let id = this.idOf(key);
-        if (id === undefined) {
-            this.notice(event);
-            const p = this.pending.get(key);
-            const left = p ? p.deadline - this.o.now() : 0;
-            if (p && left > 0)
-                await Promise.race([p.ready, sleep(left, this.abort.signal).catch(() => { })]);
-            id = this.idOf(key);
-        }
+        const id = this.idOf(mediaKey(event.mediaType, event.externalId));
         return id === undefined ? event : { ...event, mediaBridgeId: id };
     }
     health() {
@@ -1600,7 +1645,7 @@ class MediaCatalog {
         p.settled = true;
         if (this.pending.get(p.key) === p)
             this.pending.delete(p.key);
-        p.resolve();
+        this.o.onReady?.();
     }
     load() {
         this.loaded ??= (async () => {
@@ -2153,7 +2198,7 @@ function createMediaBridgeProxy(options = {}) {
             log,
             now,
             onOutcome: recordOutcome,
-            prepare: (e) => (catalog ? catalog.resolve(e.event) : Promise.resolve(e.event)),
+            hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
             heldBack: () => limit?.waiting ?? 0,
         })
         : undefined;
@@ -2174,6 +2219,7 @@ function createMediaBridgeProxy(options = {}) {
             waitMs: options.mediaObjectWaitMs,
             refreshMs: options.mediaCatalogRefreshMs,
             onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+            onReady: () => forwarder.kick(),
         });
         catalog.start();
     }

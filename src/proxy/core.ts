@@ -180,7 +180,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
         log,
         now,
         onOutcome: recordOutcome,
-        prepare: (e) => (catalog ? catalog.resolve(e.event) : Promise.resolve(e.event)),
+        hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
         heldBack: (): number => limit?.waiting ?? 0,
       })
     : undefined;
@@ -200,6 +200,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       waitMs: options.mediaObjectWaitMs,
       refreshMs: options.mediaCatalogRefreshMs,
       onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+      onReady: () => forwarder.kick(),
     });
     catalog.start();
   }

@@ -129,7 +129,7 @@ describe('media objects', () => {
   it('after a 403 on objects, forwards events at once without an id, does not pause, logs the scope once and stops object calls', async () => {
     const fake = await startFake({ objects: { forbidden: ['locked'] } });
     // A long wait: had the 403 held the events back, they would be late.
-    const { proxy, send, logs, catalog } = start(fake, { mediaObjectWaitMs: 20_000 });
+    const { proxy, send, logs } = start(fake, { mediaObjectWaitMs: 20_000 });
     const t0 = Date.now();
     await send([played('l1', 's1', { externalId: 'locked' }), quartile('l2', 's1', 25, { externalId: 'locked' })]);
     await fake.waitFor(() => deliveredFor(fake, 'locked').length === 2);

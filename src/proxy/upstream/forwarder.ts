@@ -52,18 +52,28 @@ export interface ForwarderOptions {
   now?: () => number;
   random?: () => number;
   onOutcome?: (outcome: ForwardOutcome) => void;
-  /**
-   * The event as it goes upstream, given the one stored (the media catalog adds
-   * `mediaBridgeId`, and may wait a few seconds for a new media's object). Must not throw.
-   */
-  prepare?: (event: OutboxEvent) => Promise<WireEvent>;
+  /** Holds events back while their media's object is being made, and adds its id (the media catalog). */
+  hold?: EventHold;
   /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
   heldBack?: () => number;
 }
 
+/**
+ * What the forwarder asks about each event before it takes a token for it. A held event
+ * stays claimed, off the rate limit, until `until` passes or `kick()` says it may be ready.
+ */
+export interface EventHold {
+  /** Until when to hold `event` back; `now` or earlier sends it now. */
+  until(event: WireEvent, now: number): number;
+  /** The event as it goes upstream (with its `mediaBridgeId`). */
+  prepare(event: WireEvent): WireEvent;
+}
+
 export class Forwarder {
-  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome' | 'prepare' | 'heldBack'>> & Pick<ForwarderOptions, 'onOutcome' | 'prepare' | 'heldBack'>;
+  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome' | 'hold' | 'heldBack'>> & Pick<ForwarderOptions, 'onOutcome' | 'hold' | 'heldBack'>;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Claimed events held back by `hold`, oldest first. */
+  private parked: OutboxEvent[] = [];
   private running = false;
   /** The pump now running, if any. */
   private pumping: Promise<void> | undefined;
@@ -119,7 +129,12 @@ export class Forwarder {
     try {
       for (;;) {
         await this.pump();
-        if (this.inFlight.size === 0) break;
+        if (this.inFlight.size === 0) {
+          if (this.parked.length === 0) break;
+          // Held events go within their hold (a few seconds): look again shortly.
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
         await Promise.race(this.inFlight);
       }
     } finally {
@@ -176,8 +191,11 @@ export class Forwarder {
         this.o.log.error('forwarder: no HubSpot access token', { error: String((error as Error).message ?? error) });
         return;
       }
-      const batch = await this.o.outbox.claim(Math.min(slots, tokens), now);
-      for (const event of batch) {
+      const want = Math.min(slots, tokens);
+      const unparked = this.unpark(want, now);
+      const claimed = unparked.length < want ? await this.o.outbox.claim(want - unparked.length, now) : [];
+      for (const event of [...unparked, ...claimed]) {
+        if (this.holdBack(event, now)) continue;
         const at = this.o.now();
         this.o.bucket.take(at);
         await this.o.outbox.noteSend(at);
@@ -188,12 +206,39 @@ export class Forwarder {
         });
         this.inFlight.add(send);
       }
-      if (batch.length < Math.min(slots, tokens)) return this.wakeAt(now + this.o.idlePollMs);
+      if (unparked.length + claimed.length < want) return this.wakeAt(now + this.o.idlePollMs);
     }
   }
 
+  /** Parks `event` when `hold` says so; true when parked. */
+  private holdBack(event: OutboxEvent, now: number): boolean {
+    const until = this.o.hold?.until(event.event, now) ?? 0;
+    if (until <= now) return false;
+    this.parked.push(event);
+    this.wakeAt(until);
+    return true;
+  }
+
+  /** Up to `limit` parked events whose hold has ended, oldest first. */
+  private unpark(limit: number, now: number): OutboxEvent[] {
+    if (this.parked.length === 0) return [];
+    const out: OutboxEvent[] = [];
+    const still: OutboxEvent[] = [];
+    for (const event of this.parked) {
+      if (out.length < limit && (this.o.hold?.until(event.event, now) ?? 0) <= now) out.push(event);
+      else still.push(event);
+    }
+    this.parked = still;
+    return out;
+  }
+
   private async send(event: OutboxEvent, token: string): Promise<void> {
-    const wire = this.o.prepare ? await this.o.prepare(event).catch(() => event.event) : event.event;
+    let wire = event.event;
+    try {
+      if (this.o.hold) wire = this.o.hold.prepare(event.event);
+    } catch {
+      /* sent as stored */
+    }
     const result = await postEvent({
       fetch: this.o.fetch,
       apiBase: this.o.apiBase,

@@ -8,8 +8,9 @@
  * - **Create once, first.** The first event naming an unknown `externalId` starts its
  *   creation; later ones join it. The store's claim makes it one creation across restarts
  *   and proxies sharing a store.
- * - **Never block events.** `resolve()` gives an event its `mediaBridgeId`, waiting at most
- *   `waitMs` (5 s) from the first event of that media. A 403 stops object calls until
+ * - **Never block events.** The forwarder holds a media's events back (`holdUntil`, off the
+ *   rate limit) while its object is found or made, at most `waitMs` (5 s) from the first of
+ *   them, then sends them with its `mediaBridgeId` (`withMediaBridgeId`) or without. A 403 stops object calls until
  *   restart; a 400 is kept as that object's error; 5xx, timeouts and 429s are retried under
  *   the backoff rules, within the rate limit shared with events (SharedLimit).
  */
@@ -53,6 +54,8 @@ export interface MediaCatalogOptions {
   refreshMs?: number;
   /** Told about each object call's outcome (HTTP status, timeout or network), for /metrics. */
   onCall?: (call: ObjectCall, outcome: string) => void;
+  /** A media's events need wait no longer (its object is known, refused, or given up on). */
+  onReady?: () => void;
 }
 
 /** The catalog in /healthz. */
@@ -86,8 +89,6 @@ interface Pending {
   pageUrl?: string;
   deadline: number;
   settled: boolean;
-  ready: Promise<void>;
-  resolve: () => void;
 }
 
 interface Listing {
@@ -100,7 +101,7 @@ interface Listing {
 type CallOutcome = { kind: 'ok'; result: UpstreamResult } | { kind: 'refused'; error: UpstreamError } | { kind: 'stopped' };
 
 export class MediaCatalog {
-  private readonly o: Required<Omit<MediaCatalogOptions, 'onCall'>> & Pick<MediaCatalogOptions, 'onCall'>;
+  private readonly o: Required<Omit<MediaCatalogOptions, 'onCall' | 'onReady'>> & Pick<MediaCatalogOptions, 'onCall' | 'onReady'>;
   private readonly known = new Map<string, MediaObjectRecord>();
   private readonly listings = new Map<MediaType, Listing>();
   private readonly pending = new Map<string, Pending>();
@@ -148,25 +149,28 @@ export class MediaCatalog {
     }
     const now = this.o.now();
     if (this.settledFor(this.known.get(key), now)) return;
-    let resolve!: () => void;
-    const ready = new Promise<void>((r) => (resolve = r));
-    const p: Pending = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false, ready, resolve };
+    const p: Pending = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
     this.pending.set(key, p);
     this.track(this.findOrCreate(p));
   }
 
-  /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it (or gets it in time). */
-  async resolve(event: WireEvent): Promise<WireEvent> {
-    if (event.mediaBridgeId !== undefined || !event.externalId) return event;
+  /**
+   * Until when the forwarder holds `event` back: while its media's object is being found or
+   * made, at most `waitMs` after that media's first event; 0 when it may go now.
+   */
+  holdUntil(event: WireEvent, now: number): number {
+    if (event.mediaBridgeId !== undefined || !event.externalId) return 0;
     const key = mediaKey(event.mediaType, event.externalId);
-    let id = this.idOf(key);
-    if (id === undefined) {
-      this.notice(event);
-      const p = this.pending.get(key);
-      const left = p ? p.deadline - this.o.now() : 0;
-      if (p && left > 0) await Promise.race([p.ready, sleep(left, this.abort.signal).catch(() => {})]);
-      id = this.idOf(key);
-    }
+    if (this.idOf(key) !== undefined) return 0;
+    this.notice(event); // an event stored before a restart
+    const p = this.pending.get(key);
+    return p && p.deadline > now ? p.deadline : 0;
+  }
+
+  /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
+  withMediaBridgeId(event: WireEvent): WireEvent {
+    if (event.mediaBridgeId !== undefined || !event.externalId) return event;
+    const id = this.idOf(mediaKey(event.mediaType, event.externalId));
     return id === undefined ? event : { ...event, mediaBridgeId: id };
   }
 
@@ -233,7 +237,7 @@ export class MediaCatalog {
     if (p.settled) return;
     p.settled = true;
     if (this.pending.get(p.key) === p) this.pending.delete(p.key);
-    p.resolve();
+    this.o.onReady?.();
   }
 
   private load(): Promise<void> {

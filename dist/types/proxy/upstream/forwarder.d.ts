@@ -61,17 +61,26 @@ export interface ForwarderOptions {
     now?: () => number;
     random?: () => number;
     onOutcome?: (outcome: ForwardOutcome) => void;
-    /**
-     * The event as it goes upstream, given the one stored (the media catalog adds
-     * `mediaBridgeId`, and may wait a few seconds for a new media's object). Must not throw.
-     */
-    prepare?: (event: OutboxEvent) => Promise<WireEvent>;
+    /** Holds events back while their media's object is being made, and adds its id (the media catalog). */
+    hold?: EventHold;
     /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
     heldBack?: () => number;
+}
+/**
+ * What the forwarder asks about each event before it takes a token for it. A held event
+ * stays claimed, off the rate limit, until `until` passes or `kick()` says it may be ready.
+ */
+export interface EventHold {
+    /** Until when to hold `event` back; `now` or earlier sends it now. */
+    until(event: WireEvent, now: number): number;
+    /** The event as it goes upstream (with its `mediaBridgeId`). */
+    prepare(event: WireEvent): WireEvent;
 }
 export declare class Forwarder {
     private readonly o;
     private readonly inFlight;
+    /** Claimed events held back by `hold`, oldest first. */
+    private parked;
     private running;
     /** The pump now running, if any. */
     private pumping;
@@ -97,6 +106,10 @@ export declare class Forwarder {
     state(now: number): UpstreamState;
     private pump;
     private launchReady;
+    /** Parks `event` when `hold` says so; true when parked. */
+    private holdBack;
+    /** Up to `limit` parked events whose hold has ended, oldest first. */
+    private unpark;
     private send;
     private apply;
     private bury;

@@ -8,8 +8,9 @@
  * - **Create once, first.** The first event naming an unknown `externalId` starts its
  *   creation; later ones join it. The store's claim makes it one creation across restarts
  *   and proxies sharing a store.
- * - **Never block events.** `resolve()` gives an event its `mediaBridgeId`, waiting at most
- *   `waitMs` (5 s) from the first event of that media. A 403 stops object calls until
+ * - **Never block events.** The forwarder holds a media's events back (`holdUntil`, off the
+ *   rate limit) while its object is found or made, at most `waitMs` (5 s) from the first of
+ *   them, then sends them with its `mediaBridgeId` (`withMediaBridgeId`) or without. A 403 stops object calls until
  *   restart; a 400 is kept as that object's error; 5xx, timeouts and 429s are retried under
  *   the backoff rules, within the rate limit shared with events (SharedLimit).
  */
@@ -40,6 +41,8 @@ export interface MediaCatalogOptions {
     refreshMs?: number;
     /** Told about each object call's outcome (HTTP status, timeout or network), for /metrics. */
     onCall?: (call: ObjectCall, outcome: string) => void;
+    /** A media's events need wait no longer (its object is known, refused, or given up on). */
+    onReady?: () => void;
 }
 /** The catalog in /healthz. */
 export interface CatalogHealth {
@@ -89,8 +92,13 @@ export declare class MediaCatalog {
     start(): void;
     /** An event was accepted: start finding or creating its media's object now. */
     notice(event: WireEvent): void;
-    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it (or gets it in time). */
-    resolve(event: WireEvent): Promise<WireEvent>;
+    /**
+     * Until when the forwarder holds `event` back: while its media's object is being found or
+     * made, at most `waitMs` after that media's first event; 0 when it may go now.
+     */
+    holdUntil(event: WireEvent, now: number): number;
+    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
+    withMediaBridgeId(event: WireEvent): WireEvent;
     health(): CatalogHealth;
     /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
     close(): Promise<void>;
