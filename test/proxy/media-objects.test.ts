@@ -185,12 +185,12 @@ describe('media objects', () => {
     const fake = await startFake();
     let slow = true;
     fake.setObjectRule((r) => (r.method === 'POST' && slow ? { status: 500, body: { message: 'down' } } : undefined));
-    const { send } = start(fake, { mediaObjectWaitMs: 300 });
+    const { send, catalog } = start(fake, { mediaObjectWaitMs: 300 });
     await send([played('w1', 's1', { externalId: 'late' })]);
     await fake.waitFor(() => deliveredFor(fake, 'late').length === 1);
     expect(deliveredFor(fake, 'late')[0].json?.mediaBridgeId).toBeUndefined();
     slow = false;
-    await fake.waitFor(() => fake.objects.length === 1, 10_000, 'the creation to succeed');
+    await waitFor(async () => (await catalog()).known === 1, 10_000, 'the creation to succeed');
     await send([played('w2', 's2', { externalId: 'late' })]);
     await fake.waitFor(() => deliveredFor(fake, 'late').length === 2);
     expect(deliveredFor(fake, 'late')[1].json?.mediaBridgeId).toBe(Number(fake.objects[0].id));
