@@ -42,6 +42,12 @@ describe('configFromEnv', () => {
     expect(c.proxy.hubspot?.oauth).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' });
   });
 
+  it('keeps media objects off unless HUBSPOT_MEDIA_OBJECTS=create', () => {
+    expect(configFromEnv({}).proxy.mediaObjects).toBe('off');
+    expect(configFromEnv({ HUBSPOT_MEDIA_OBJECTS: 'create' }).proxy.mediaObjects).toBe('create');
+    expect(configFromEnv({ HUBSPOT_MEDIA_OBJECTS: ' Create ' }).proxy.mediaObjects).toBe('create');
+  });
+
   it.each([
     [{ TRUST_PROXY: 'off' }, 0],
     [{ TRUST_PROXY: '0' }, 0],
@@ -62,6 +68,7 @@ describe('configFromEnv', () => {
     [{ CLIENT_RATE_LIMIT: '-1' }, /CLIENT_RATE_LIMIT/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ HUBSPOT_MEDIA_OBJECTS: 'yes' }, /HUBSPOT_MEDIA_OBJECTS must be off or create/],
   ])('refuses %j', (env, message) => {
     expect(() => configFromEnv(env)).toThrow(message);
   });

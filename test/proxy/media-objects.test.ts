@@ -161,6 +161,28 @@ describe('media objects', () => {
     expect(await proxy.metrics()).toMatch(/^media_bridge_media_object_requests_total\{call="(list|create)",outcome="503"\} \d$/m);
   });
 
+  it('treats a 429 on objects as the app\'s limit: every request pauses, then the creation is retried', async () => {
+    const fake = await startFake();
+    let limited = false;
+    fake.setObjectRule((r) => {
+      if (r.method !== 'POST' || limited) return undefined;
+      limited = true;
+      return { status: 429, body: { status: 'error', message: 'You have reached your TEN_SECONDLY_ROLLING limit.', policyName: 'TEN_SECONDLY_ROLLING' } };
+    });
+    const { proxy, send } = start(fake, { hubspot: { retry: { baseMs: 20, rollingPauseMs: 1_000 } } });
+    await send([played('t1', 's1', { externalId: 'limited' })]);
+    await fake.waitFor(() => limited);
+    const health = await proxy.health();
+    expect(health.upstream.state).toBe('backing-off');
+    await fake.waitFor(() => deliveredFor(fake, 'limited').length === 1);
+    const [refused, made] = creations(fake);
+    expect([refused.answer, made.answer]).toEqual([429, 200]);
+    // Nothing went upstream during the pause.
+    const during = fake.requests.filter((r) => r.receivedAt > refused.answeredAt! && r.receivedAt < refused.answeredAt! + 900);
+    expect(during).toEqual([]);
+    expect(deliveredFor(fake, 'limited')[0].json?.mediaBridgeId).toBe(Number(fake.objects[0].id));
+  });
+
   it('keeps a 400 as the object\'s error, shows it, and lets the events go without an id', async () => {
     const fake = await startFake();
     fake.setObjectRule((r) => (r.method === 'POST' && r.json?.externalId === 'bad' ? { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'title is too long', correlationId: 'c-bad' } } : undefined));
