@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { c as configFromEnv, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler } from './core.js';
+import { d as configFromEnv, f as createLogger, g as createMediaBridgeProxy, i as createNodeHandler } from './core.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { r as runAuthorize } from './authorize.js';
 import 'better-sqlite3';

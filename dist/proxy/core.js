@@ -2691,4 +2691,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, httpBase as h, mediaBridgeMiddleware as i, silentLogger as j, staticToken as k, mayClaim as m, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, MemoryPortalStore as c, configFromEnv as d, createFetchHandler as e, createLogger as f, createMediaBridgeProxy as g, httpBase as h, createNodeHandler as i, isPortalStore as j, mediaBridgeMiddleware as k, silentLogger as l, mayClaim as m, staticToken as n, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };
