@@ -800,9 +800,14 @@ function originAllowed(policy, origin, host) {
         return policy.allowed.has(origin) || policy.allowed.has(normalise(origin));
     return host !== undefined && sameHost(origin, host);
 }
-/** Headers that let an admitted cross-origin page read the answer. */
+/**
+ * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
+ * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
+ */
 function corsHeaders(origin) {
-    return origin === undefined ? { vary: 'Origin' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+    return origin === undefined
+        ? { vary: 'Origin' }
+        : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
 }
 /** The preflight answer's headers. */
 function preflightHeaders(origin) {
