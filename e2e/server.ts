@@ -184,7 +184,9 @@ export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHa
       return handler(req, res);
     }
     if (url.pathname == '/page') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      // no-store keeps a page out of the back/forward cache; `cacheable` lets it in.
+      const cache = url.searchParams.has('cacheable') ? 'no-cache' : 'no-store';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': cache });
       return res.end(renderPage(url.searchParams));
     }
     const hit = STATIC.find(([prefix]) => url.pathname.startsWith(prefix));
