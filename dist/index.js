@@ -561,7 +561,8 @@ function createTransport(endpoint, page, log, guard) {
         const now = Date.now();
         items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
         // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
-        if (timer || !navigator.onLine)
+        // Not as the page goes: Firefox says a closing tab is offline.
+        if (timer || (!beacon && !navigator.onLine))
             return hold(items);
         batches(items, (body, batch) => {
             batch.forEach((item) => {

@@ -6,64 +6,12 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import type { AttentionSpanEvent, WireEvent } from '../src/wire.js';
 import { expect, test, type Track } from './fixtures.js';
+import { DONE_WHEN_MAP, keptUpToDate, playRange, watchDoneWhen } from './attention.js';
 import { BUILDS, media } from './media.js';
 
 const VIDEO = media('v', 'clip-60s.webm', 'data-media-id="webinar-60"');
 
-/**
- * Plays the video from `from` to `to` s and pauses there: at 16x up to 2 s before `to`,
- * then at 2x, so that the pause lands within a few hundredths of a second of `to`.
- */
-export async function playRange(page: Page, from: number, to: number) {
-  await page.evaluate(
-    async ([from, to]) => {
-      const v = document.getElementById('v') as HTMLVideoElement;
-      if (Math.abs(v.currentTime - from) > 0.01) {
-        const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
-        v.currentTime = from;
-        await seeked;
-      }
-      v.playbackRate = 16;
-      await v.play();
-      await new Promise<void>((resolve) => {
-        const check = () => {
-          if (v.currentTime >= to - 2) v.playbackRate = 2;
-          if (v.currentTime >= to) {
-            v.pause();
-            resolve();
-          } else setTimeout(check, 1);
-        };
-        check();
-      });
-    },
-    [from, to],
-  );
-}
-
-/** The Done-when viewing: 0 to 30 s of the 60 s video, then 10 to 20 s again. */
-export async function watchDoneWhen(page: Page) {
-  await playRange(page, 0, 30);
-  await playRange(page, 10, 20);
-}
-
-/** Spans 0-9 and 20-29 once, 10-19 twice, and nothing else. */
-export const DONE_WHEN_MAP = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [String(i), i >= 10 && i < 20 ? 2 : 1]));
-
 const spans = (events: WireEvent[]) => events.filter((e): e is AttentionSpanEvent => e.type == 'attention-span');
-
-/** Resolves once the page has written its live session's state as it stands after the Done-when viewing. */
-export async function keptUpToDate(page: Page, sessionId: string) {
-  await page.waitForFunction(
-    ([id, map]) => {
-      try {
-        return JSON.stringify(JSON.parse(localStorage[`media-bridge:attention-span:${id}`]).e.rawDataMap) == map;
-      } catch {
-        return false;
-      }
-    },
-    [sessionId, JSON.stringify(DONE_WHEN_MAP)],
-  );
-}
 
 /** Kills `page`'s renderer, as a mobile OS kills a background tab: no pagehide, no visibilitychange. */
 async function crash(context: BrowserContext, page: Page, track: Track) {

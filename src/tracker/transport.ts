@@ -83,7 +83,8 @@ export function createTransport(
     const now = Date.now();
     items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
     // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
-    if (timer || !navigator.onLine) return hold(items);
+    // Not as the page goes: Firefox says a closing tab is offline.
+    if (timer || (!beacon && !navigator.onLine)) return hold(items);
     batches(items, (body, batch) => {
       batch.forEach((item) => {
         item.n++;

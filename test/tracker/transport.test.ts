@@ -308,6 +308,14 @@ describe('as the page is hidden or left', () => {
     }
   });
 
+  it('beacons even when the browser says it is offline: Firefox says so of a closing tab', async () => {
+    const s = setup({ online: false });
+    s.t._add(event(1));
+    s.t._flush();
+    expect(s.beaconed()).toEqual([['id-1']]);
+    expect(s.kept()['id-1']).toMatchObject({ n: 1 });
+  });
+
   it('does not beacon to a proxy it is backing off from: the events stay held, in storage', async () => {
     const s = setup();
     s.answers.push(503);
