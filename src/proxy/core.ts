@@ -11,12 +11,12 @@ import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
-import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
+import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
 import type { Outbox, OutboxEvent } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
-import { RateBucket } from './upstream/rate-bucket.js';
+import { LocalGate } from './upstream/gate.js';
 import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
 /** The request, as much of it as the proxy needs. */
@@ -128,14 +128,15 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const hub = options.hubspot ?? {};
   const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
   const fetchUpstream: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+  const outbox: Outbox = options.outbox ?? new MemoryOutbox();
+  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, outbox.tokenStore?.());
   const dryRun = tokens === undefined;
   const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-  const outbox = options.outbox ?? new MemoryOutbox();
   const policy = originPolicy(options.allowedOrigins);
   const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
   const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
   const rateLimit = hub.rateLimit ?? 90;
+  const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const paths = {
     events: options.paths?.events ?? '/media-events',
     health: options.paths?.health ?? '/healthz',
@@ -150,10 +151,11 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     ? new Forwarder({
         outbox,
         tokens,
-        bucket: new RateBucket({ limit: rateLimit }),
+        // A store shared by several instances gives them one gate; otherwise this process has its own.
+        gate: outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs }),
         fetch: fetchUpstream,
         apiBase,
-        timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs,
         maxInFlight: hub.maxInFlight ?? 8,
         policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
         log,
@@ -272,7 +274,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   async function health(): Promise<Health> {
     const at = now();
     const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-    const state = forwarder ? forwarder.state(at) : { state: 'dry-run' as const };
+    const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' as const };
     return {
       ok: true,
       dryRun,
@@ -343,9 +345,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   };
 }
 
-function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number): TokenSource | undefined {
+function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, store?: OAuthTokenStore): TokenSource | undefined {
   if (hub.tokens) return hub.tokens;
-  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, store });
   if (hub.accessToken) return staticToken(hub.accessToken);
   return undefined;
 }
