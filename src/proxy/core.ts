@@ -9,7 +9,7 @@ import { ClientLimiter, clientIp } from './http/client-limit.js';
 import { Forwarder, type ForwardOutcome } from './upstream/forwarder.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createLogger, Outage, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
 import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
@@ -146,6 +146,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const listeners = new Listeners();
   const onListenerError = (error: unknown) => log.error('a proxy listener threw', { error: String(error) });
   let rejectionLogs = { second: 0, count: 0 };
+  const storing = new Outage(log, 'storing events', now);
 
   const forwarder = tokens
     ? new Forwarder({
@@ -225,8 +226,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     try {
       // The body's text is stored as is, unless validation shortened a field of it.
       fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
+      storing.ok();
     } catch (error) {
-      log.error('storing events failed', { error: String(error) });
+      storing.fail(error);
       return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
     }
     let stored = 0;

@@ -19,7 +19,7 @@ import {
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import { scrub, type Logger } from '../log.js';
+import { Outage, scrub, type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
 import type { PauseReason, UpstreamGate } from './gate.js';
@@ -63,9 +63,11 @@ export class Forwarder {
   private rateLimitStreak = 0;
   private failureStreak = 0;
   private restored: Promise<void> | undefined;
+  private readonly reading: Outage;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+    this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
   }
 
   /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
@@ -132,8 +134,9 @@ export class Forwarder {
           this.pumpAgain = false;
           await this.launchReady();
         } while (this.pumpAgain && this.running);
+        this.reading.ok();
       } catch (error) {
-        this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+        this.reading.fail(error);
         this.wakeAt(this.o.now() + this.o.idlePollMs);
       } finally {
         this.pumping = undefined;
