@@ -14,7 +14,7 @@ import { Metrics } from './metrics.js';
 import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
-import type { Outbox, OutboxEvent } from './store/outbox.js';
+import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
 import { LocalGate } from './upstream/gate.js';
 import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
@@ -90,7 +90,11 @@ export interface ProxyOptions {
 export interface Health {
   ok: boolean;
   dryRun: boolean;
+  /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
+  store?: StoreConnection;
+  /** The outbox; with a shared store, the queue of every instance on it. */
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
+  /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
 }
@@ -277,9 +281,11 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     const at = now();
     const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
     const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' as const };
+    const store = outbox.connection?.();
     return {
       ok: true,
       dryRun,
+      ...(store ? { store } : {}),
       outbox: {
         pending: stats.pending,
         oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
@@ -303,6 +309,8 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   }
 
   async function renderMetrics(): Promise<string> {
+    const store = outbox.connection?.();
+    if (store) metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
     const h = await health();
     metrics.set('media_bridge_outbox_pending', h.outbox.pending);
     metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
@@ -318,8 +326,14 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       if (kind === 'health') return reply(200, await health());
       return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
     } catch (error) {
-      log.error(`answering ${kind} failed`, { error: String(error) });
-      return reply(503, { ok: false, error: 'the outbox is unavailable' });
+      const store = outbox.connection?.();
+      // With a store down (Redis unreachable) the store's own log line says so, once.
+      if (!store || store.state === 'ready') log.error(`answering ${kind} failed`, { error: String(error) });
+      if (kind === 'metrics' && store) {
+        // Still scrapeable: the counters, and that the store is not connected.
+        return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
+      }
+      return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
     }
   }
 
