@@ -33,11 +33,11 @@ export class RedisGate implements UpstreamGate {
     private readonly link: RedisLink,
     private readonly keys: RedisKeys,
     private readonly queue: Queue | undefined,
-    options: { limit: number; timeoutMs: number },
+    options: { limit: number; timeoutMs: number; windowMs?: number },
   ) {
     this.limit = options.limit;
     // The same hold as the in-process bucket: a window plus a margin after completion.
-    this.holdMs = new RateBucket({ limit: options.limit }).holdMs;
+    this.holdMs = new RateBucket({ limit: options.limit, windowMs: options.windowMs }).holdMs;
     this.leaseMs = options.timeoutMs + LEASE_MARGIN_MS;
     this.redis = link.fast;
   }
@@ -47,6 +47,7 @@ export class RedisGate implements UpstreamGate {
   }
 
   async take(wanted: number, now: number): Promise<Admission> {
+    await this.link.started();
     const prefix = `${this.name}:${++this.calls}:`;
     const [taken, waitMs, reason] = await runScript<[number, number, string]>(
       this.redis,
@@ -73,12 +74,14 @@ export class RedisGate implements UpstreamGate {
   async pause(pause: Pause, now: number): Promise<boolean> {
     const ms = Math.ceil(pause.until - now);
     if (ms <= 0) return false;
+    await this.link.started();
     const changed = await runScript<number>(this.redis, 'pauseUpstream', [this.keys.pause], [pause.reason, ms]);
     if (changed && this.queue) await this.queue.rateLimit(ms);
     return changed === 2;
   }
 
   async paused(now: number): Promise<Pause | undefined> {
+    await this.link.started();
     const [[, reason], [, ms]] = (await this.redis.multi().hget(this.keys.pause, 'reason').pttl(this.keys.pause).exec()) as [
       [unknown, string | null],
       [unknown, number],

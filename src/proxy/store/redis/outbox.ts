@@ -283,7 +283,8 @@ export class RedisOutbox implements Outbox {
     await this.queue.clean(this.keepDeadMs, 1_000, 'failed');
   }
 
-  sharedGate(options: { limit: number; timeoutMs: number }): UpstreamGate {
+  /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
+  sharedGate(options: { limit: number; timeoutMs: number; windowMs?: number }): UpstreamGate {
     return new RedisGate(this.link, this.keys, this.queue, options);
   }
 
