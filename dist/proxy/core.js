@@ -454,13 +454,7 @@ class Forwarder {
             for (let i = 0; i < batch.length; i++) {
                 const slot = slots[i];
                 await gate.begin(slot, this.o.now());
-                const send = this.send(batch[i], token).finally(async () => {
-                    try {
-                        await gate.complete(slot, this.o.now());
-                    }
-                    catch (error) {
-                        this.o.log.error('forwarder: returning a rate-limit slot failed', { error: String(error) });
-                    }
+                const send = this.send(batch[i], token, slot).finally(() => {
                     this.inFlight.delete(send);
                     this.kick();
                 });
@@ -470,7 +464,7 @@ class Forwarder {
                 return this.wakeAt(now + this.o.idlePollMs);
         }
     }
-    async send(event, token) {
+    async send(event, token, slot) {
         const result = await postEvent({
             fetch: this.o.fetch,
             apiBase: this.o.apiBase,
@@ -481,6 +475,13 @@ class Forwarder {
             now: this.o.now,
         });
         const now = this.o.now();
+        // The slot's hold runs from the answer, not from when the outcome is recorded.
+        try {
+            await this.o.gate.complete(slot, now);
+        }
+        catch (error) {
+            this.o.log.error('forwarder: returning a rate-limit slot failed', { error: String(error) });
+        }
         const decision = decide(result, {
             now,
             attempts: event.attempts,

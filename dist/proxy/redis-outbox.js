@@ -161,6 +161,8 @@ function runScript(client, name, keys, args) {
  */
 /** How long past its timeout an in-flight request's slot counts if it is never completed. */
 const LEASE_MARGIN_MS = 1_000;
+/** How much sooner BullMQ's own rate limit of a pause ends than the pause. */
+const BULLMQ_LIMIT_LEAD_MS = 100;
 class RedisGate {
     link;
     keys;
@@ -177,7 +179,7 @@ class RedisGate {
         this.queue = queue;
         this.limit = options.limit;
         // The same hold as the in-process bucket: a window plus a margin after completion.
-        this.holdMs = new RateBucket({ limit: options.limit }).holdMs;
+        this.holdMs = new RateBucket({ limit: options.limit, windowMs: options.windowMs }).holdMs;
         this.leaseMs = options.timeoutMs + LEASE_MARGIN_MS;
         this.redis = link.fast;
     }
@@ -185,6 +187,7 @@ class RedisGate {
         await this.link.started();
     }
     async take(wanted, now) {
+        await this.link.started();
         const prefix = `${this.name}:${++this.calls}:`;
         const [taken, waitMs, reason] = await runScript(this.redis, 'takeSendSlots', [this.keys.window, this.keys.pause], [this.holdMs, this.limit, wanted, this.leaseMs, prefix]);
         const slots = Array.from({ length: taken }, (_, i) => `${prefix}${i + 1}`);
@@ -204,12 +207,16 @@ class RedisGate {
         const ms = Math.ceil(pause.until - now);
         if (ms <= 0)
             return false;
+        await this.link.started();
         const changed = await runScript(this.redis, 'pauseUpstream', [this.keys.pause], [pause.reason, ms]);
+        // BullMQ's limit ends a little before ours: the instances wake when ours ends, and must
+        // not then find BullMQ still holding its jobs (they would wait a whole idle poll).
         if (changed && this.queue)
-            await this.queue.rateLimit(ms);
+            await this.queue.rateLimit(Math.max(1, ms - BULLMQ_LIMIT_LEAD_MS));
         return changed === 2;
     }
     async paused(now) {
+        await this.link.started();
         const [[, reason], [, ms]] = (await this.redis.multi().hget(this.keys.pause, 'reason').pttl(this.keys.pause).exec());
         return ms > 0 ? { reason: (reason ?? 'backing-off'), until: now + ms } : undefined;
     }
@@ -283,13 +290,16 @@ const LOCK_MS = 20_000;
 /** How often an instance waiting for another's refresh looks again. */
 const POLL_MS = 100;
 class RedisTokenStore {
-    redis;
+    link;
     keys;
-    constructor(redis, keys) {
-        this.redis = redis;
+    redis;
+    constructor(link, keys) {
+        this.link = link;
         this.keys = keys;
+        this.redis = link.fast;
     }
     async read() {
+        await this.link.started();
         const h = await this.redis.hgetall(this.keys.oauth);
         if (!h.refreshToken)
             return undefined;
@@ -538,11 +548,12 @@ class RedisOutbox {
         await this.link.fast.zremrangebyscore(this.keys.ids, '-inf', now - this.keepDeliveredMs);
         await this.queue.clean(this.keepDeadMs, 1_000, 'failed');
     }
+    /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
     sharedGate(options) {
         return new RedisGate(this.link, this.keys, this.queue, options);
     }
     tokenStore() {
-        return new RedisTokenStore(this.link.fast, this.keys);
+        return new RedisTokenStore(this.link, this.keys);
     }
     connection() {
         const downSince = this.link.downSinceAt;

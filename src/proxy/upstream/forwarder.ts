@@ -172,12 +172,7 @@ export class Forwarder {
       for (let i = 0; i < batch.length; i++) {
         const slot = slots[i];
         await gate.begin(slot, this.o.now());
-        const send = this.send(batch[i], token).finally(async () => {
-          try {
-            await gate.complete(slot, this.o.now());
-          } catch (error) {
-            this.o.log.error('forwarder: returning a rate-limit slot failed', { error: String(error) });
-          }
+        const send = this.send(batch[i], token, slot).finally(() => {
           this.inFlight.delete(send);
           this.kick();
         });
@@ -187,7 +182,7 @@ export class Forwarder {
     }
   }
 
-  private async send(event: OutboxEvent, token: string): Promise<void> {
+  private async send(event: OutboxEvent, token: string, slot: string): Promise<void> {
     const result = await postEvent({
       fetch: this.o.fetch,
       apiBase: this.o.apiBase,
@@ -198,6 +193,12 @@ export class Forwarder {
       now: this.o.now,
     });
     const now = this.o.now();
+    // The slot's hold runs from the answer, not from when the outcome is recorded.
+    try {
+      await this.o.gate.complete(slot, now);
+    } catch (error) {
+      this.o.log.error('forwarder: returning a rate-limit slot failed', { error: String(error) });
+    }
     const decision = decide(result, {
       now,
       attempts: event.attempts,

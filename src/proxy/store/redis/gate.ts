@@ -20,6 +20,8 @@ import { runScript } from './scripts.js';
 
 /** How long past its timeout an in-flight request's slot counts if it is never completed. */
 const LEASE_MARGIN_MS = 1_000;
+/** How much sooner BullMQ's own rate limit of a pause ends than the pause. */
+const BULLMQ_LIMIT_LEAD_MS = 100;
 
 export class RedisGate implements UpstreamGate {
   readonly limit: number;
@@ -76,7 +78,9 @@ export class RedisGate implements UpstreamGate {
     if (ms <= 0) return false;
     await this.link.started();
     const changed = await runScript<number>(this.redis, 'pauseUpstream', [this.keys.pause], [pause.reason, ms]);
-    if (changed && this.queue) await this.queue.rateLimit(ms);
+    // BullMQ's limit ends a little before ours: the instances wake when ours ends, and must
+    // not then find BullMQ still holding its jobs (they would wait a whole idle poll).
+    if (changed && this.queue) await this.queue.rateLimit(Math.max(1, ms - BULLMQ_LIMIT_LEAD_MS));
     return changed === 2;
   }
 

@@ -289,7 +289,7 @@ export class RedisOutbox implements Outbox {
   }
 
   tokenStore(): OAuthTokenStore {
-    return new RedisTokenStore(this.link.fast, this.keys);
+    return new RedisTokenStore(this.link, this.keys);
   }
 
   connection(): StoreConnection {

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { RedisLink } from './connection.js';
 import type { OAuthTokenStore, OAuthTokens } from '../../upstream/oauth.js';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -20,12 +21,17 @@ const LOCK_MS = 20_000;
 const POLL_MS = 100;
 
 export class RedisTokenStore implements OAuthTokenStore {
+  private readonly redis: Redis;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly link: RedisLink,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.redis = link.fast;
+  }
 
   async read(): Promise<OAuthTokens | undefined> {
+    await this.link.started();
     const h = await this.redis.hgetall(this.keys.oauth);
     if (!h.refreshToken) return undefined;
     return { accessToken: h.accessToken ?? '', expiresAt: Number(h.expiresAt ?? 0), refreshToken: h.refreshToken };

@@ -15,6 +15,7 @@ export declare class RedisGate implements UpstreamGate {
     constructor(link: RedisLink, keys: RedisKeys, queue: Queue | undefined, options: {
         limit: number;
         timeoutMs: number;
+        windowMs?: number;
     });
     start(): Promise<void>;
     take(wanted: number, now: number): Promise<Admission>;

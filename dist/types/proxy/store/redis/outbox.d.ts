@@ -55,9 +55,11 @@ export declare class RedisOutbox implements Outbox {
     noteSend(): void;
     sendsSince(): number[];
     prune(now: number): Promise<void>;
+    /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
     sharedGate(options: {
         limit: number;
         timeoutMs: number;
+        windowMs?: number;
     }): UpstreamGate;
     tokenStore(): OAuthTokenStore;
     connection(): StoreConnection;
