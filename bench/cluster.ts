@@ -15,6 +15,7 @@ import { CLUSTER_TOKEN } from '../test/proxy/cluster.js';
 import { startProxy, type ProxyProcess } from '../test/proxy/proxy-process.js';
 import { startRedis, type RedisServer } from '../test/proxy/redis-server.js';
 import { deliveryKey, eventKey, viewing } from './events.js';
+import { post, untilDelivered } from './delivery.js';
 import { load, median } from './ingest.js';
 
 export interface ClusterDrain {
@@ -62,31 +63,10 @@ async function drain(events: number, rateLimit: number, start: (hubUrl: string) 
     const started = Date.now();
     for (let i = 0; i < viewings.length; i += 20) {
       const batch = viewings.slice(i, i + 20);
-      const ok = await Promise.all(
-        batch.map(async (v, j) => {
-          const res = await fetch(`${procs[(i + j) % procs.length].url}/media-events`, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain;charset=UTF-8' },
-            body: JSON.stringify({ events: v }),
-          });
-          return res.status === 202;
-        }),
-      );
+      const ok = await Promise.all(batch.map((v, j) => post(procs[(i + j) % procs.length].url, v)));
       batch.forEach((v, j) => ok[j] && v.forEach((e) => accepted.add(eventKey(e))));
     }
-    let last = Date.now();
-    await hub.waitFor(
-      () => {
-        const got = new Set(hub.delivered().map((r) => deliveryKey(r.path, r.json ?? {})));
-        if (Date.now() - last > 10_000) {
-          last = Date.now();
-          log(`  cluster: ${got.size}/${accepted.size} delivered after ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        }
-        return [...accepted].every((k) => got.has(k));
-      },
-      10 * 60_000,
-      'every accepted event to be delivered',
-    );
+    await untilDelivered(hub, accepted, { started, timeoutMs: 10 * 60_000, log: (line) => log(`  cluster: ${line}`) });
     const keys = hub.delivered().map((r) => deliveryKey(r.path, r.json ?? {}));
     const distinct = new Set(keys);
     const drainSeconds = (Math.max(...hub.delivered().map((r) => r.answeredAt ?? 0)) - started) / 1000;

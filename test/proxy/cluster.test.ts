@@ -45,6 +45,18 @@ const health = async (p: ProxyProcess) => {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 };
 
+/** `count` sessions at once, each one beacon to an instance in turn; the ids accepted. */
+async function viewers(procs: ProxyProcess[], prefix: string, count: number): Promise<Set<string>> {
+  const accepted = new Set<string>();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const s = session(prefix, i);
+      (await beacon(procs[i % 3].url, [s.played, ...s.quartiles])).ids.forEach((id) => accepted.add(id));
+    }),
+  );
+  return accepted;
+}
+
 /** Every id in `accepted` delivered (answered 2xx by the fake). */
 const allDelivered = (h: FakeHubSpot, accepted: Iterable<string>) => {
   const got = copies(h);
@@ -172,13 +184,7 @@ describe('three instances on one Redis', () => {
   it('lose nothing when one is SIGKILLed mid-drain: its events come back after the lease, and only its requests in flight go twice', async () => {
     // Half of HubSpot's answers are slow, so the killed instance has requests in flight.
     const { hub, procs } = await cluster({ slow: { ratio: 0.5, ms: 300 }, seed: 3 });
-    const accepted = new Set<string>();
-    await Promise.all(
-      Array.from({ length: 100 }, async (_, i) => {
-        const s = session('kill', i);
-        (await beacon(procs[i % 3].url, [s.played, ...s.quartiles])).ids.forEach((id) => accepted.add(id));
-      }),
-    );
+    const accepted = await viewers(procs, 'kill', 100);
     await waitFor(() => hub.delivered().length >= 60, 30_000, 'some deliveries');
     procs[0].kill('SIGKILL');
     const killedAt = Date.now();
@@ -196,13 +202,7 @@ describe('three instances on one Redis', () => {
 
   it('lose nothing when Redis is killed and restarted mid-drain (AOF)', async () => {
     const { hub, procs } = await cluster();
-    const accepted = new Set<string>();
-    await Promise.all(
-      Array.from({ length: 100 }, async (_, i) => {
-        const s = session('restart', i);
-        (await beacon(procs[i % 3].url, [s.played, ...s.quartiles])).ids.forEach((id) => accepted.add(id));
-      }),
-    );
+    const accepted = await viewers(procs, 'restart', 100);
     await waitFor(() => hub.delivered().length >= 40, 30_000, 'some deliveries');
     await redis.kill();
     const killedAt = Date.now();
