@@ -129,7 +129,7 @@ var orderFacts = "--[[\n  What the order rule needs to know about the sessions o
 
 var pauseUpstream = "--[[\n  Pauses sending to HubSpot for every instance on this queue: after a rolling-window 429,\n  the daily limit, refused credentials or repeated failures (src/proxy/upstream/backoff.ts\n  decides which and for how long). A pause only ever grows: a shorter one than the pause in\n  force changes nothing.\n\n  Input:\n    KEYS[1] pause (HASH) reason; expires when the pause ends\n    ARGV[1] reason\n    ARGV[2] for how long (ms)\n\n  Output:\n    0 unchanged, 1 extended with the same reason, 2 a new reason\n]]\nlocal rcall = redis.call\nlocal ms = tonumber(ARGV[2])\nlocal left = rcall(\"PTTL\", KEYS[1])\nif left >= ms then\n  return 0\nend\nlocal before = left > 0 and rcall(\"HGET\", KEYS[1], \"reason\") or false\nrcall(\"HSET\", KEYS[1], \"reason\", ARGV[1])\nrcall(\"PEXPIRE\", KEYS[1], ms)\nif before == ARGV[1] then\n  return 1\nend\nreturn 2\n";
 
-var recordEvents = "--[[\n  Records a request's new events beside their BullMQ jobs. It runs in the same MULTI as the\n  jobs' adds, so a request is stored whole or not at all.\n\n  For each event: its id is remembered (to drop resends for 7 days), it joins the pending\n  set (for the queue's size and age in /healthz) and the recent list (for the demo), and a\n  media-played is marked pending on its session, which holds the session's other events\n  back until it is answered (the order rule, src/proxy/store/outbox.ts). An id already\n  remembered is skipped, so running this twice for one request changes nothing.\n\n  Input:\n    KEYS[1] ids       (ZSET) event id -> when it was accepted\n    KEYS[2] pending   (ZSET) event id -> when it was accepted\n    KEYS[3] recent    (LIST) event ids, newest first\n    KEYS[3+i]         the session hash of event i: \"seen\", and \"p:<job id>\" per pending media-played\n\n    ARGV[1] when they were accepted (ms)\n    ARGV[2] how long a session hash is kept after its last media-played (ms)\n    ARGV[3] how many ids the recent list keeps\n    ARGV[1+3i], ARGV[2+3i], ARGV[3+3i]  event i's id, type and BullMQ job id\n\n  Output:\n    how many events were new\n]]\nlocal rcall = redis.call\nlocal at = ARGV[1]\nlocal added = 0\nfor i = 1, #KEYS - 3 do\n  local id = ARGV[1 + 3 * i]\n  local kind = ARGV[2 + 3 * i]\n  if rcall(\"ZADD\", KEYS[1], \"NX\", at, id) == 1 then\n    added = added + 1\n    rcall(\"ZADD\", KEYS[2], at, id)\n    rcall(\"LPUSH\", KEYS[3], id)\n    if kind == \"media-played\" then\n      local session = KEYS[3 + i]\n      rcall(\"HSET\", session, \"seen\", 1, \"p:\" .. ARGV[3 + 3 * i], 1)\n      rcall(\"PEXPIRE\", session, ARGV[2])\n    end\n  end\nend\nif added > 0 then\n  rcall(\"LTRIM\", KEYS[3], 0, tonumber(ARGV[3]) - 1)\nend\nreturn added\n";
+var recordEvents = "--[[\n  Records new events beside their BullMQ jobs. It runs in the same MULTI as the jobs' adds\n  (of every request that arrived while the previous MULTI was on its way), so a request is\n  stored whole or not at all.\n\n  For each event: its id is remembered (to drop resends for 7 days), it joins the pending\n  set (for the queue's size and age in /healthz) and the recent list (for the demo), and a\n  media-played is marked pending on its session, which holds the session's other events\n  back until it is answered (the order rule, src/proxy/store/outbox.ts). An id already\n  remembered is skipped, so running this twice for one request changes nothing.\n\n  Input:\n    KEYS[1] ids       (ZSET) event id -> when it was accepted\n    KEYS[2] pending   (ZSET) event id -> when it was accepted\n    KEYS[3] recent    (LIST) event ids, newest first\n    KEYS[3+i]         the session hash of event i: \"seen\", and \"p:<job id>\" per pending media-played\n\n    ARGV[1] how long a session hash is kept after its last media-played (ms)\n    ARGV[2] how many ids the recent list keeps\n    ARGV[4i-1], ARGV[4i], ARGV[4i+1], ARGV[4i+2]\n            event i's id, type, BullMQ job id, and when it was accepted (ms)\n\n  Output:\n    how many events were new\n]]\nlocal rcall = redis.call\nlocal added = 0\nfor i = 1, #KEYS - 3 do\n  local id = ARGV[4 * i - 1]\n  local kind = ARGV[4 * i]\n  local at = ARGV[4 * i + 2]\n  if rcall(\"ZADD\", KEYS[1], \"NX\", at, id) == 1 then\n    added = added + 1\n    rcall(\"ZADD\", KEYS[2], at, id)\n    rcall(\"LPUSH\", KEYS[3], id)\n    if kind == \"media-played\" then\n      local session = KEYS[3 + i]\n      rcall(\"HSET\", session, \"seen\", 1, \"p:\" .. ARGV[4 * i + 1], 1)\n      rcall(\"PEXPIRE\", session, ARGV[1])\n    end\n  end\nend\nif added > 0 then\n  rcall(\"LTRIM\", KEYS[3], 0, tonumber(ARGV[2]) - 1)\nend\nreturn added\n";
 
 var releaseLock = "--[[\n  Lets go of a lock only if it is still ours (it may have lapsed and been taken by another\n  instance meanwhile).\n\n  Input:\n    KEYS[1] lock (STRING)\n    ARGV[1] our token\n]]\nif redis.call(\"GET\", KEYS[1]) == ARGV[1] then\n  return redis.call(\"DEL\", KEYS[1])\nend\nreturn 0\n";
 
@@ -381,6 +381,8 @@ class RedisOutbox {
     claimed = new Map();
     lockTimer;
     extending = false;
+    intake = [];
+    storing = false;
     tokens = 0;
     closed = false;
     constructor(options = {}) {
@@ -421,30 +423,61 @@ class RedisOutbox {
         this.lockTimer = setInterval(() => void this.extendLocks(), Math.max(500, Math.floor(this.leaseMs / 3)));
         this.lockTimer.unref?.();
     }
-    async add(events, now) {
+    /**
+     * Stores a request's events once Redis has them. Requests that arrive while a store is on
+     * its way go together in the next one (a group commit): one id check and one MULTI for
+     * all of them, whatever the load.
+     */
+    add(events, now) {
         this.assertOpen();
+        return new Promise((resolve, reject) => {
+            this.intake.push({ events, at: now, resolve, reject });
+            if (!this.storing) {
+                this.storing = true;
+                setImmediate(() => void this.store());
+            }
+        });
+    }
+    async store() {
+        const batch = this.intake.splice(0);
+        try {
+            const fresh = await this.storeBatch(batch);
+            batch.forEach((r, k) => r.resolve(fresh[k]));
+        }
+        catch (error) {
+            for (const r of batch)
+                r.reject(error);
+        }
+        finally {
+            if (this.intake.length)
+                void this.store();
+            else
+                this.storing = false;
+        }
+    }
+    /** Per request, per event: false when its id was already known (or came earlier in the batch). */
+    async storeBatch(batch) {
         await this.link.started();
-        const fresh = new Array(events.length).fill(false);
+        const fresh = batch.map((r) => new Array(r.events.length).fill(false));
         const firsts = [];
         const seenHere = new Set();
-        events.forEach((e, i) => {
+        batch.forEach(({ events }, r) => events.forEach((e, i) => {
             if (seenHere.has(e.id))
                 return;
             seenHere.add(e.id);
-            firsts.push(i);
-        });
-        const [seq, ...known] = await runScript(this.link.fast, 'checkIds', [this.keys.ids, this.keys.seq], firsts.map((i) => events[i].id));
+            firsts.push({ r, i, e });
+        }));
+        const [seq, ...known] = await runScript(this.link.fast, 'checkIds', [this.keys.ids, this.keys.seq], firsts.map((f) => f.e.id));
         const news = firsts.filter((_, k) => known[k] === 0);
         if (news.length === 0)
             return fresh;
         // BullMQ's wrapper of the fast client: its MULTI takes BullMQ's inserts and our script.
         const multi = (await this.queue.backend.client).multi();
-        runScript(multi, 'recordEvents', [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((i) => this.keys.session(events[i].sessionId))], [now, this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((i) => [events[i].id, events[i].type, jobIdOf(events[i].id)])]);
-        const adds = news.map((i, k) => {
-            const e = events[i];
-            const data = { seq: seq + k, acceptedAt: now, attempts: 0, event: e };
-            const jobId = jobIdOf(e.id);
-            const job = new Job(this.queue, e.type, data, { ...this.jobOptions, jobId }, jobId);
+        runScript(multi, 'recordEvents', [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((n) => this.keys.session(n.e.sessionId))], [this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((n) => [n.e.id, n.e.type, jobIdOf(n.e.id), batch[n.r].at])]);
+        const adds = news.map((n, k) => {
+            const data = { seq: seq + k, acceptedAt: batch[n.r].at, attempts: 0, event: n.e };
+            const jobId = jobIdOf(n.e.id);
+            const job = new Job(this.queue, n.e.type, data, { ...this.jobOptions, jobId }, jobId);
             // BullMQ's own insert, queued on this MULTI (the way its FlowProducer batches them).
             return this.queue.backend.addJobToTransaction(multi, job.asJSON(), jobId);
         });
@@ -455,8 +488,8 @@ class RedisOutbox {
         for (const [error] of results)
             if (error)
                 throw error;
-        for (const i of news)
-            fresh[i] = true;
+        for (const n of news)
+            fresh[n.r][n.i] = true;
         return fresh;
     }
     async claim(limit, now) {
@@ -568,6 +601,9 @@ class RedisOutbox {
             return;
         this.closed = true;
         clearInterval(this.lockTimer);
+        // Requests already taken in are stored (or refused) before the connections go.
+        for (const deadline = Date.now() + 5_000; this.storing && Date.now() < deadline;)
+            await new Promise((r) => setTimeout(r, 10));
         await Promise.allSettled([this.worker.close(true), this.queue.close()]);
         await this.link.close();
     }

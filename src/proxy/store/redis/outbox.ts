@@ -71,6 +71,14 @@ interface EventJob {
   error?: UpstreamError;
 }
 
+/** A request waiting to be stored. */
+interface Intake {
+  events: readonly WireEvent[];
+  at: number;
+  resolve: (fresh: boolean[]) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Claimed {
   job: Job<EventJob>;
   token: string;
@@ -100,6 +108,8 @@ export class RedisOutbox implements Outbox {
   private readonly claimed = new Map<number, Claimed>();
   private readonly lockTimer: ReturnType<typeof setInterval>;
   private extending = false;
+  private intake: Intake[] = [];
+  private storing = false;
   private tokens = 0;
   private closed = false;
 
@@ -142,22 +152,53 @@ export class RedisOutbox implements Outbox {
     this.lockTimer.unref?.();
   }
 
-  async add(events: readonly WireEvent[], now: number): Promise<boolean[]> {
+  /**
+   * Stores a request's events once Redis has them. Requests that arrive while a store is on
+   * its way go together in the next one (a group commit): one id check and one MULTI for
+   * all of them, whatever the load.
+   */
+  add(events: readonly WireEvent[], now: number): Promise<boolean[]> {
     this.assertOpen();
-    await this.link.started();
-    const fresh = new Array<boolean>(events.length).fill(false);
-    const firsts: number[] = [];
-    const seenHere = new Set<string>();
-    events.forEach((e, i) => {
-      if (seenHere.has(e.id)) return;
-      seenHere.add(e.id);
-      firsts.push(i);
+    return new Promise((resolve, reject) => {
+      this.intake.push({ events, at: now, resolve, reject });
+      if (!this.storing) {
+        this.storing = true;
+        setImmediate(() => void this.store());
+      }
     });
+  }
+
+  private async store(): Promise<void> {
+    const batch = this.intake.splice(0);
+    try {
+      const fresh = await this.storeBatch(batch);
+      batch.forEach((r, k) => r.resolve(fresh[k]));
+    } catch (error) {
+      for (const r of batch) r.reject(error);
+    } finally {
+      if (this.intake.length) void this.store();
+      else this.storing = false;
+    }
+  }
+
+  /** Per request, per event: false when its id was already known (or came earlier in the batch). */
+  private async storeBatch(batch: readonly Intake[]): Promise<boolean[][]> {
+    await this.link.started();
+    const fresh = batch.map((r) => new Array<boolean>(r.events.length).fill(false));
+    const firsts: Array<{ r: number; i: number; e: WireEvent }> = [];
+    const seenHere = new Set<string>();
+    batch.forEach(({ events }, r) =>
+      events.forEach((e, i) => {
+        if (seenHere.has(e.id)) return;
+        seenHere.add(e.id);
+        firsts.push({ r, i, e });
+      }),
+    );
     const [seq, ...known] = await runScript<number[]>(
       this.link.fast,
       'checkIds',
       [this.keys.ids, this.keys.seq],
-      firsts.map((i) => events[i].id),
+      firsts.map((f) => f.e.id),
     );
     const news = firsts.filter((_, k) => known[k] === 0);
     if (news.length === 0) return fresh;
@@ -167,14 +208,13 @@ export class RedisOutbox implements Outbox {
     runScript(
       multi,
       'recordEvents',
-      [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((i) => this.keys.session(events[i].sessionId))],
-      [now, this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((i) => [events[i].id, events[i].type, jobIdOf(events[i].id)])],
+      [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((n) => this.keys.session(n.e.sessionId))],
+      [this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((n) => [n.e.id, n.e.type, jobIdOf(n.e.id), batch[n.r].at])],
     );
-    const adds = news.map((i, k) => {
-      const e = events[i];
-      const data: EventJob = { seq: seq + k, acceptedAt: now, attempts: 0, event: e };
-      const jobId = jobIdOf(e.id);
-      const job = new Job<EventJob>(this.queue, e.type, data, { ...this.jobOptions, jobId }, jobId);
+    const adds = news.map((n, k) => {
+      const data: EventJob = { seq: seq + k, acceptedAt: batch[n.r].at, attempts: 0, event: n.e };
+      const jobId = jobIdOf(n.e.id);
+      const job = new Job<EventJob>(this.queue, n.e.type, data, { ...this.jobOptions, jobId }, jobId);
       // BullMQ's own insert, queued on this MULTI (the way its FlowProducer batches them).
       return this.queue.backend.addJobToTransaction(multi as never, job.asJSON(), jobId);
     });
@@ -182,7 +222,7 @@ export class RedisOutbox implements Outbox {
     await Promise.allSettled(adds);
     if (!results) throw new Error('the Redis transaction was discarded');
     for (const [error] of results) if (error) throw error;
-    for (const i of news) fresh[i] = true;
+    for (const n of news) fresh[n.r][n.i] = true;
     return fresh;
   }
 
@@ -306,6 +346,8 @@ export class RedisOutbox implements Outbox {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.lockTimer);
+    // Requests already taken in are stored (or refused) before the connections go.
+    for (const deadline = Date.now() + 5_000; this.storing && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     await Promise.allSettled([this.worker.close(true), this.queue.close()]);
     await this.link.close();
   }

@@ -40,10 +40,20 @@ export declare class RedisOutbox implements Outbox {
     private readonly claimed;
     private readonly lockTimer;
     private extending;
+    private intake;
+    private storing;
     private tokens;
     private closed;
     constructor(options?: RedisOutboxOptions);
+    /**
+     * Stores a request's events once Redis has them. Requests that arrive while a store is on
+     * its way go together in the next one (a group commit): one id check and one MULTI for
+     * all of them, whatever the load.
+     */
     add(events: readonly WireEvent[], now: number): Promise<boolean[]>;
+    private store;
+    /** Per request, per event: false when its id was already known (or came earlier in the batch). */
+    private storeBatch;
     claim(limit: number, now: number): Promise<OutboxEvent[]>;
     sent(seq: number, _now?: number): Promise<void>;
     retry(seq: number, at: number, error: UpstreamError): Promise<void>;
