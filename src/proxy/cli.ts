@@ -74,11 +74,12 @@ async function openOutbox(c: ServerConfig): Promise<{ outbox: Outbox; where: str
   if (c.redis) {
     const { RedisOutbox } = await import('./redis.js');
     const timeoutMs = c.proxy.hubspot?.timeoutMs ?? 10_000;
-    // The lease outlasts any one request several times over; a dead instance's events wait that long.
+    // The lease outlasts any one request several times over, and a stalled event loop; a
+    // dead instance's events wait that long before another instance sends them.
     const outbox = new RedisOutbox({
       url: c.redis.url,
       queue: c.redis.queue,
-      leaseMs: Math.max(5_000, 3 * timeoutMs),
+      leaseMs: Math.max(10_000, 3 * timeoutMs),
       logger: createLogger({ level: c.logLevel, secrets: () => secretsOf(c) }),
     });
     return { outbox, where: `${outbox.where} queue ${outbox.queueName}` };

@@ -64,10 +64,12 @@ export class Forwarder {
   private failureStreak = 0;
   private restored: Promise<void> | undefined;
   private readonly reading: Outage;
+  private readonly returning: Outage;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
     this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
+    this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
   }
 
   /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
@@ -193,11 +195,13 @@ export class Forwarder {
       now: this.o.now,
     });
     const now = this.o.now();
-    // The slot's hold runs from the answer, not from when the outcome is recorded.
+    // The slot's hold runs from the answer, not from when the outcome is recorded. A slot
+    // that cannot be returned (its store is down) lapses on its own, later: on the safe side.
     try {
       await this.o.gate.complete(slot, now);
+      this.returning.ok();
     } catch (error) {
-      this.o.log.error('forwarder: returning a rate-limit slot failed', { error: String(error) });
+      this.returning.fail(error);
     }
     const decision = decide(result, {
       now,

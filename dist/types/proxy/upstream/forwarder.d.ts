@@ -71,6 +71,7 @@ export declare class Forwarder {
     private failureStreak;
     private restored;
     private readonly reading;
+    private readonly returning;
     constructor(options: ForwarderOptions);
     /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     start(): Promise<void>;

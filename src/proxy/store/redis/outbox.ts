@@ -257,7 +257,8 @@ export class RedisOutbox implements Outbox {
         } else {
           // Delays run on the real clock (BullMQ's), whatever `now` the caller passed.
           const at = session.playedPending ? Date.now() + PLAYED_WAIT_MS : acceptedAt + this.graceMs;
-          later.push(c.job.moveToDelayed(at, c.token));
+          // Should that fail, the job's lock lapses and it comes back: never lost, never stuck.
+          later.push(c.job.moveToDelayed(at, c.token).catch((error) => this.log.debug('redis store: delaying an event failed', { error: String(error) })));
         }
       });
       await Promise.all(later);
