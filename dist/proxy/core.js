@@ -285,15 +285,50 @@ function scrub(text, secrets) {
             out = out.split(s).join('[redacted]');
     return out;
 }
+/**
+ * A step that fails for a while (storing while Redis is down, a disk that is full) logs its
+ * first failure and its recovery, not every failure in between.
+ */
+class Outage {
+    log;
+    what;
+    now;
+    since;
+    failures = 0;
+    constructor(log, 
+    /** What failed, e.g. "storing events". */
+    what, now = Date.now) {
+        this.log = log;
+        this.what = what;
+        this.now = now;
+    }
+    fail(error) {
+        this.failures++;
+        if (this.since !== undefined)
+            return;
+        this.since = this.now();
+        this.log.error(`${this.what} failed; logged again only once it works`, { error: String(error) });
+    }
+    ok() {
+        if (this.since === undefined)
+            return;
+        this.log.info(`${this.what} works again`, { failures: this.failures, failingForMs: this.now() - this.since });
+        this.since = undefined;
+        this.failures = 0;
+    }
+}
 
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all.
  */
 class Forwarder {
     o;
@@ -304,27 +339,25 @@ class Forwarder {
     pumpAgain = false;
     timer;
     timerAt = Infinity;
-    pause;
     rateLimitStreak = 0;
     failureStreak = 0;
     restored;
+    reading;
+    returning;
     constructor(options) {
         this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+        this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
+        this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
     }
-    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     async start() {
         await this.restore();
         this.running = true;
         this.kick();
     }
-    /** Once: the bucket learns what the previous run sent. */
+    /** Once: the gate learns what the previous run sent. */
     restore() {
-        this.restored ??= (async () => {
-            const now = this.o.now();
-            // Requests of the previous run count as taking the whole timeout (see RateBucket).
-            const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
-            this.o.bucket.restore(starts, this.o.timeoutMs, now);
-        })();
+        this.restored ??= Promise.resolve(this.o.gate.start?.(this.o.now()));
         return this.restored;
     }
     /** New events may be ready. */
@@ -363,10 +396,9 @@ class Forwarder {
     get inFlightCount() {
         return this.inFlight.size;
     }
-    state(now) {
-        if (!this.pause || this.pause.until <= now)
-            return { state: 'ok' };
-        return { state: this.pause.reason, until: this.pause.until };
+    async state(now) {
+        const pause = await this.o.gate.paused(now);
+        return pause ? { state: pause.reason, until: pause.until } : { state: 'ok' };
     }
     pump() {
         if (this.pumping) {
@@ -379,9 +411,10 @@ class Forwarder {
                     this.pumpAgain = false;
                     await this.launchReady();
                 } while (this.pumpAgain && this.running);
+                this.reading.ok();
             }
             catch (error) {
-                this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+                this.reading.fail(error);
                 this.wakeAt(this.o.now() + this.o.idlePollMs);
             }
             finally {
@@ -391,42 +424,49 @@ class Forwarder {
         return this.pumping;
     }
     async launchReady() {
+        const { gate } = this.o;
         while (this.running) {
             const now = this.o.now();
-            if (this.pause && this.pause.until > now)
-                return this.wakeAt(this.pause.until);
-            const slots = this.o.maxInFlight - this.inFlight.size;
-            if (slots <= 0)
+            const free = this.o.maxInFlight - this.inFlight.size;
+            if (free <= 0)
                 return; // a settling send pumps again
-            const tokens = this.o.bucket.available(now);
-            if (tokens <= 0)
-                return this.wakeAt(this.o.bucket.nextFreeAt(now));
+            const admission = await gate.take(free, now);
+            const { slots } = admission;
+            if (slots.length === 0)
+                return this.wakeAt(now + admission.waitMs);
             let token;
             try {
                 token = await this.o.tokens.get();
             }
             catch (error) {
-                this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
+                for (const slot of slots)
+                    await gate.release(slot);
+                await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
                 this.o.log.error('forwarder: no HubSpot access token', { error: String(error.message ?? error) });
                 return;
             }
-            const batch = await this.o.outbox.claim(Math.min(slots, tokens), now);
-            for (const event of batch) {
-                const at = this.o.now();
-                this.o.bucket.take(at);
-                await this.o.outbox.noteSend(at);
-                const send = this.send(event, token).finally(() => {
-                    this.o.bucket.complete(this.o.now());
+            let batch = [];
+            try {
+                batch = await this.o.outbox.claim(slots.length, now);
+            }
+            finally {
+                for (const slot of slots.slice(batch.length))
+                    await gate.release(slot);
+            }
+            for (let i = 0; i < batch.length; i++) {
+                const slot = slots[i];
+                await gate.begin(slot, this.o.now());
+                const send = this.send(batch[i], token, slot).finally(() => {
                     this.inFlight.delete(send);
                     this.kick();
                 });
                 this.inFlight.add(send);
             }
-            if (batch.length < Math.min(slots, tokens))
+            if (batch.length < slots.length)
                 return this.wakeAt(now + this.o.idlePollMs);
         }
     }
-    async send(event, token) {
+    async send(event, token, slot) {
         const result = await postEvent({
             fetch: this.o.fetch,
             apiBase: this.o.apiBase,
@@ -437,6 +477,15 @@ class Forwarder {
             now: this.o.now,
         });
         const now = this.o.now();
+        // The slot's hold runs from the answer, not from when the outcome is recorded. A slot
+        // that cannot be returned (its store is down) lapses on its own, later: on the safe side.
+        try {
+            await this.o.gate.complete(slot, now);
+            this.returning.ok();
+        }
+        catch (error) {
+            this.returning.fail(error);
+        }
         const decision = decide(result, {
             now,
             attempts: event.attempts,
@@ -468,7 +517,7 @@ class Forwarder {
             case 'pause':
                 if (decision.reason === 'rate_limited')
                     this.rateLimitStreak++;
-                this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
+                await this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
                 at = decision.until;
                 reason = decision.reason;
                 break;
@@ -479,7 +528,7 @@ class Forwarder {
                 }
                 else {
                     at = now + this.o.policy.authPauseMs;
-                    this.pauseFor('unauthorized', at);
+                    await this.pauseFor('unauthorized', at);
                     this.o.log.error('forwarder: HubSpot refused the credentials; pausing', { status: result.status });
                 }
                 reason = 'unauthorized';
@@ -489,7 +538,7 @@ class Forwarder {
                 reason = decision.reason;
                 // Several failures in a row: HubSpot is likely down, so hold everything, not just this event.
                 if (++this.failureStreak >= 3)
-                    this.pauseFor('backing-off', decision.at);
+                    await this.pauseFor('backing-off', decision.at);
                 break;
         }
         const error = this.scrubbed(decision.error);
@@ -515,11 +564,9 @@ class Forwarder {
         }
         return out;
     }
-    pauseFor(reason, until) {
-        if (this.pause && this.pause.until >= until && this.pause.until > this.o.now())
-            return;
-        const changed = this.pause?.reason !== reason;
-        this.pause = { until, reason };
+    /** Pauses all sending (every instance, with a shared gate) until `until`. */
+    async pauseFor(reason, until) {
+        const changed = await this.o.gate.pause({ reason, until }, this.o.now());
         if (changed)
             this.o.log.info('forwarder: pausing', { state: reason, until: new Date(until).toISOString() });
         this.wakeAt(until);
@@ -604,6 +651,7 @@ class Metrics {
         this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
         this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
         this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+        this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
     }
     /** Adds `by` to a counter. */
     inc(name, labels, by = 1) {
@@ -634,6 +682,8 @@ class Metrics {
     render() {
         const lines = [];
         for (const [name, f] of this.families) {
+            if (f.optional && f.values.size === 0)
+                continue;
             lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
             if (f.values.size === 0)
                 lines.push(`${name} 0`);
@@ -646,8 +696,8 @@ class Metrics {
         lines.push(`${h}_bucket{le="+Inf"} ${this.latency.count}`, `${h}_sum ${this.latency.sum}`, `${h}_count ${this.latency.count}`);
         return `${lines.join('\n')}\n`;
     }
-    define(name, type, help) {
-        this.families.set(name, { help, type, values: new Map() });
+    define(name, type, help, optional = false) {
+        this.families.set(name, { help, type, values: new Map(), optional });
     }
 }
 function labelKey(labels) {
@@ -685,16 +735,45 @@ function oauthToken(options) {
     const now = options.now ?? Date.now;
     const early = options.refreshEarlyMs ?? 5 * 60_000;
     const url = `${options.apiBase.replace(/\/+$/, '')}${options.tokenPath ?? '/oauth/v3/token'}`;
+    const { store } = options;
     let refreshToken = options.refreshToken;
     let access;
     let refreshing;
     let lastForcedAt = -Infinity;
+    /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
+    let refused;
+    const usable = (t) => t.accessToken !== refused && now() < t.expiresAt - early;
+    function adopt(t) {
+        refreshToken = t.refreshToken;
+        access = { token: t.accessToken, expiresAt: t.expiresAt };
+        return t.accessToken;
+    }
     async function refresh() {
+        if (!store)
+            return adopt(await request(refreshToken));
+        const kept = await store.read();
+        if (kept && usable(kept))
+            return adopt(kept);
+        return adopt(await store.refresh(usable, async (latest) => {
+            if (latest === undefined || latest === options.refreshToken)
+                return request(options.refreshToken);
+            try {
+                return await request(latest);
+            }
+            catch (error) {
+                // The kept token was refused: the configured one may be newer (re-authorized since).
+                if (error instanceof TokenRefreshError && error.status === 400)
+                    return request(options.refreshToken);
+                throw error;
+            }
+        }));
+    }
+    async function request(refreshWith) {
         const body = new URLSearchParams({
             grant_type: 'refresh_token',
             client_id: options.clientId,
             client_secret: options.clientSecret,
-            refresh_token: refreshToken,
+            refresh_token: refreshWith,
         });
         let res;
         try {
@@ -718,10 +797,7 @@ function oauthToken(options) {
             throw new TokenRefreshError('the token endpoint answered without an access token', res.status);
         }
         const rotated = json.refresh_token ?? json.refreshToken;
-        if (typeof rotated === 'string' && rotated)
-            refreshToken = rotated;
-        access = { token, expiresAt: now() + expiresIn * 1000 };
-        return token;
+        return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
     }
     return {
         kind: 'oauth',
@@ -739,10 +815,11 @@ function oauthToken(options) {
             if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS)
                 return false;
             lastForcedAt = now();
+            refused = token;
             access = undefined;
             return true;
         },
-        secrets: () => [options.clientSecret, refreshToken, ...(access ? [access.token] : [])],
+        secrets: () => [options.clientSecret, options.refreshToken, refreshToken, ...(access ? [access.token] : [])],
     };
 }
 
@@ -1080,6 +1157,11 @@ class RateBucket {
         this.inFlight++;
         return true;
     }
+    /** A token taken for a request that was never sent: it is free again at once. */
+    release() {
+        if (this.inFlight > 0)
+            this.inFlight--;
+    }
     /** The request that took a token completed (answered, failed or timed out) at `now`. */
     complete(now) {
         if (this.inFlight === 0)
@@ -1102,6 +1184,62 @@ class RateBucket {
             this.done = this.done.slice(this.head);
             this.head = 0;
         }
+    }
+}
+
+/**
+ * The gate of one process: a RateBucket, with every send noted in the outbox's send log so a
+ * restarted process does not burst a fresh bucket (requests of the previous run count as
+ * taking the whole timeout, see RateBucket).
+ */
+class LocalGate {
+    log;
+    limit;
+    bucket;
+    timeoutMs;
+    current;
+    next = 0;
+    constructor(log, options) {
+        this.log = log;
+        this.limit = options.limit;
+        this.timeoutMs = options.timeoutMs;
+        this.bucket = new RateBucket({ limit: options.limit });
+    }
+    async start(now) {
+        const starts = await this.log.sendsSince(now - this.bucket.holdMs - this.timeoutMs);
+        this.bucket.restore(starts, this.timeoutMs, now);
+    }
+    take(wanted, now) {
+        const pause = this.pausedNow(now);
+        if (pause)
+            return { slots: [], waitMs: pause.until - now, pause };
+        const slots = [];
+        while (slots.length < wanted && this.bucket.take(now))
+            slots.push(String(++this.next));
+        const waitMs = slots.length < wanted ? this.bucket.nextFreeAt(now) - now : 0;
+        return { slots, waitMs };
+    }
+    release(_slot) {
+        this.bucket.release();
+    }
+    begin(_slot, at) {
+        return this.log.noteSend(at);
+    }
+    complete(_slot, now) {
+        this.bucket.complete(now);
+    }
+    pause(pause, now) {
+        const current = this.pausedNow(now);
+        if (current && current.until >= pause.until)
+            return false;
+        this.current = pause;
+        return current?.reason !== pause.reason;
+    }
+    paused(now) {
+        return this.pausedNow(now);
+    }
+    pausedNow(now) {
+        return this.current && this.current.until > now ? this.current : undefined;
     }
 }
 
@@ -1372,14 +1510,15 @@ function createMediaBridgeProxy(options = {}) {
     const hub = options.hubspot ?? {};
     const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
     const fetchUpstream = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+    const outbox = options.outbox ?? new MemoryOutbox();
+    const tokens = tokenSource(hub, apiBase, fetchUpstream, now, outbox.tokenStore?.());
     const dryRun = tokens === undefined;
     const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-    const outbox = options.outbox ?? new MemoryOutbox();
     const policy = originPolicy(options.allowedOrigins);
     const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
     const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
     const rateLimit = hub.rateLimit ?? 90;
+    const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const paths = {
         events: options.paths?.events ?? '/media-events',
         health: options.paths?.health ?? '/healthz',
@@ -1389,14 +1528,16 @@ function createMediaBridgeProxy(options = {}) {
     const listeners = new Listeners();
     const onListenerError = (error) => log.error('a proxy listener threw', { error: String(error) });
     let rejectionLogs = { second: 0, count: 0 };
+    const storing = new Outage(log, 'storing events', now);
     const forwarder = tokens
         ? new Forwarder({
             outbox,
             tokens,
-            bucket: new RateBucket({ limit: rateLimit }),
+            // A store shared by several instances gives them one gate; otherwise this process has its own.
+            gate: outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs }),
             fetch: fetchUpstream,
             apiBase,
-            timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            timeoutMs,
             maxInFlight: hub.maxInFlight ?? 8,
             policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
             log,
@@ -1469,9 +1610,10 @@ function createMediaBridgeProxy(options = {}) {
         try {
             // The body's text is stored as is, unless validation shortened a field of it.
             fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
+            storing.ok();
         }
         catch (error) {
-            log.error('storing events failed', { error: String(error) });
+            storing.fail(error);
             return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
         }
         let stored = 0;
@@ -1520,10 +1662,12 @@ function createMediaBridgeProxy(options = {}) {
     async function health() {
         const at = now();
         const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-        const state = forwarder ? forwarder.state(at) : { state: 'dry-run' };
+        const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' };
+        const store = outbox.connection?.();
         return {
             ok: true,
             dryRun,
+            ...(store ? { store } : {}),
             outbox: {
                 pending: stats.pending,
                 oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
@@ -1546,6 +1690,9 @@ function createMediaBridgeProxy(options = {}) {
         };
     }
     async function renderMetrics() {
+        const store = outbox.connection?.();
+        if (store)
+            metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
         const h = await health();
         metrics.set('media_bridge_outbox_pending', h.outbox.pending);
         metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
@@ -1563,8 +1710,15 @@ function createMediaBridgeProxy(options = {}) {
             return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
         }
         catch (error) {
-            log.error(`answering ${kind} failed`, { error: String(error) });
-            return reply(503, { ok: false, error: 'the outbox is unavailable' });
+            const store = outbox.connection?.();
+            // With a store down (Redis unreachable) the store's own log line says so, once.
+            if (!store || store.state === 'ready')
+                log.error(`answering ${kind} failed`, { error: String(error) });
+            if (kind === 'metrics' && store) {
+                // Still scrapeable: the counters, and that the store is not connected.
+                return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
+            }
+            return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
         }
     }
     return {
@@ -1593,11 +1747,11 @@ function createMediaBridgeProxy(options = {}) {
         },
     };
 }
-function tokenSource(hub, apiBase, fetch, now) {
+function tokenSource(hub, apiBase, fetch, now, store) {
     if (hub.tokens)
         return hub.tokens;
     if (hub.oauth)
-        return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+        return oauthToken({ ...hub.oauth, apiBase, fetch, now, store });
     if (hub.accessToken)
         return staticToken(hub.accessToken);
     return undefined;
@@ -1798,10 +1952,12 @@ function configFromEnv(env) {
     if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
         throw new Error('LOG_LEVEL must be debug, info, warn or error');
     const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
+    const redis = redisConfig(env);
     return {
         port: integer(env, 'PORT', 8787, 0, 65535),
         host: value(env, 'HOST') ?? '127.0.0.1',
         dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+        ...(redis ? { redis } : {}),
         logLevel,
         proxy: {
             hubspot: {
@@ -1825,6 +1981,37 @@ function configFromEnv(env) {
             clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
         },
     };
+}
+/** REDIS_URL (redis:// or rediss://) switches to the shared queue; MEDIA_BRIDGE_QUEUE names it. */
+function redisConfig(env) {
+    const raw = value(env, 'REDIS_URL');
+    const queue = value(env, 'MEDIA_BRIDGE_QUEUE');
+    if (raw === undefined) {
+        if (queue !== undefined)
+            throw new Error('MEDIA_BRIDGE_QUEUE names a queue in Redis: set REDIS_URL too');
+        return undefined;
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+    }
+    if (!url.hostname)
+        throw new Error('REDIS_URL names no host');
+    const db = url.pathname.replace(/^\//, '');
+    if (db !== '' && !/^\d{1,2}$/.test(db))
+        throw new Error('REDIS_URL: the path must be a database number, e.g. /0');
+    const name = queue ?? 'media-bridge';
+    // BullMQ puts the queue name in its keys, where a colon would read as a separator.
+    if (!/^[A-Za-z0-9_.{}-]{1,100}$/.test(name)) {
+        throw new Error('MEDIA_BRIDGE_QUEUE must be 1 to 100 letters, digits, or - _ . { }');
+    }
+    return { url: raw, queue: name };
 }
 function value(env, name) {
     const v = env[name]?.trim();
@@ -1854,4 +2041,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, configFromEnv as c, createFetchHandler as d, createLogger as e, createMediaBridgeProxy as f, createNodeHandler as g, staticToken as h, mediaBridgeMiddleware as m, oauthToken as o, silentLogger as s, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, RateBucket as R, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, createLogger as c, configFromEnv as d, createFetchHandler as e, createMediaBridgeProxy as f, createNodeHandler as g, oauthToken as h, staticToken as i, mediaBridgeMiddleware as m, orderAllows as o, silentLogger as s, validateBody as v };

@@ -1,1 +1,1 @@
-export { M as MemoryOutbox, T as TokenRefreshError, c as configFromEnv, d as createFetchHandler, e as createLogger, f as createMediaBridgeProxy, g as createNodeHandler, m as mediaBridgeMiddleware, o as oauthToken, s as silentLogger, h as staticToken, v as validateBody } from './core.js';
+export { M as MemoryOutbox, T as TokenRefreshError, d as configFromEnv, e as createFetchHandler, c as createLogger, f as createMediaBridgeProxy, g as createNodeHandler, m as mediaBridgeMiddleware, h as oauthToken, s as silentLogger, i as staticToken, v as validateBody } from './core.js';

@@ -9,14 +9,14 @@ import { ClientLimiter, clientIp } from './http/client-limit.js';
 import { Forwarder, type ForwardOutcome } from './upstream/forwarder.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createLogger, Outage, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
-import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
+import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
-import type { Outbox, OutboxEvent } from './store/outbox.js';
+import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
-import { RateBucket } from './upstream/rate-bucket.js';
+import { LocalGate } from './upstream/gate.js';
 import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
 /** The request, as much of it as the proxy needs. */
@@ -90,7 +90,11 @@ export interface ProxyOptions {
 export interface Health {
   ok: boolean;
   dryRun: boolean;
+  /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
+  store?: StoreConnection;
+  /** The outbox; with a shared store, the queue of every instance on it. */
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
+  /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
 }
@@ -128,14 +132,15 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const hub = options.hubspot ?? {};
   const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
   const fetchUpstream: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const tokens = tokenSource(hub, apiBase, fetchUpstream, now);
+  const outbox: Outbox = options.outbox ?? new MemoryOutbox();
+  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, outbox.tokenStore?.());
   const dryRun = tokens === undefined;
   const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-  const outbox = options.outbox ?? new MemoryOutbox();
   const policy = originPolicy(options.allowedOrigins);
   const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
   const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
   const rateLimit = hub.rateLimit ?? 90;
+  const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const paths = {
     events: options.paths?.events ?? '/media-events',
     health: options.paths?.health ?? '/healthz',
@@ -145,15 +150,17 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const listeners = new Listeners();
   const onListenerError = (error: unknown) => log.error('a proxy listener threw', { error: String(error) });
   let rejectionLogs = { second: 0, count: 0 };
+  const storing = new Outage(log, 'storing events', now);
 
   const forwarder = tokens
     ? new Forwarder({
         outbox,
         tokens,
-        bucket: new RateBucket({ limit: rateLimit }),
+        // A store shared by several instances gives them one gate; otherwise this process has its own.
+        gate: outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs }),
         fetch: fetchUpstream,
         apiBase,
-        timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs,
         maxInFlight: hub.maxInFlight ?? 8,
         policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
         log,
@@ -223,8 +230,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     try {
       // The body's text is stored as is, unless validation shortened a field of it.
       fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
+      storing.ok();
     } catch (error) {
-      log.error('storing events failed', { error: String(error) });
+      storing.fail(error);
       return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
     }
     let stored = 0;
@@ -272,10 +280,12 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   async function health(): Promise<Health> {
     const at = now();
     const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-    const state = forwarder ? forwarder.state(at) : { state: 'dry-run' as const };
+    const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' as const };
+    const store = outbox.connection?.();
     return {
       ok: true,
       dryRun,
+      ...(store ? { store } : {}),
       outbox: {
         pending: stats.pending,
         oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
@@ -299,6 +309,8 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   }
 
   async function renderMetrics(): Promise<string> {
+    const store = outbox.connection?.();
+    if (store) metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
     const h = await health();
     metrics.set('media_bridge_outbox_pending', h.outbox.pending);
     metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
@@ -314,8 +326,14 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       if (kind === 'health') return reply(200, await health());
       return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
     } catch (error) {
-      log.error(`answering ${kind} failed`, { error: String(error) });
-      return reply(503, { ok: false, error: 'the outbox is unavailable' });
+      const store = outbox.connection?.();
+      // With a store down (Redis unreachable) the store's own log line says so, once.
+      if (!store || store.state === 'ready') log.error(`answering ${kind} failed`, { error: String(error) });
+      if (kind === 'metrics' && store) {
+        // Still scrapeable: the counters, and that the store is not connected.
+        return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
+      }
+      return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
     }
   }
 
@@ -343,9 +361,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   };
 }
 
-function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number): TokenSource | undefined {
+function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, store?: OAuthTokenStore): TokenSource | undefined {
   if (hub.tokens) return hub.tokens;
-  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now });
+  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, store });
   if (hub.accessToken) return staticToken(hub.accessToken);
   return undefined;
 }

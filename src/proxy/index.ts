@@ -21,7 +21,7 @@ export type { Problem, ProblemCode, ValidationOptions } from './http/validate.js
 export { createLogger, silentLogger } from './log.js';
 export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { configFromEnv } from './config.js';
-export type { ServerConfig } from './config.js';
+export type { RedisConfig, ServerConfig } from './config.js';
 export type { RetryPolicy, UpstreamError } from './upstream/backoff.js';
 export type { EventNotice, ProxyEventName, ProxyEvents, UpstreamOutcome } from './listeners.js';
 export type { WireBody, WireEvent } from '../wire.js';

@@ -3,6 +3,10 @@
  * (path, headers, body, when it came, how it was answered) and answers by rule or by ratio:
  * 2xx, 429 with either policy, 500, slowly, or by resetting the connection.
  *
+ * With `rollingLimit`, it counts HubSpot's rolling window as HubSpot does, by arrival: an
+ * event request that finds `rollingLimit` others in the last 10 s is answered 429
+ * TEN_SECONDLY_ROLLING.
+ *
  * It also serves the OAuth token endpoint (POST /oauth/v3/token), issuing access tokens
  * `access-1`, `access-2`, … for the configured refresh token, and refuses event requests
  * whose bearer token it did not issue (or was not told to accept).
@@ -51,6 +55,10 @@ export interface FakeHubSpotOptions {
   oauth?: { clientId: string; clientSecret: string; refreshToken: string; expiresIn?: number };
   /** Seed of the ratio dice, for runs that repeat. */
   seed?: number;
+  /** Event requests allowed in any rolling window, by arrival; more are answered 429. Default: no limit. */
+  rollingLimit?: number;
+  /** The rolling window, ms. Default 10,000. */
+  windowMs?: number;
 }
 
 export interface FakeHubSpot {
@@ -65,6 +73,8 @@ export interface FakeHubSpot {
   issued: string[];
   setRule(rule: FakeHubSpotOptions['rule']): void;
   setRatios(ratios: Ratios): void;
+  /** Event requests answered 429 because the rolling window was full. */
+  overLimit(): RecordedRequest[];
   /** Resolves when `check()` holds, polling; rejects after `timeoutMs`. */
   waitFor(check: () => boolean | Promise<boolean>, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +102,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   let ratios = options.ratios ?? {};
   const random = seeded(options.seed ?? 1);
   let eventIndex = 0;
+  const windowMs = options.windowMs ?? 10_000;
+  /** Arrival times of event requests in the current window, oldest first. */
+  const arrivals: number[] = [];
+  const overLimit: RecordedRequest[] = [];
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -135,6 +149,14 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     const match = EVENT_PATH.exec(rec.path);
     if (rec.method !== 'POST' || !match) return { status: 404, body: { status: 'error', message: 'not found' } };
     const index = eventIndex++;
+    if (options.rollingLimit !== undefined) {
+      while (arrivals.length && rec.receivedAt - arrivals[0] >= windowMs) arrivals.shift();
+      arrivals.push(rec.receivedAt);
+      if (arrivals.length > options.rollingLimit) {
+        overLimit.push(rec);
+        return tooMany('TEN_SECONDLY_ROLLING', index);
+      }
+    }
     const auth = String(rec.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!accepted.has(token) && !issued.includes(token)) {
@@ -189,6 +211,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     setRatios(next) {
       ratios = next;
     },
+    overLimit: () => overLimit,
     waitFor: (check, timeoutMs = 20_000, what = 'condition') => waitFor(check, timeoutMs, what),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,11 +1,14 @@
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all.
  */
 import {
   decide,
@@ -16,17 +19,13 @@ import {
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import { scrub, type Logger } from '../log.js';
+import { Outage, scrub, type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
-import type { RateBucket } from './rate-bucket.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 
 /** Upstream condition, for /healthz. */
-export type UpstreamState =
-  | { state: 'ok' }
-  | { state: 'backing-off'; until: number }
-  | { state: 'daily-limit'; until: number }
-  | { state: 'unauthorized'; until: number };
+export type UpstreamState = { state: 'ok' } | { state: PauseReason; until: number };
 
 /** What the forwarder reports about each attempt. */
 export type ForwardOutcome =
@@ -37,7 +36,7 @@ export type ForwardOutcome =
 export interface ForwarderOptions {
   outbox: Outbox;
   tokens: TokenSource;
-  bucket: RateBucket;
+  gate: UpstreamGate;
   fetch: FetchLike;
   apiBase: string;
   timeoutMs: number;
@@ -61,30 +60,28 @@ export class Forwarder {
   private pumpAgain = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
-  private pause: { until: number; reason: 'backing-off' | 'daily-limit' | 'unauthorized' } | undefined;
   private rateLimitStreak = 0;
   private failureStreak = 0;
   private restored: Promise<void> | undefined;
+  private readonly reading: Outage;
+  private readonly returning: Outage;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+    this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
+    this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
   }
 
-  /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+  /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
   async start(): Promise<void> {
     await this.restore();
     this.running = true;
     this.kick();
   }
 
-  /** Once: the bucket learns what the previous run sent. */
+  /** Once: the gate learns what the previous run sent. */
   private restore(): Promise<void> {
-    this.restored ??= (async () => {
-      const now = this.o.now();
-      // Requests of the previous run count as taking the whole timeout (see RateBucket).
-      const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
-      this.o.bucket.restore(starts, this.o.timeoutMs, now);
-    })();
+    this.restored ??= Promise.resolve(this.o.gate.start?.(this.o.now()));
     return this.restored;
   }
 
@@ -123,9 +120,9 @@ export class Forwarder {
     return this.inFlight.size;
   }
 
-  state(now: number): UpstreamState {
-    if (!this.pause || this.pause.until <= now) return { state: 'ok' };
-    return { state: this.pause.reason, until: this.pause.until };
+  async state(now: number): Promise<UpstreamState> {
+    const pause = await this.o.gate.paused(now);
+    return pause ? { state: pause.reason, until: pause.until } : { state: 'ok' };
   }
 
   private pump(): Promise<void> {
@@ -139,8 +136,9 @@ export class Forwarder {
           this.pumpAgain = false;
           await this.launchReady();
         } while (this.pumpAgain && this.running);
+        this.reading.ok();
       } catch (error) {
-        this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+        this.reading.fail(error);
         this.wakeAt(this.o.now() + this.o.idlePollMs);
       } finally {
         this.pumping = undefined;
@@ -150,38 +148,43 @@ export class Forwarder {
   }
 
   private async launchReady(): Promise<void> {
+    const { gate } = this.o;
     while (this.running) {
       const now = this.o.now();
-      if (this.pause && this.pause.until > now) return this.wakeAt(this.pause.until);
-      const slots = this.o.maxInFlight - this.inFlight.size;
-      if (slots <= 0) return; // a settling send pumps again
-      const tokens = this.o.bucket.available(now);
-      if (tokens <= 0) return this.wakeAt(this.o.bucket.nextFreeAt(now));
+      const free = this.o.maxInFlight - this.inFlight.size;
+      if (free <= 0) return; // a settling send pumps again
+      const admission = await gate.take(free, now);
+      const { slots } = admission;
+      if (slots.length === 0) return this.wakeAt(now + admission.waitMs);
       let token: string;
       try {
         token = await this.o.tokens.get();
       } catch (error) {
-        this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
+        for (const slot of slots) await gate.release(slot);
+        await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
         this.o.log.error('forwarder: no HubSpot access token', { error: String((error as Error).message ?? error) });
         return;
       }
-      const batch = await this.o.outbox.claim(Math.min(slots, tokens), now);
-      for (const event of batch) {
-        const at = this.o.now();
-        this.o.bucket.take(at);
-        await this.o.outbox.noteSend(at);
-        const send = this.send(event, token).finally(() => {
-          this.o.bucket.complete(this.o.now());
+      let batch: OutboxEvent[] = [];
+      try {
+        batch = await this.o.outbox.claim(slots.length, now);
+      } finally {
+        for (const slot of slots.slice(batch.length)) await gate.release(slot);
+      }
+      for (let i = 0; i < batch.length; i++) {
+        const slot = slots[i];
+        await gate.begin(slot, this.o.now());
+        const send = this.send(batch[i], token, slot).finally(() => {
           this.inFlight.delete(send);
           this.kick();
         });
         this.inFlight.add(send);
       }
-      if (batch.length < Math.min(slots, tokens)) return this.wakeAt(now + this.o.idlePollMs);
+      if (batch.length < slots.length) return this.wakeAt(now + this.o.idlePollMs);
     }
   }
 
-  private async send(event: OutboxEvent, token: string): Promise<void> {
+  private async send(event: OutboxEvent, token: string, slot: string): Promise<void> {
     const result = await postEvent({
       fetch: this.o.fetch,
       apiBase: this.o.apiBase,
@@ -192,6 +195,14 @@ export class Forwarder {
       now: this.o.now,
     });
     const now = this.o.now();
+    // The slot's hold runs from the answer, not from when the outcome is recorded. A slot
+    // that cannot be returned (its store is down) lapses on its own, later: on the safe side.
+    try {
+      await this.o.gate.complete(slot, now);
+      this.returning.ok();
+    } catch (error) {
+      this.returning.fail(error);
+    }
     const decision = decide(result, {
       now,
       attempts: event.attempts,
@@ -222,7 +233,7 @@ export class Forwarder {
     switch (decision.kind) {
       case 'pause':
         if (decision.reason === 'rate_limited') this.rateLimitStreak++;
-        this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
+        await this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
         at = decision.until;
         reason = decision.reason;
         break;
@@ -232,7 +243,7 @@ export class Forwarder {
           at = now; // try again at once with a fresh token
         } else {
           at = now + this.o.policy.authPauseMs;
-          this.pauseFor('unauthorized', at);
+          await this.pauseFor('unauthorized', at);
           this.o.log.error('forwarder: HubSpot refused the credentials; pausing', { status: result.status });
         }
         reason = 'unauthorized';
@@ -241,7 +252,7 @@ export class Forwarder {
         at = decision.at;
         reason = decision.reason;
         // Several failures in a row: HubSpot is likely down, so hold everything, not just this event.
-        if (++this.failureStreak >= 3) this.pauseFor('backing-off', decision.at);
+        if (++this.failureStreak >= 3) await this.pauseFor('backing-off', decision.at);
         break;
     }
     const error = this.scrubbed(decision.error);
@@ -269,10 +280,9 @@ export class Forwarder {
     return out;
   }
 
-  private pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void {
-    if (this.pause && this.pause.until >= until && this.pause.until > this.o.now()) return;
-    const changed = this.pause?.reason !== reason;
-    this.pause = { until, reason };
+  /** Pauses all sending (every instance, with a shared gate) until `until`. */
+  private async pauseFor(reason: PauseReason, until: number): Promise<void> {
+    const changed = await this.o.gate.pause({ reason, until }, this.o.now());
     if (changed) this.o.log.info('forwarder: pausing', { state: reason, until: new Date(until).toISOString() });
     this.wakeAt(until);
   }

@@ -33,12 +33,39 @@ export function staticToken(token: string): TokenSource {
   };
 }
 
+/** What the token endpoint gave, as kept. */
+export interface OAuthTokens {
+  accessToken: string;
+  /** When the access token expires (ms since the epoch). */
+  expiresAt: number;
+  /** The newest refresh token (HubSpot may rotate it on each refresh). */
+  refreshToken: string;
+}
+
+/**
+ * Where OAuth keeps its tokens when several proxy instances share them (the Redis store):
+ * one access token for all, refreshed by one instance at a time, and the newest refresh
+ * token, since two instances refreshing with the same one would spend each other's.
+ */
+export interface OAuthTokenStore {
+  /** The tokens kept, if any. */
+  read(): Promise<OAuthTokens | undefined>;
+  /**
+   * Under a lock one instance holds at a time: returns the kept tokens if `usable` says so
+   * (another instance refreshed meanwhile), else calls `refresh` with the kept refresh token
+   * (undefined when none is kept yet), keeps what it returns, and returns that.
+   */
+  refresh(usable: (tokens: OAuthTokens) => boolean, refresh: (refreshToken: string | undefined) => Promise<OAuthTokens>): Promise<OAuthTokens>;
+}
+
 export interface OAuthOptions {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
   apiBase: string;
   fetch: FetchLike;
+  /** Keep the tokens here, shared with other instances. Default: in this process only. */
+  store?: OAuthTokenStore;
   now?: () => number;
   /** Refresh this long before expiry. Default 5 minutes (HubSpot's tokens live 30). */
   refreshEarlyMs?: number;
@@ -66,17 +93,45 @@ export function oauthToken(options: OAuthOptions): TokenSource {
   const now = options.now ?? Date.now;
   const early = options.refreshEarlyMs ?? 5 * 60_000;
   const url = `${options.apiBase.replace(/\/+$/, '')}${options.tokenPath ?? '/oauth/v3/token'}`;
+  const { store } = options;
   let refreshToken = options.refreshToken;
   let access: { token: string; expiresAt: number } | undefined;
   let refreshing: Promise<string> | undefined;
   let lastForcedAt = -Infinity;
+  /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
+  let refused: string | undefined;
+  const usable = (t: OAuthTokens) => t.accessToken !== refused && now() < t.expiresAt - early;
+
+  function adopt(t: OAuthTokens): string {
+    refreshToken = t.refreshToken;
+    access = { token: t.accessToken, expiresAt: t.expiresAt };
+    return t.accessToken;
+  }
 
   async function refresh(): Promise<string> {
+    if (!store) return adopt(await request(refreshToken));
+    const kept = await store.read();
+    if (kept && usable(kept)) return adopt(kept);
+    return adopt(
+      await store.refresh(usable, async (latest) => {
+        if (latest === undefined || latest === options.refreshToken) return request(options.refreshToken);
+        try {
+          return await request(latest);
+        } catch (error) {
+          // The kept token was refused: the configured one may be newer (re-authorized since).
+          if (error instanceof TokenRefreshError && error.status === 400) return request(options.refreshToken);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  async function request(refreshWith: string): Promise<OAuthTokens> {
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
       client_id: options.clientId,
       client_secret: options.clientSecret,
-      refresh_token: refreshToken,
+      refresh_token: refreshWith,
     });
     let res: Response;
     try {
@@ -98,9 +153,7 @@ export function oauthToken(options: OAuthOptions): TokenSource {
       throw new TokenRefreshError('the token endpoint answered without an access token', res.status);
     }
     const rotated = json.refresh_token ?? json.refreshToken;
-    if (typeof rotated === 'string' && rotated) refreshToken = rotated;
-    access = { token, expiresAt: now() + expiresIn * 1000 };
-    return token;
+    return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
   }
 
   return {
@@ -116,9 +169,10 @@ export function oauthToken(options: OAuthOptions): TokenSource {
       if (!access || access.token !== token) return true; // a newer token is already in hand
       if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS) return false;
       lastForcedAt = now();
+      refused = token;
       access = undefined;
       return true;
     },
-    secrets: () => [options.clientSecret, refreshToken, ...(access ? [access.token] : [])],
+    secrets: () => [options.clientSecret, options.refreshToken, refreshToken, ...(access ? [access.token] : [])],
   };
 }

@@ -1,29 +1,26 @@
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all.
  */
 import { type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
 import { type FetchLike } from './hubspot-client.js';
 import { type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
-import type { RateBucket } from './rate-bucket.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 /** Upstream condition, for /healthz. */
 export type UpstreamState = {
     state: 'ok';
 } | {
-    state: 'backing-off';
-    until: number;
-} | {
-    state: 'daily-limit';
-    until: number;
-} | {
-    state: 'unauthorized';
+    state: PauseReason;
     until: number;
 };
 /** What the forwarder reports about each attempt. */
@@ -47,7 +44,7 @@ export type ForwardOutcome = {
 export interface ForwarderOptions {
     outbox: Outbox;
     tokens: TokenSource;
-    bucket: RateBucket;
+    gate: UpstreamGate;
     fetch: FetchLike;
     apiBase: string;
     timeoutMs: number;
@@ -70,14 +67,15 @@ export declare class Forwarder {
     private pumpAgain;
     private timer;
     private timerAt;
-    private pause;
     private rateLimitStreak;
     private failureStreak;
     private restored;
+    private readonly reading;
+    private readonly returning;
     constructor(options: ForwarderOptions);
-    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     start(): Promise<void>;
-    /** Once: the bucket learns what the previous run sent. */
+    /** Once: the gate learns what the previous run sent. */
     private restore;
     /** New events may be ready. */
     kick(): void;
@@ -86,7 +84,7 @@ export declare class Forwarder {
     /** Sends what can be sent now and waits for it to settle (for runtimes without a background loop). */
     drain(): Promise<void>;
     get inFlightCount(): number;
-    state(now: number): UpstreamState;
+    state(now: number): Promise<UpstreamState>;
     private pump;
     private launchReady;
     private send;
@@ -94,6 +92,7 @@ export declare class Forwarder {
     private bury;
     /** HubSpot's error text is kept and shown; a credential echoed in it must not be. */
     private scrubbed;
+    /** Pauses all sending (every instance, with a shared gate) until `until`. */
     private pauseFor;
     private wakeAt;
     private clearTimer;

@@ -23,12 +23,37 @@ export interface TokenSource {
 }
 /** A token that never changes: a private app's access token. */
 export declare function staticToken(token: string): TokenSource;
+/** What the token endpoint gave, as kept. */
+export interface OAuthTokens {
+    accessToken: string;
+    /** When the access token expires (ms since the epoch). */
+    expiresAt: number;
+    /** The newest refresh token (HubSpot may rotate it on each refresh). */
+    refreshToken: string;
+}
+/**
+ * Where OAuth keeps its tokens when several proxy instances share them (the Redis store):
+ * one access token for all, refreshed by one instance at a time, and the newest refresh
+ * token, since two instances refreshing with the same one would spend each other's.
+ */
+export interface OAuthTokenStore {
+    /** The tokens kept, if any. */
+    read(): Promise<OAuthTokens | undefined>;
+    /**
+     * Under a lock one instance holds at a time: returns the kept tokens if `usable` says so
+     * (another instance refreshed meanwhile), else calls `refresh` with the kept refresh token
+     * (undefined when none is kept yet), keeps what it returns, and returns that.
+     */
+    refresh(usable: (tokens: OAuthTokens) => boolean, refresh: (refreshToken: string | undefined) => Promise<OAuthTokens>): Promise<OAuthTokens>;
+}
 export interface OAuthOptions {
     clientId: string;
     clientSecret: string;
     refreshToken: string;
     apiBase: string;
     fetch: FetchLike;
+    /** Keep the tokens here, shared with other instances. Default: in this process only. */
+    store?: OAuthTokenStore;
     now?: () => number;
     /** Refresh this long before expiry. Default 5 minutes (HubSpot's tokens live 30). */
     refreshEarlyMs?: number;
