@@ -3,6 +3,8 @@
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { BUDGETS, sizes } from './scripts/size.mjs';
 
 const ts = (target) =>
@@ -28,6 +30,13 @@ const sizeReport = () => ({
       }
     }
   },
+});
+
+/** `import source from './x.lua?raw'`: the file's text, inlined (as vitest does). */
+const rawText = () => ({
+  name: 'raw-text',
+  resolveId: (source, importer) => (source.endsWith('?raw') && importer ? resolve(dirname(importer), source) : null),
+  load: (id) => (id.endsWith('?raw') ? `export default ${JSON.stringify(readFileSync(id.slice(0, -4), 'utf8'))};` : null),
 });
 
 // The tracker promises ES2019 syntax (see README, browser support).
@@ -61,6 +70,7 @@ export default [
     input: {
       index: 'src/proxy/index.ts',
       'sqlite-outbox': 'src/proxy/sqlite.ts',
+      'redis-outbox': 'src/proxy/redis.ts',
       cli: 'src/proxy/cli.ts',
     },
     output: {
@@ -72,13 +82,15 @@ export default [
       manualChunks: (id) =>
         /\/src\/proxy\/(sqlite|store\/(sqlite-outbox|sqlite-portal|intake-journal|recent-ids))\.ts$/.test(id)
           ? 'sqlite-outbox'
-          : /\/src\/proxy\/authorize\//.test(id)
-            ? 'authorize' // the bin's install command, Node-only: kept out of core.js
-            : /\/src\/(wire|proxy\/(?!index|cli))/.test(id)
-              ? 'core'
-              : undefined,
+          : /\/src\/proxy\/(redis\.ts$|store\/redis\/)/.test(id)
+            ? 'redis-outbox'
+            : /\/src\/proxy\/authorize\//.test(id)
+              ? 'authorize' // the bin's install command, Node-only: kept out of core.js
+              : /\/src\/(wire|proxy\/(?!index|cli))/.test(id)
+                ? 'core'
+                : undefined,
     },
-    external: [/^node:/, 'better-sqlite3'],
-    plugins: [ts('ES2022')],
+    external: [/^node:/, 'better-sqlite3', 'bullmq', 'ioredis'],
+    plugins: [rawText(), ts('ES2022')],
   },
 ];

@@ -49,7 +49,7 @@ function faults(hub: FakeHubSpot, dailyEvery: number) {
   );
 }
 
-async function post(url: string, events: unknown[]): Promise<boolean> {
+export async function post(url: string, events: unknown[]): Promise<boolean> {
   try {
     const res = await fetch(`${url}/media-events`, {
       method: 'POST',
@@ -112,19 +112,7 @@ export async function measureDelivery({
       }
     }
     log(`  delivery: ${accepted.size} events accepted; draining at ${rateLimit} requests per 10 s…`);
-    let lastReport = Date.now();
-    await hub.waitFor(
-      () => {
-        const got = new Set(hub.delivered().map((r) => deliveryKey(r.path, r.json ?? {})));
-        if (Date.now() - lastReport > 10_000) {
-          lastReport = Date.now();
-          log(`  delivery: ${got.size}/${accepted.size} delivered after ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        }
-        return [...accepted].every((k) => got.has(k));
-      },
-      timeoutMs,
-      'every accepted event to be delivered',
-    );
+    await untilDelivered(hub, accepted, { started, timeoutMs, log: (line) => log(`  delivery: ${line}`) });
   } finally {
     proxy.kill('SIGTERM');
     await proxy.exited;
@@ -162,4 +150,25 @@ export async function measureDelivery({
     minimumSeconds,
     drainRatio: drainSeconds / minimumSeconds,
   };
+}
+
+/** Waits until HubSpot (the fake) has every accepted event, saying how far it is every 10 s. */
+export async function untilDelivered(
+  hub: FakeHubSpot,
+  accepted: Set<string>,
+  { started, timeoutMs, log }: { started: number; timeoutMs: number; log: (line: string) => void },
+): Promise<void> {
+  let lastReport = Date.now();
+  await hub.waitFor(
+    () => {
+      const got = new Set(hub.delivered().map((r) => deliveryKey(r.path, r.json ?? {})));
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        log(`${got.size}/${accepted.size} delivered after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
+      return [...accepted].every((k) => got.has(k));
+    },
+    timeoutMs,
+    'every accepted event to be delivered',
+  );
 }

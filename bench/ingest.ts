@@ -39,7 +39,7 @@ async function startBaseline(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
-function load(url: string, connections: number, seconds: number): Promise<autocannon.Result> {
+export function load(url: string, connections: number, seconds: number): Promise<autocannon.Result> {
   return autocannon({
     url: `${url}/media-events`,
     connections,
@@ -55,7 +55,7 @@ function load(url: string, connections: number, seconds: number): Promise<autoca
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function measureIngest({
   connections = 20,

@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: size, page cost, proxy ingest and delivery under faults, each measured
- * side by side with its baseline in one run. Prints a markdown table per section and writes
+ * `npm run bench`: size, page cost, proxy ingest, delivery under faults, and three instances
+ * on one Redis against one on SQLite, each measured side by side with its baseline in one run. Prints a markdown table per section and writes
  * bench/results.json. Exits 1 when a budget or a guarantee is broken.
  *
- *   npm run bench                      all four, full length (several minutes)
+ *   npm run bench                      all five, full length (several minutes)
  *   npm run bench -- --short           the CI version: size and a short delivery run
  *   npm run bench -- --only=size,ingest
  *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
@@ -15,12 +15,13 @@ import { measurePageCost } from './page-cost.js';
 import { measureSizes } from './size.js';
 import { measureIngest } from './ingest.js';
 import { measureDelivery } from './delivery.js';
+import { measureCluster } from './cluster.js';
 
 const args = process.argv.slice(2);
 const short = args.includes('--short');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const checksFile = args.find((a) => a.startsWith('--checks='))?.slice(9);
-const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'ingest', 'delivery']);
+const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'ingest', 'delivery', 'cluster']);
 const log = (line: string) => console.error(line); // progress on stderr; the tables on stdout
 
 interface Check {
@@ -109,6 +110,25 @@ try {
       `${d.duplicates} duplicates, ${d.duplicatesAcrossKill} of them sent before the kill and again after it, at most ${d.maxInFlight} in flight`,
     );
     check('no 10 s window over the rate limit', d.maxRequestsIn10s <= d.rateLimit, `${d.maxRequestsIn10s} ≤ ${d.rateLimit}`);
+  }
+
+  if (sections.includes('cluster')) {
+    log('cluster: three instances on one Redis against one instance on SQLite (ingest, then a drain)…');
+    const c = await measureCluster({ rounds: short ? 1 : 3, seconds: short ? 3 : 5, events: short ? 300 : 600, rateLimit: 150, log, dataDir: join(scratch, 'cluster') });
+    results.cluster = c;
+    const { redis: r, sqlite: s } = c.drain;
+    out.push('', '## Three instances on one Redis', '', `${c.instances} \`media-bridge-proxy\` processes sharing one Redis queue (REDIS_URL), against one on SQLite, on the same machine in the same run. Ingest: autocannon, ${c.connections} connections in all (split over the instances), ${c.seconds} s per run, ${c.rounds} runs each, alternating; medians; both dry. Drain: ${r.accepted} events, as whole viewings spread over the instances, to a fake HubSpot that counts a rolling window of ${c.rateLimit} requests per 10 s.`, '', table(
+      ['figure', `${c.instances} instances on Redis`, '1 instance on SQLite', 'against'],
+      [
+        ['ingest requests/s', f(c.ingest.redisRequestsPerSecond, 0), f(c.ingest.sqliteRequestsPerSecond, 0), `ratio ${f(c.ingest.ratio, 2)}`],
+        ['time to drain', `${f(r.drainSeconds)} s (ratio ${f(r.drainRatio, 2)})`, `${f(s.drainSeconds)} s (ratio ${f(s.drainRatio, 2)})`, `minimum ${f(r.minimumSeconds)} s (events ÷ limit)`],
+        ['most requests in any 10 s window', String(r.maxRequestsIn10s), String(s.maxRequestsIn10s), `limit ${c.rateLimit}`],
+        ['delivered ÷ accepted', `${r.delivered} ÷ ${r.accepted}`, `${s.delivered} ÷ ${s.accepted}`, '1'],
+      ],
+    ));
+    check('three instances on Redis: every accepted event delivered, once', r.delivered === r.accepted && r.duplicates === 0, `${r.delivered}/${r.accepted}, ${r.duplicates} duplicates`);
+    check('three instances on Redis: no 10 s window over the limit', r.maxRequestsIn10s <= c.rateLimit && r.overLimit === 0, `${r.maxRequestsIn10s} ≤ ${c.rateLimit}, ${r.overLimit} answered 429`);
+    check('cluster ingest answers every request with 202', c.ingest.non2xx === 0, `${c.ingest.non2xx} non-2xx or errors`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

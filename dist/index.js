@@ -29,6 +29,72 @@ function discover(selector, found, removed, guard) {
 }
 
 /**
+ * The record of what was played in one session: the runs of continuous playback, in the
+ * order they happened. Quartile progress reads their union; the attention span
+ * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
+ * serves both, so the two can never disagree.
+ */
+/**
+ * Records that the media played from `from` to `to`. Play that carries on where the last
+ * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
+ */
+function addPlay(runs, from, to) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] == from)
+        last[1] = to;
+    else
+        runs.push([from, to]);
+}
+/** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
+function union(runs, end) {
+    const out = [];
+    for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
+        const last = out[out.length - 1];
+        const to = Math.min(until, end);
+        if (last && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else if (to > from)
+            out.push([from, to]);
+    }
+    return out;
+}
+/** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
+function playedSeconds(runs, end) {
+    return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+}
+/**
+ * The share of a media of `duration` seconds played at least once, in whole percents rounded
+ * down. For a duration that is unknown (NaN), 0 or infinite (a live stream) it is NaN or 0,
+ * so it reaches no milestone.
+ */
+function playedPercent(runs, duration) {
+    return Math.floor((playedSeconds(runs, duration) * 100) / duration);
+}
+
+/** Most spans a media is cut into. */
+const MAX_SPANS = 1000;
+function attentionSpan(runs, duration) {
+    // Whole seconds a span; Infinity (or NaN) for a duration that cannot be cut.
+    const size = Math.ceil(duration / MAX_SPANS);
+    const rawDataMap = {};
+    let played;
+    if (size < Infinity)
+        for (const [from, to] of runs)
+            for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
+                // The span is [start, start + size], its last one cut at the duration.
+                if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
+                    played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
+    if (played)
+        return {
+            rawDataMap,
+            derivedValues: {
+                totalPercentPlayed: playedPercent(runs, duration),
+                totalSecondsPlayed: Math.floor(playedSeconds(runs, duration)),
+            },
+        };
+}
+
+/**
  * The visitor's consent, as issue 2 defines it. Anonymous events go out unless consent is
  * required; the visitor is identified (`hubspotutk`, `_hsenc`) only without any opt-out.
  */
@@ -130,14 +196,12 @@ function parseMilestones(value) {
         .sort((a, b) => a - b);
 }
 /**
- * The milestones that `played` seconds of a `duration` reach and that are not in `sent` yet,
- * in ascending order. Nothing for a duration that is unknown (NaN), 0 or Infinity (a live
- * stream): a share of it means nothing.
+ * The milestones that `percent` of the media played (see `playedPercent`) reaches and that
+ * are not in `sent` yet, in ascending order. NaN, for a duration unknown, 0 or infinite (a
+ * live stream), reaches none: a share of it means nothing.
  */
-function reachedMilestones(milestones, sent, played, duration) {
-    return duration > 0 && duration < Infinity
-        ? milestones.filter((m) => sent.indexOf(m) < 0 && played * 100 >= m * duration)
-        : [];
+function reachedMilestones(milestones, sent, percent) {
+    return milestones.filter((m) => sent.indexOf(m) < 0 && percent >= m);
 }
 
 /**
@@ -155,6 +219,23 @@ function newId() {
 }
 
 /**
+ * One tracker per element, and one page view per document, however many copies of the
+ * tracker run on the page: the script tag pasted twice, or the tag beside `startTracking`.
+ *
+ * The mark is a property under a `Symbol.for` key, which every copy of the script reaches
+ * through the browser's symbol registry: it adds no global to `window`, and, unlike an
+ * attribute, it is invisible to the page's markup and CSS and to frameworks that compare
+ * attributes when they hydrate.
+ */
+const KEY = Symbol.for('media-bridge-tracker');
+/** Marks `el` as tracked; false when another tracker holds it already. */
+const mark = (el) => !el[KEY] && (el[KEY] = 1);
+/** Lets another tracker take `el`. */
+const unmark = (el) => delete el[KEY];
+/** The id of this page view: the same for every tracker in the document, new in each document. */
+const pageView = () => (document[KEY] = document[KEY] || newId());
+
+/**
  * One event on the wire. A field with no value is left out, never sent as null or ""
  * (src/wire.ts); no field of an event is legitimately 0 or false.
  */
@@ -166,39 +247,103 @@ function wireEvent(type, sessionId, fields) {
     return event;
 }
 
+/** Most times one event goes out. */
+const MAX_SENDS = 3;
+/** Most events kept in storage; more are not kept (they are still sent from memory). */
+const MAX_KEPT = 100;
+/** Oldest event sent, in ms: 2 days, inside the proxy's 3 (it refuses a request with an older event whole). */
+const MAX_AGE = 2 * 864e5;
 /**
- * The record of what was played in one session: the runs of continuous playback, in the
- * order they happened. Quartile progress reads their union; the per-second attention span
- * (issue 5) will count, for each second, how many runs cover it. One record serves both,
- * so the two can never disagree.
+ * Whether the events of a request are kept, to go out again, after its answer: no answer
+ * (the network failed), 429, or 5xx (503: the proxy could not store them). A 2xx means the
+ * proxy took them; any other 4xx, that the events themselves are bad: they are dropped, and
+ * never loop.
  */
+const resendable = (status) => !status || status == 429 || status > 499;
 /**
- * Records that the media played from `from` to `to`. Play that carries on where the last
- * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
+ * Milliseconds to wait before the next probe, after `fails` failed rounds in a row: 3 s,
+ * then four times longer each round up to 5 minutes, its lower half fixed and its upper half
+ * random so that pages spread out; or what the answer's `Retry-After` (in seconds) says,
+ * when that is later, up to an hour. It grows fast because an event goes out three times at
+ * most: the first two waits alone span 7.5 to 15 s, and every event held meanwhile takes its
+ * turn as the probe, so the events of a viewing outlast an outage of many minutes.
  */
-function addPlay(runs, from, to) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] == from)
-        last[1] = to;
-    else
-        runs.push([from, to]);
-}
-/** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
-function union(runs, end) {
-    const out = [];
-    for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
-        const last = out[out.length - 1];
-        const to = Math.min(until, end);
-        if (last && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else if (to > from)
-            out.push([from, to]);
+const backoff = (fails, retryAfter) => Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, Math.min(+retryAfter * 1e3 || 0, 36e5));
+/** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
+const sendable = (kept, now) => kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;
+
+const PREFIX = 'media-bridge:';
+/** `fn(localStorage)`, or undefined where storage throws. */
+function storage(fn) {
+    try {
+        return fn(localStorage);
     }
-    return out;
+    catch {
+        /* no storage, or it is full */
+    }
 }
-/** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
-function playedSeconds(runs, end) {
-    return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+/** The ids of the events kept. */
+const keptIds = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX)).map((key) => key.slice(PREFIX.length));
+/** The event kept under `id`, if any. */
+const load = (id) => storage((s) => JSON.parse(s[PREFIX + id]));
+/**
+ * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
+ * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
+ */
+const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || keptIds(s).length < MAX_KEPT) &&
+    (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))));
+const drop = (id) => storage((s) => s.removeItem(PREFIX + id));
+
+/**
+ * What earlier page views left in storage, sent by this one: the attention spans of sessions
+ * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
+ * proxy, and events that went by sendBeacon, whose answer no page could read.
+ *
+ * Each kept event names the page view that holds it, and when that page last wrote it. A
+ * page view pings (writes the ping key with the time), and every live page of the site, on
+ * that `storage` event, rewrites the events it still holds: its live sessions and the events
+ * it waits to send again. After a short wait, this page takes, under a Web Lock, every event
+ * of another page not written since the ping: it writes its own id into the event, and only
+ * then sends it. Two page views never both take one event, and the attention span's id,
+ * derived from its session, lets the proxy drop a copy that slips through (no Web Locks:
+ * Safari before 15.4, insecure contexts).
+ *
+ * The trackers of one document share its page view (owner.ts), and a page does not hear its
+ * own `storage` events: a page never takes its own events.
+ */
+/** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
+const PING = 'media-bridge';
+/** How long live pages have to answer a ping, in ms. */
+const ANSWER_WAIT = 1000;
+/**
+ * How long the lock is kept after the events are taken, in ms. Each renderer reads a copy of
+ * `localStorage` that the browser updates a little after another tab writes (Chromium), so
+ * the next page view must not read before this page's writes have reached it.
+ */
+const LOCK_HOLD = 250;
+/**
+ * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
+ * consent; else it stays for a later page view). In no particular order: the proxy sends a
+ * session's `media-played` first whatever the order it gets them in.
+ */
+function recover(page, may, send, guard) {
+    const ping = Date.now();
+    // Taken: this page's id is written into each event before it goes.
+    const take = guard(() => may() &&
+        send(keptIds(localStorage)
+            .map(load)
+            .filter((kept) => kept && kept.p != page && kept.t < ping && keep(((kept.p = page), kept)))));
+    storage((s) => (s[PING] = ping));
+    setTimeout(() => {
+        // The lock is held only while the store is read and rewritten, and a moment after: a
+        // lock held for the page's life would keep it out of the back/forward cache.
+        try {
+            navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, LOCK_HOLD)))).catch(take);
+        }
+        catch {
+            take();
+        }
+    }, ANSWER_WAIT);
 }
 
 /**
@@ -208,7 +353,7 @@ function playedSeconds(runs, end) {
  *
  * A session is one viewing of one source (issue 2). It begins at the first `playing` of a
  * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
- * or when the element is released.
+ * or when the element is released; its end is when its attention span is reported.
  */
 /** `el.played` as runs. */
 function playedRuns(ranges) {
@@ -221,20 +366,26 @@ function playedRuns(ranges) {
 const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
-function createPlayhead(milestones, newId, report) {
+/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
+function createPlayhead(milestones, newId, report, ended) {
     let session;
     // Where the media was at the last reading: NaN before the first, so that nothing is
     // credited before the tracker has seen a position.
     let pos = NaN;
     // When the last reading was taken, if the media was playing then; 0 if it was not.
     let at = 0;
-    // Issue 5 reports the session's attention span here.
-    const end = () => (session = undefined);
+    const end = () => {
+        if (session && !session._gone)
+            ended(session);
+        session = undefined;
+    };
     const read = (el, type, mayBegin, now = Date.now()) => {
         const duration = el.duration;
         const src = el.currentSrc;
         let to = el.currentTime;
         let next = to;
+        if (session && session._gone)
+            session = undefined;
         // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
         // players reload the same source, and that is still one viewing.
         if (session && session._src != src)
@@ -268,7 +419,7 @@ function createPlayhead(milestones, newId, report) {
         if (session) {
             if (to > pos)
                 addPlay(session._runs, pos, to);
-            for (const m of reachedMilestones(milestones, session._sent, playedSeconds(session._runs, duration), duration)) {
+            for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
                 session._sent.push(m);
                 report(session, m);
             }
@@ -295,13 +446,22 @@ function createPlayhead(milestones, newId, report) {
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
 // source resets the position, so neither `pause` nor `loadstart` is needed.
 const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
-function trackMedia(el, milestones, mayBegin, report, guard) {
+/**
+ * Tracks `el`: `report` and `ended` hear of its sessions (session.ts), and `changed` of each
+ * reading taken while one lasts, for the page to keep its state (throttled: it is called on
+ * every timeupdate).
+ */
+function trackMedia(el, milestones, mayBegin, report, ended, changed, guard) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
     // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
     // it with a click or a key.
     let touched = el.dataset.mediaTrack == 'on';
-    const playhead = createPlayhead(milestones, newId, report);
-    const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
+    const playhead = createPlayhead(milestones, newId, report, ended);
+    const read = (type) => {
+        playhead._read(el, type, mayBegin() && (touched || !el.muted));
+        if (playhead._session())
+            changed();
+    };
     const on = guard((e) => {
         const type = e.type;
         const activation = navigator.userActivation;
@@ -349,6 +509,18 @@ const MAX_EVENTS_PER_REQUEST = 50;
 /**
  * Sends events to the proxy: the events of one moment in one request, each request under
  * 60 KiB and 50 events, as text/plain so that a cross-origin proxy gets no CORS preflight.
+ *
+ * Nothing is lost on the way (resend.ts has the rules):
+ * - While the page is open, requests go by `fetch` with `keepalive`, whose answer is read.
+ *   Events the proxy did not take (no answer, 429, 5xx) are held, in memory and in storage,
+ *   and the page backs off. Then one event at a time goes out as a probe; once the proxy
+ *   takes it, every held event follows. Events of a page that is backing off, or offline,
+ *   join the held ones without going out, so they spend none of their sends.
+ * - As the page is hidden or left, requests go by `sendBeacon`, whose answer cannot be read.
+ *   Those events stay in storage, and a later page view sends them once more (the proxy
+ *   drops the copy it already has).
+ * - Every event is written to storage before it goes out, and dropped from there only once
+ *   the proxy took it, or refused it for good.
  */
 // Under the proxy's 64 KiB cap, and under the 64 KiB that sendBeacon and keepalive fetch
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
@@ -356,58 +528,98 @@ const MAX_EVENTS_PER_REQUEST = 50;
 const MAX_REQUEST_BYTES = 60 * 1024;
 // `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
 const WRAPPER = 15 * 3;
-/** Cuts `events` into request bodies, in order, and hands each to `send`. */
-function batches(events, send) {
+/** Cuts `items` into request bodies, in order, and hands each to `send` with its items. */
+function batches(items, send) {
     let batch = [];
-    const close = () => batch.length && send(`{"events":[${batch}]}`);
-    for (const event of events) {
-        const json = JSON.stringify(event);
-        if (batch.length == MAX_EVENTS_PER_REQUEST || (batch + json).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
+    let json = [];
+    const close = () => batch.length && send(`{"events":[${json}]}`, batch);
+    for (const item of items) {
+        const one = JSON.stringify(item.e);
+        if (batch.length == MAX_EVENTS_PER_REQUEST || (json + one).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
             close();
             batch = [];
+            json = [];
         }
-        batch.push(json);
+        batch.push(item);
+        json.push(one);
     }
     close();
 }
-/** Posts one body; a string body goes as `text/plain;charset=UTF-8`. */
-function send(endpoint, body) {
-    try {
-        // sendBeacon outlives the page; it returns false when its queue is full.
-        if (navigator.sendBeacon(endpoint, body))
-            return;
-    }
-    catch {
-        /* missing, or the URL is refused */
-    }
-    fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(() => {
-        /* offline or refused: issue 5 will keep such events */
-    });
-}
-function createTransport(endpoint, guard) {
+function createTransport(endpoint, page, log, guard) {
     let queue = [];
-    const flush = () => {
-        batches(queue, (body) => send(endpoint, body));
-        queue = [];
+    /** Events the proxy did not take yet, waiting for a probe. */
+    let held = [];
+    /** The probe's timer while the page backs off. */
+    let timer = 0;
+    /** Failed rounds in a row. */
+    let fails = 0;
+    const hold = (items) => items.forEach((item) => {
+        keep(item);
+        held.push(item);
+    });
+    const post = (items, beacon) => {
+        const now = Date.now();
+        items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
+        // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
+        // Not as the page goes: Firefox says a closing tab is offline.
+        if (timer || (!beacon && !navigator.onLine))
+            return hold(items);
+        batches(items, (body, batch) => {
+            batch.forEach((item) => {
+                item.n++;
+                keep(item);
+            });
+            try {
+                // sendBeacon outlives the page; it returns false when its queue is full.
+                if (beacon && navigator.sendBeacon(endpoint, body))
+                    return;
+            }
+            catch {
+                /* missing, or the URL is refused */
+            }
+            fetch(endpoint, { method: 'POST', body, keepalive: true }).then((r) => answer(batch, r.status, r.headers.get('retry-after')), () => answer(batch));
+        });
     };
-    const later = guard(flush);
+    const answer = guard((batch, status, retryAfter) => {
+        if (resendable(status)) {
+            hold(batch);
+            if (!timer)
+                timer = setTimeout(probe, backoff(fails++, retryAfter));
+            return;
+        }
+        batch.forEach((item) => drop(item.e.id));
+        // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
+        if (status < 300) {
+            fails = 0;
+            post(held.splice(0));
+        }
+        else
+            log('dropped', status, batch);
+    });
+    // One held event goes out: if the proxy takes it, the rest follow. A refused probe is held
+    // again at the end, so the probes take turns, and a long outage spends the sends of many
+    // events a little each rather than those of the first.
+    const probe = guard(() => {
+        timer = 0;
+        post(held.splice(0, 1));
+    });
+    const later = guard(() => post(queue.splice(0)));
     return {
         _add(event) {
             // The first event of a moment schedules the send, after the moment's other events.
-            if (queue.push(event) == 1)
+            if (queue.push({ e: event, n: 0, p: page }) == 1)
                 queueMicrotask(later);
         },
-        _flush: flush,
+        _post: post,
+        _flush: () => post(queue.splice(0), true),
+        // A probe timer still pending finds nothing held, or probes once more: harmless.
+        _retry: probe,
+        _touch: () => held.forEach(keep),
     };
 }
 
-/**
- * The tracker of one page: wires discovery, sessions, context, consent and transport
- * together. Both entries start it: the script tag's (auto.ts) and `startTracking`.
- *
- * Nothing here may hurt the host page: every entry point is guarded, errors are swallowed
- * (and logged in debug mode), no global is added, and nothing blocks.
- */
+/** How often, at most, a live session's state is written to storage, in ms. */
+const KEEP_EVERY = 1000;
 function trackPage(options) {
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
     const guard = (fn) => (...args) => {
@@ -420,45 +632,99 @@ function trackPage(options) {
     };
     const milestones = parseMilestones(options.milestones);
     const consent = createConsent(options.consent == 'required');
-    const transport = createTransport(options.endpoint || '/media-events', guard);
+    const page = pageView();
+    const transport = createTransport(options.endpoint || '/media-events', page, log, guard);
     const tracked = new Map();
-    const emit = (el, session, percent) => {
-        if (!consent._send())
-            return;
-        const fields = mediaFields(el);
+    /** An event of `type` for `el`'s session, with its context. */
+    const build = (el, session, type, fields) => {
+        const media = mediaFields(el);
         // A blob: source cannot identify the media; say so once a session, in debug mode.
-        if (!percent && !fields.externalId)
+        if (type == 'media-played' && !media.externalId)
             log('blob: needs data-media-id', el);
-        // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-        const event = wireEvent(percent ? 'media-played-percent' : 'media-played', session._id, {
-            ...fields,
-            ...pageFields(consent._identify(), wholeNumber(options.pageId)),
-            ...(percent ? { playedPercent: percent } : { state: 'STARTED' }),
-        });
+        return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), wholeNumber(options.pageId)), ...fields });
+    };
+    const queue = (event) => {
         log(event);
         transport._add(event);
         if (options.onEvent)
             guard(options.onEvent)(event);
     };
+    // The id of a session's attention span comes from the session, so that every copy of it
+    // (kept in storage, sent again) is one event to the proxy.
+    const spanId = (session) => 'attention-span:' + session._id;
+    // The attention span as it stands, of a session that has played some of a known duration.
+    const span = (el, session) => {
+        const fields = attentionSpan(session._runs, el.duration);
+        return fields && build(el, session, 'attention-span', { ...fields, id: spanId(session) });
+    };
+    // Each live session's attention span is kept in storage, for the next page view to send if
+    // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
+    // record that is gone, or held by another page, was taken by another page view while this
+    // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
+    // page drops the session, and play from here on is a new one.
+    let writing = 0;
+    const keepLive = guard(() => {
+        // A write the timer still holds only writes again, harmlessly.
+        writing = 0;
+        // The events waiting to go out again are this page's too.
+        transport._touch();
+        if (consent._send())
+            tracked.forEach((media, el) => {
+                const session = media._session();
+                if (!session)
+                    return;
+                const kept = load(spanId(session));
+                if (session._kept && (!kept || kept.p != page))
+                    session._gone = true;
+                else {
+                    const event = span(el, session);
+                    session._kept = event && !!keep({ e: event, n: 0, p: page });
+                }
+            });
+    });
+    const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
+    const ended = (el, session) => {
+        const event = consent._send() && span(el, session);
+        if (event)
+            queue(event);
+        else
+            drop(spanId(session));
+    };
+    // Only ever called for a tracked element.
     const release = (el) => {
         const media = tracked.get(el);
         tracked.delete(el);
-        if (media)
-            media._close();
+        unmark(el);
+        media._close();
     };
     const attach = (el) => {
-        if (el instanceof HTMLMediaElement && el.isConnected && !tracked.has(el) && el.dataset.mediaTrack != 'off')
-            tracked.set(el, trackMedia(el, milestones, consent._send, (session, percent) => emit(el, session, percent), guard));
+        if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+            tracked.set(el, trackMedia(el, milestones, consent._send, 
+            // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
+            (session, percent) => consent._send() &&
+                queue(percent
+                    ? build(el, session, 'media-played-percent', { playedPercent: percent })
+                    : build(el, session, 'media-played', { state: 'STARTED' })), (session) => ended(el, session), changed, guard));
     };
-    // Hidden or left: credit what played since the last timeupdate, and send it now. Never on
-    // unload or beforeunload, which keep a page out of the back/forward cache. Becoming
-    // visible runs it too, harmlessly: it credits only what did play.
-    const hide = guard(() => {
-        tracked.forEach((media) => media._read('hide'));
+    // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
+    // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
+    // its sessions; one hidden, or kept in the back/forward cache, carries them on. Never on
+    // unload or beforeunload, which keep a page out of that cache. Becoming visible runs it
+    // too: it credits only what did play, and finds the sessions another page view took.
+    const hide = guard((e) => {
+        tracked.forEach((media, el) => e.type == 'pagehide' && !e.persisted ? release(el) : media._read('hide'));
+        keepLive();
         transport._flush();
     });
-    addEventListener('pagehide', hide);
-    document.addEventListener('visibilitychange', hide);
+    const listeners = [
+        [window, 'pagehide', hide],
+        [document, 'visibilitychange', hide],
+        // Another page view asks which pages live: this one rewrites what it holds.
+        [window, 'storage', (e) => e.key == PING && keepLive()],
+        [window, 'online', transport._retry],
+    ];
+    listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+    recover(page, consent._send, transport._post, guard);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
     return {
@@ -467,7 +733,7 @@ function trackPage(options) {
         _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
         _attach: attach,
         _release: release,
-        _hide: hide,
+        _listeners: listeners,
         _consent: consent,
         _transport: transport,
     };
@@ -491,14 +757,13 @@ function startTracking(options = {}) {
             console.log('[media-bridge]', e);
         return { stop: noop, track: noop, session: noop, consent: noop };
     }
-    const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release, _hide: hide } = page;
+    const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release } = page;
     let stopped = false;
     return {
         stop: guard(() => {
             stopped = true;
             observer.disconnect();
-            removeEventListener('pagehide', hide);
-            document.removeEventListener('visibilitychange', hide);
+            page._listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
             tracked.forEach((_, el) => release(el));
             page._transport._flush();
         }),

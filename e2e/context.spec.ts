@@ -3,7 +3,7 @@
  * and what the tracker may read and send about them.
  */
 import { expect, test } from './fixtures.js';
-import { BUILDS, media, steps, UTK } from './media.js';
+import { BUILDS, media, steps, UTK, VIEWING } from './media.js';
 
 /** A page of HubSpot's CMS: its `hsVars`, and the `_hsp` queue of its cookie banner. */
 const HUBSPOT_PAGE = '<script>var hsVars = { page_id: 987654321 }; var _hsp = window._hsp || [];</script>';
@@ -66,11 +66,11 @@ for (const build of BUILDS) {
       await track.play('v', 4);
       await track.media('v', 'ended');
       const before = await track.sent();
-      expect(steps(before)).toEqual(['STARTED', 25, 50, 75, 100]);
+      expect(steps(before)).toEqual(VIEWING);
       for (const event of before) expect(event).not.toHaveProperty('contactUtk');
       await page.evaluate(bannerAnswers, true);
       await track.play('v', 4);
-      const after = (await track.events(10)).slice(5);
+      const after = (await track.events(7)).slice(6);
       expect(after[0]).toMatchObject({ type: 'media-played', contactUtk: UTK, pageId: 987654321 });
     });
 
@@ -81,10 +81,11 @@ for (const build of BUILDS) {
       expect(await track.sent()).toEqual([]);
       await page.evaluate(bannerAnswers, true);
       await track.play('v', 4);
-      const events = await track.events(5);
-      expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
+      await track.media('v', 'ended', 2);
+      const events = await track.events(6);
+      expect(steps(events)).toEqual(VIEWING);
       expect(events[0].contactUtk).toBe(UTK);
-      expect(await track.sent()).toHaveLength(5);
+      expect(await track.sent()).toHaveLength(6);
     });
 
     test('options: milestones and selector', async ({ track }) => {
@@ -98,8 +99,8 @@ for (const build of BUILDS) {
       await track.play('v', 4);
       await track.media('v', 'ended');
       const sent = await track.sent();
-      expect(steps(sent)).toEqual(['STARTED', 50, 100]);
-      await track.events(3);
+      expect(steps(sent)).toEqual(['STARTED', 50, 100, 'attention-span']);
+      await track.events(4);
     });
   });
 }

@@ -58,6 +58,8 @@ test('the page shows dry-run events for the webinar, its bar, and nothing for th
   await expect(rows(page, 'media-played')).toHaveCount(1);
   await expect(rows(page, 'media-played-percent')).toHaveCount(4);
   await expect(page.locator('#events tr[data-type="media-played-percent"] .percent')).toHaveText(['100', '75', '50', '25']);
+  // The session ended with the video: its attention span, 100% played.
+  await expect(page.locator('#events tr[data-type="attention-span"] .percent')).toHaveText(['100']);
   await expect(page.locator('#events .outcome').first()).toHaveText('dry run');
   const sessions = await page.locator('#events tr .session').allTextContents();
   expect(new Set(sessions).size).toBe(1);
@@ -68,7 +70,7 @@ test('the page shows dry-run events for the webinar, its bar, and nothing for th
 
   // The proxy stored exactly these, and none from the background loop.
   const stored = await demo.proxy.recent(100);
-  expect(stored.filter((e) => e.event.externalId === 'webinar-2026-q3').length).toBeGreaterThanOrEqual(5);
+  expect(stored.filter((e) => e.event.externalId === 'webinar-2026-q3').length).toBeGreaterThanOrEqual(6);
   expect(stored.every((e) => !String(e.event.mediaUrl ?? '').includes('hero-loop'))).toBe(true);
 });
 
@@ -83,6 +85,7 @@ test('the player inserted after load is tracked, and the podcast too', async ({ 
   await play(page, '#podcast audio', 16);
   await expect(rows(page, 'media-played')).toHaveCount(2);
   await expect(rows(page, 'media-played-percent')).toHaveCount(8);
+  await expect(rows(page, 'attention-span')).toHaveCount(2);
   const stored = await demo.proxy.recent(100);
   const ids = new Set(stored.map((e) => e.event.externalId));
   expect(ids).toEqual(new Set(['product-tour-2026', 'podcast-ep-12']));
@@ -115,9 +118,11 @@ test('with a token, the panel shows that HubSpot accepted each event', async ({ 
   await page.locator('#webinar video').evaluate((v: HTMLVideoElement) => v.readyState > 0 || new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })));
   await play(page, '#webinar video', 16);
   await expect(rows(page, 'media-played-percent')).toHaveCount(4);
-  await expect(page.locator('#events .outcome')).toHaveText(Array(5).fill('accepted (200)'));
-  // What reached HubSpot: the played event first, then the quartiles, with the token.
+  await expect(rows(page, 'attention-span')).toHaveCount(1);
+  await expect(page.locator('#events .outcome')).toHaveText(Array(6).fill('accepted (200)'));
+  // What reached HubSpot: the played event first, then the quartiles and the attention span, with the token.
   const got = hubspot.delivered();
-  expect(got.map((r) => r.path.split('/').pop())).toEqual(['media-played', ...Array(4).fill('media-played-percent')]);
+  expect(got[0].path.split('/').pop()).toBe('media-played');
+  expect(got.map((r) => r.path.split('/').pop()).sort()).toEqual(['attention-span', 'media-played', ...Array(4).fill('media-played-percent')]);
   expect(got.every((r) => r.headers.authorization === 'Bearer demo-token')).toBe(true);
 });

@@ -5,7 +5,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import type { WireEvent } from '../src/wire.js';
 import { pagePath, type PageKnobs } from './pages.js';
-import { startServer, type Beacon, type FixtureServer } from './server.js';
+import { startServer, type Attempt, type Beacon, type FixtureServer } from './server.js';
 
 export interface Track {
   server: FixtureServer;
@@ -25,6 +25,14 @@ export interface Track {
   media(id: string, type: string, count?: number): Promise<void>;
   /** Starts playing the media element `id` at `rate`. */
   play(id: string, rate?: number): Promise<void>;
+  /** This test's requests to /media-events so far, answered or refused. */
+  attempts(): Attempt[];
+  /** Answers this test's requests with `status` (and Retry-After) in the proxy's place, until `accept()`. */
+  refuse(status: number, retryAfter?: string): void;
+  /** Lets this test's requests reach the proxy again. */
+  accept(): void;
+  /** What the proxy stored of this test's pages, oldest first: each id once, however often it was sent. */
+  stored(): Promise<WireEvent[]>;
 }
 
 let runs = 0;
@@ -57,7 +65,16 @@ export const test = base.extend<{ track: Track }, { server: FixtureServer }>({
       sent: () => sentEvents(page),
       media: (id, type, count = 1) => waitForMedia(page, id, type, count),
       play: (id, rate = 1) => play(page, id, rate),
+      attempts: () => server.attempts.filter((a) => tagged.test(a.url) || tagged.test(a.referer)),
+      refuse: (status, retryAfter) => server.fault({ match: (url, referer) => tagged.test(url) || tagged.test(referer), status, retryAfter }),
+      accept: () => server.fault(undefined),
+      stored: async () =>
+        (await server.proxy!.recent(10_000))
+          .filter((e) => tagged.test(e.event.pageUrl || ''))
+          .reverse()
+          .map((e) => e.event),
     });
+    server.fault(undefined);
     // The tracker must never throw into the host page.
     expect(errors).toEqual([]);
   },

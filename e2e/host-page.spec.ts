@@ -81,7 +81,8 @@ for (const build of BUILDS) {
     test('sends what played since the last timeupdate when the visitor leaves', async ({ page, track }) => {
       await playPastAQuarterUnseen(page, track, build);
       await page.goto(`${track.server.url}/page?left=1`);
-      expect(steps(await track.events(2))).toEqual(['STARTED', 25]);
+      // Left for good: the session ends, with its attention span.
+      expect(steps(await track.events(3))).toEqual(['STARTED', 25, 'attention-span']);
     });
 
     test('keeps working in an insecure context, without crypto.randomUUID', async ({ track }) => {

@@ -13,6 +13,9 @@ export const UTK = '5b8f0c2d9e7a4b1c8d6e3f2a1b0c9d8e';
 /** The two builds, for the table of cases that runs against both. */
 export const BUILDS = ['iife', 'esm'] as const;
 
+/** What a whole viewing sends, by `steps`: played, the quartiles, and the attention span at its end. */
+export const VIEWING = ['STARTED', 25, 50, 75, 100, 'attention-span'];
+
 /** What each event says, in order: `STARTED` for a played event, the percent for a quartile. */
 export function steps(events: WireEvent[]): (string | number)[] {
   return events.map((e) => (e.type == 'media-played' ? e.state : e.type == 'media-played-percent' ? e.playedPercent : e.type));

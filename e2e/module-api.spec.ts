@@ -5,7 +5,7 @@
 import type { SessionState, Tracker } from '../src/index.js';
 import type { WireEvent } from '../src/wire.js';
 import { expect, test } from './fixtures.js';
-import { media, steps } from './media.js';
+import { media, steps, VIEWING } from './media.js';
 
 type PageWindow = Window & { tracker: Tracker; __startTracker(): void; __onEvent: WireEvent[]; __listened: string[]; __keysBefore: string[] };
 
@@ -36,8 +36,8 @@ test('track() follows a player inside a shadow root, and releases it when remove
     w.shadowVideo.playbackRate = 4;
     return w.shadowVideo.play();
   }, media('inner', 'clip-1s.webm', 'data-media-id="shadow-1"'));
-  const events = await track.events(5);
-  expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
+  const events = await track.events(6);
+  expect(steps(events)).toEqual(VIEWING);
   expect(events[0].externalId).toBe('shadow-1');
   // Removed from its shadow root, then played detached: nothing more.
   await page.evaluate(() => {
@@ -47,7 +47,7 @@ test('track() follows a player inside a shadow root, and releases it when remove
     return new Promise((resolve) => setTimeout(resolve)).then(() => w.shadowVideo.play());
   });
   await page.waitForFunction(() => (window as unknown as { detachedEnded: boolean }).detachedEnded);
-  expect(await track.sent()).toHaveLength(5);
+  expect(await track.sent()).toHaveLength(6);
 });
 
 test('session() gives the state a page needs to draw a played bar', async ({ page, track }) => {
@@ -75,8 +75,10 @@ test('session() gives the state a page needs to draw a played bar', async ({ pag
 test('onEvent sees every event that is sent', async ({ page, track }) => {
   await track.open({ build: 'esm', body: media('v', 'clip-1s.webm') });
   await track.play('v', 4);
-  const events = await track.events(5);
+  await track.media('v', 'ended');
+  const events = await track.events(6);
   const seen = await page.evaluate(() => (window as unknown as PageWindow).__onEvent);
+  expect(steps(seen)).toEqual(VIEWING);
   expect(seen).toEqual(events);
 });
 
@@ -87,7 +89,7 @@ test('consent() takes the answer of another consent manager', async ({ page, tra
   expect(await track.sent()).toEqual([]);
   await page.evaluate(() => (window as unknown as PageWindow).tracker.consent(true));
   await track.play('v', 4);
-  expect(steps(await track.events(5))).toEqual(['STARTED', 25, 50, 75, 100]);
+  expect(steps(await track.events(6))).toEqual(VIEWING);
 });
 
 test('stop() detaches everything: no more events, no more listeners', async ({ page, track }) => {
@@ -109,5 +111,6 @@ test('stop() detaches everything: no more events, no more listeners', async ({ p
   await track.media('v', 'ended');
   await track.media('late', 'ended');
   expect(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent.length)).toBe(atStop);
-  expect(steps(await track.sent())).toEqual(['STARTED', 25]);
+  // stop() closed the session: its attention span went with what was pending.
+  expect(steps(await track.sent())).toEqual(['STARTED', 25, 'attention-span']);
 });

@@ -25,6 +25,8 @@ export interface PageKnobs {
   late?: boolean;
   /** Appended to the URL as `#…`. */
   hash?: string;
+  /** Served without `no-store`, so that it may enter the back/forward cache. */
+  cacheable?: boolean;
   /** Extra query-string parameters of the page's URL (`_hsenc`, …). */
   query?: Record<string, string>;
 }

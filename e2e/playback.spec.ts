@@ -3,7 +3,8 @@
  * played, and the fields every event carries.
  */
 import { expect, test } from './fixtures.js';
-import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK } from './media.js';
+import type { AttentionSpanEvent } from '../src/wire.js';
+import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from './media.js';
 
 for (const build of BUILDS) {
   test.describe(`${build} build`, () => {
@@ -15,13 +16,18 @@ for (const build of BUILDS) {
         body: DONE_WHEN_VIDEO,
       });
       await track.play('v', 16);
-      const events = await track.events(5);
       await track.media('v', 'ended');
+      const events = await track.events(6);
 
-      expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
-      expect(events.map((e) => e.type)).toEqual(['media-played', ...Array(4).fill('media-played-percent')]);
+      expect(steps(events)).toEqual(VIEWING);
+      expect(events.map((e) => e.type)).toEqual(['media-played', ...Array(4).fill('media-played-percent'), 'attention-span']);
       expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
-      expect(new Set(events.map((e) => e.id)).size).toBe(5);
+      expect(new Set(events.map((e) => e.id)).size).toBe(6);
+      expect(events[5]).toMatchObject({
+        id: `attention-span:${events[0].sessionId}`,
+        rawDataMap: { 0: 1, 1: 1, 2: 1, 3: 1 },
+        derivedValues: { totalPercentPlayed: 100, totalSecondsPlayed: 4 },
+      });
       const pageUrl = page.url().split('#')[0];
       for (const event of events) expect(event).toMatchObject(doneWhenFields(track.server.url, pageUrl));
       for (const beacon of track.beacons()) {
@@ -29,19 +35,20 @@ for (const build of BUILDS) {
         expect(beacon.contentType).toBe('text/plain;charset=UTF-8');
         expect(beacon.url).toBe('/media-events');
       }
-      // Nothing more was sent than these five.
-      expect(await track.sent()).toHaveLength(5);
+      // Nothing more was sent than these six.
+      expect(await track.sent()).toHaveLength(6);
     });
 
     test('replaying after the end posts a new session', async ({ track }) => {
       await track.open({ build, body: media('v', 'clip-1s.webm') });
       await track.play('v', 4);
-      const first = await track.events(5);
       await track.media('v', 'ended');
+      const first = await track.events(6);
       await track.play('v', 4);
-      const all = await track.events(10);
-      const second = all.slice(5);
-      expect(steps(second)).toEqual(['STARTED', 25, 50, 75, 100]);
+      const all = await track.events(12);
+      const second = all.slice(6);
+      expect(steps(first)).toEqual(VIEWING);
+      expect(steps(second)).toEqual(VIEWING);
       expect(new Set(second.map((e) => e.sessionId)).size).toBe(1);
       expect(second[0].sessionId).not.toBe(first[0].sessionId);
     });
@@ -60,15 +67,8 @@ for (const build of BUILDS) {
       await track.open({ build, body: media('mp4', 'clip-4s.mp4') + media('short', 'clip-1s.webm') });
       await track.play('mp4', 16);
       await track.play('short', 1);
-      const events = await track.events(10);
-      for (const id of ['clip-4s.mp4', 'clip-1s.webm'])
-        expect(steps(events.filter((e) => e.mediaUrl!.endsWith(id)))).toEqual([
-          'STARTED',
-          25,
-          50,
-          75,
-          100,
-        ]);
+      const events = await track.events(12);
+      for (const id of ['clip-4s.mp4', 'clip-1s.webm']) expect(steps(events.filter((e) => e.mediaUrl!.endsWith(id)))).toEqual(VIEWING);
     });
 
     test('a seek forward does not earn the skipped part', async ({ page, track }) => {
@@ -81,8 +81,12 @@ for (const build of BUILDS) {
       });
       await track.media('v', 'ended');
       const sent = await track.sent();
-      expect(steps(sent)).toEqual(['STARTED', 25]);
-      await track.events(2);
+      expect(steps(sent)).toEqual(['STARTED', 25, 'attention-span']);
+      await track.events(3);
+      // The attention span has the first second and the last two, and nothing between.
+      const spans = Object.keys((sent[2] as AttentionSpanEvent).rawDataMap).map(Number);
+      expect(spans).toEqual(expect.arrayContaining([0, 6, 7]));
+      expect(spans.every((s) => s < 2 || s >= 6)).toBe(true);
     });
 
     test('playing a part again does not count it twice', async ({ page, track }) => {
@@ -108,17 +112,10 @@ for (const build of BUILDS) {
       await track.open({ build, body: media('v', 'clip-1s.webm', 'loop') });
       await track.play('v', 2);
       await track.media('v', 'seeked', 2);
-      const events = await track.events(11);
+      const events = await track.events(13);
       const sessions = [...new Set(events.map((e) => e.sessionId))];
       expect(sessions.length).toBeGreaterThanOrEqual(3);
-      for (const session of sessions.slice(0, 2))
-        expect(steps(events.filter((e) => e.sessionId == session))).toEqual([
-          'STARTED',
-          25,
-          50,
-          75,
-          100,
-        ]);
+      for (const session of sessions.slice(0, 2)) expect(steps(events.filter((e) => e.sessionId == session))).toEqual(VIEWING);
     });
 
     test('a tracker started while a video plays credits what it already played', async ({ page, track }) => {

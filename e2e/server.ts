@@ -24,6 +24,26 @@ import { renderPage } from './pages.js';
 /** A node:http request listener for `/media-events`. */
 export type MediaEventsHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** An answer given in the proxy's place (a fault), and the requests it is for. */
+export interface Fault {
+  /** Which requests get it (the test's own, by their URL and Referer). */
+  match(url: string, referer: string): boolean;
+  status: number;
+  /** The Retry-After header to send, if any. */
+  retryAfter?: string;
+}
+
+/** One request to /media-events, whatever its answer. */
+export interface Attempt {
+  method: string;
+  url: string;
+  referer: string;
+  /** The status it was answered with (a fault's, or the proxy's). */
+  status: number;
+  /** The ids of the events it carried. */
+  ids: string[];
+}
+
 /** One accepted beacon. */
 export interface Beacon {
   method: string;
@@ -47,6 +67,10 @@ export interface FixtureServer {
   readonly beacons: Beacon[];
   /** Method and URL of every request to /media-events, accepted or not (OPTIONS included). */
   readonly requests: { method: string; url: string }[];
+  /** Every POST to /media-events once answered, accepted or not, with the ids it carried. */
+  readonly attempts: Attempt[];
+  /** Answers the matching requests with a fault instead of the proxy, until called with undefined. */
+  fault(fault: Fault | undefined): void;
   clearBeacons(): void;
   /** Resolves with the matching beacons once there are at least `n` of them. */
   waitForBeacons(n: number, options?: WaitOptions): Promise<Beacon[]>;
@@ -102,6 +126,8 @@ export const acceptBeacons: MediaEventsHandler = (req, res) => {
 export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHandler } = {}): Promise<FixtureServer> {
   const beacons: Beacon[] = [];
   const requests: { method: string; url: string }[] = [];
+  const attempts: Attempt[] = [];
+  let fault: Fault | undefined;
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
 
@@ -114,13 +140,16 @@ export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHa
       return emit.call(this, event, ...args);
     } as typeof req.emit;
     res.on('finish', () => {
-      if (res.statusCode < 200 || res.statusCode > 299 || req.method != 'POST') return;
+      if (req.method != 'POST') return;
       let body: WireBody | undefined;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
         body = undefined;
       }
+      const ids = body && Array.isArray(body.events) ? body.events.map((e) => e.id) : [];
+      attempts.push({ method: req.method, url: req.url || '', referer: req.headers.referer || '', status: res.statusCode, ids });
+      if (res.statusCode < 200 || res.statusCode > 299) return notify();
       beacons.push({
         method: req.method,
         url: req.url || '',
@@ -138,10 +167,26 @@ export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHa
     if (url.pathname == '/media-events') {
       requests.push({ method: req.method || '', url: req.url || '' });
       tap(req, res);
+      if (fault && req.method == 'POST' && fault.match(req.url || '', req.headers.referer || '')) {
+        const { status, retryAfter } = fault;
+        req.resume();
+        return req.on('end', () =>
+          res
+            .writeHead(status, {
+              'content-type': 'application/json',
+              'access-control-allow-origin': req.headers.origin || '*',
+              'access-control-expose-headers': 'Retry-After',
+              ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+            })
+            .end('{"error":"injected by the test"}'),
+        );
+      }
       return handler(req, res);
     }
     if (url.pathname == '/page') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      // no-store keeps a page out of the back/forward cache; `cacheable` lets it in.
+      const cache = url.searchParams.has('cacheable') ? 'no-cache' : 'no-store';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': cache });
       return res.end(renderPage(url.searchParams));
     }
     const hit = STATIC.find(([prefix]) => url.pathname.startsWith(prefix));
@@ -184,9 +229,12 @@ export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHa
     proxy: real?.proxy,
     beacons,
     requests,
+    attempts,
+    fault: (f) => (fault = f),
     clearBeacons() {
       beacons.length = 0;
       requests.length = 0;
+      attempts.length = 0;
     },
     waitForBeacons: (n, { filter, timeout } = {}) =>
       waitFor(() => (matching(filter).length >= n ? matching(filter) : undefined), `${n} beacons`, timeout),

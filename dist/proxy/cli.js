@@ -1,15 +1,14 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { d as configFromEnv, f as createLogger, g as createMediaBridgeProxy, i as createNodeHandler } from './core.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
+import { f as configFromEnv, c as createLogger, i as createMediaBridgeProxy, j as createNodeHandler } from './core.js';
 import { r as runAuthorize } from './authorize.js';
-import 'better-sqlite3';
 import 'node:fs';
 import 'node:crypto';
 
 /**
  * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
- * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR.
+ * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
+ * that any number of instances share.
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
  * waits for the ones in flight, commits what is waiting, and exits 0.
@@ -40,19 +39,11 @@ catch (error) {
     createLogger().error(`configuration: ${error.message}`);
     process.exit(2);
 }
-const outboxFile = join(resolve(config.dataDir), 'outbox.sqlite');
-let outbox;
-try {
-    outbox = new SqliteOutbox(outboxFile);
-}
-catch (error) {
-    createLogger().error(`cannot open the outbox ${outboxFile} (is another proxy using it?): ${error.message}`);
-    process.exit(1);
-}
-const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
 // The proxy logs at LOG_LEVEL and scrubs its credentials. The server's own few lines
 // (listening, stopping, stopped, fatal errors) are always written, also scrubbed.
 const log = createLogger({ level: 'info', secrets: () => secretsOf(config) });
+const { outbox, where } = await openOutbox(config);
+const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
 const server = createServer({ keepAliveTimeout: 5_000 }, createNodeHandler(proxy));
 server.on('error', (error) => {
     log.error('the server failed', { error: error.message });
@@ -67,7 +58,7 @@ server.listen(config.port, config.host, () => {
         ? 'dry run: no HubSpot token is set, so events are validated and stored but nothing is sent'
         : `forwarding to ${config.proxy.hubspot?.apiBase} at most ${config.proxy.hubspot?.rateLimit} requests per 10 s`;
     const mediaObjects = config.proxy.mediaObjects ?? 'off';
-    log.info(`media-bridge-proxy listening on ${url} (${mode}; media objects: ${mediaObjects})`, { url, dryRun: proxy.dryRun, mediaObjects, outbox: outboxFile });
+    log.info(`media-bridge-proxy listening on ${url} (${mode}; media objects: ${mediaObjects})`, { url, dryRun: proxy.dryRun, mediaObjects, outbox: where });
 });
 let stopping = false;
 async function shutdown(signal) {
@@ -95,7 +86,40 @@ process.on('uncaughtException', (error) => {
     log.error('uncaught exception', { error: error.stack ?? String(error) });
     process.exit(1);
 });
+/** SQLite in the data directory, or the shared queue in Redis (loaded only then). */
+async function openOutbox(c) {
+    if (c.redis) {
+        const { RedisOutbox } = await import('./redis-outbox.js');
+        const timeoutMs = c.proxy.hubspot?.timeoutMs ?? 10_000;
+        // The lease outlasts any one request several times over, and a stalled event loop; a
+        // dead instance's events wait that long before another instance sends them.
+        const outbox = new RedisOutbox({
+            url: c.redis.url,
+            queue: c.redis.queue,
+            leaseMs: Math.max(10_000, 3 * timeoutMs),
+            logger: createLogger({ level: c.logLevel, secrets: () => secretsOf(c) }),
+        });
+        return { outbox, where: `${outbox.where} queue ${outbox.queueName}` };
+    }
+    const file = join(resolve(c.dataDir), 'outbox.sqlite');
+    try {
+        const { SqliteOutbox } = await import('./sqlite-outbox.js');
+        return { outbox: new SqliteOutbox(file), where: file };
+    }
+    catch (error) {
+        createLogger().error(`cannot open the outbox ${file} (is another proxy using it?): ${error.message}`);
+        process.exit(1);
+    }
+}
 function secretsOf(c) {
     const h = c.proxy.hubspot ?? {};
-    return [h.accessToken, h.oauth?.clientSecret, h.oauth?.refreshToken].filter((s) => !!s);
+    return [h.accessToken, h.oauth?.clientSecret, h.oauth?.refreshToken, redisPassword(c.redis?.url)].filter((s) => !!s);
+}
+function redisPassword(url) {
+    try {
+        return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }

@@ -85,6 +85,38 @@ function scrub(text, secrets) {
             out = out.split(s).join('[redacted]');
     return out;
 }
+/**
+ * A step that fails for a while (storing while Redis is down, a disk that is full) logs its
+ * first failure and its recovery, not every failure in between.
+ */
+class Outage {
+    log;
+    what;
+    now;
+    since;
+    failures = 0;
+    constructor(log, 
+    /** What failed, e.g. "storing events". */
+    what, now = Date.now) {
+        this.log = log;
+        this.what = what;
+        this.now = now;
+    }
+    fail(error) {
+        this.failures++;
+        if (this.since !== undefined)
+            return;
+        this.since = this.now();
+        this.log.error(`${this.what} failed; logged again only once it works`, { error: String(error) });
+    }
+    ok() {
+        if (this.since === undefined)
+            return;
+        this.log.info(`${this.what} works again`, { failures: this.failures, failingForMs: this.now() - this.since });
+        this.since = undefined;
+        this.failures = 0;
+    }
+}
 
 /**
  * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
@@ -301,13 +333,18 @@ async function callHubSpot(req) {
 }
 
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all. Media-object calls take their
+ * slots from the same gate (SharedLimit), and an event whose media object is being made is
+ * held aside (`hold`), claimed but without a slot, until the object exists.
  */
 class Forwarder {
     o;
@@ -320,27 +357,25 @@ class Forwarder {
     pumpAgain = false;
     timer;
     timerAt = Infinity;
-    pause;
     rateLimitStreak = 0;
     failureStreak = 0;
     restored;
+    reading;
+    returning;
     constructor(options) {
         this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+        this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
+        this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
     }
-    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     async start() {
         await this.restore();
         this.running = true;
         this.kick();
     }
-    /** Once: the bucket learns what the previous run sent. */
+    /** Once: the gate learns what the previous run sent (before anything, events or not, takes a slot). */
     restore() {
-        this.restored ??= (async () => {
-            const now = this.o.now();
-            // Requests of the previous run count as taking the whole timeout (see RateBucket).
-            const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
-            this.o.bucket.restore(starts, this.o.timeoutMs, now);
-        })();
+        this.restored ??= Promise.resolve(this.o.gate.start?.(this.o.now()));
         return this.restored;
     }
     /** New events may be ready. */
@@ -384,10 +419,9 @@ class Forwarder {
     get inFlightCount() {
         return this.inFlight.size;
     }
-    state(now) {
-        if (!this.pause || this.pause.until <= now)
-            return { state: 'ok' };
-        return { state: this.pause.reason, until: this.pause.until };
+    async state(now) {
+        const pause = await this.o.gate.paused(now);
+        return pause ? { state: pause.reason, until: pause.until } : { state: 'ok' };
     }
     pump() {
         if (this.pumping) {
@@ -400,9 +434,10 @@ class Forwarder {
                     this.pumpAgain = false;
                     await this.launchReady();
                 } while (this.pumpAgain && this.running);
+                this.reading.ok();
             }
             catch (error) {
-                this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+                this.reading.fail(error);
                 this.wakeAt(this.o.now() + this.o.idlePollMs);
             }
             finally {
@@ -412,44 +447,49 @@ class Forwarder {
         return this.pumping;
     }
     async launchReady() {
+        const { gate } = this.o;
         while (this.running) {
             const now = this.o.now();
-            if (this.pause && this.pause.until > now)
-                return this.wakeAt(this.pause.until);
-            const slots = this.o.maxInFlight - this.inFlight.size;
-            if (slots <= 0)
+            const free = this.o.maxInFlight - this.inFlight.size;
+            if (free <= 0)
                 return; // a settling send pumps again
-            const held = this.o.heldBack?.() ?? 0;
-            const tokens = this.o.bucket.available(now) - held;
-            // Held back: whoever holds them kicks this pump when it has taken them.
-            if (tokens <= 0)
-                return this.wakeAt(held > 0 ? now + this.o.idlePollMs : this.o.bucket.nextFreeAt(now));
+            const admission = await gate.take(free, now);
+            const { slots } = admission;
+            if (slots.length === 0)
+                return this.wakeAt(now + admission.waitMs);
             let token;
             try {
                 token = await this.o.tokens.get();
             }
             catch (error) {
-                this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
+                for (const slot of slots)
+                    await gate.release(slot);
+                await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
                 this.o.log.error('forwarder: no HubSpot access token', { error: String(error.message ?? error) });
                 return;
             }
-            const want = Math.min(slots, tokens);
-            const unparked = this.unpark(want, now);
-            const claimed = unparked.length < want ? await this.o.outbox.claim(want - unparked.length, now) : [];
-            for (const event of [...unparked, ...claimed]) {
-                if (this.holdBack(event, now))
-                    continue;
-                const at = this.o.now();
-                this.o.bucket.take(at);
-                await this.o.outbox.noteSend(at);
-                const send = this.send(event, token).finally(() => {
-                    this.o.bucket.complete(this.o.now());
+            const unparked = this.unpark(slots.length, now);
+            let claimed = [];
+            let batch = [];
+            try {
+                if (unparked.length < slots.length)
+                    claimed = await this.o.outbox.claim(slots.length - unparked.length, now);
+                batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
+            }
+            finally {
+                for (const slot of slots.slice(batch.length))
+                    await gate.release(slot);
+            }
+            for (let i = 0; i < batch.length; i++) {
+                const slot = slots[i];
+                await gate.begin(slot, this.o.now());
+                const send = this.send(batch[i], token, slot).finally(() => {
                     this.inFlight.delete(send);
                     this.kick();
                 });
                 this.inFlight.add(send);
             }
-            if (unparked.length + claimed.length < want)
+            if (unparked.length + claimed.length < slots.length)
                 return this.wakeAt(now + this.o.idlePollMs);
         }
     }
@@ -477,7 +517,7 @@ class Forwarder {
         this.parked = still;
         return out;
     }
-    async send(event, token) {
+    async send(event, token, slot) {
         let wire = event.event;
         try {
             if (this.o.hold)
@@ -496,6 +536,15 @@ class Forwarder {
             now: this.o.now,
         });
         const now = this.o.now();
+        // The slot's hold runs from the answer, not from when the outcome is recorded. A slot
+        // that cannot be returned (its store is down) lapses on its own, later: on the safe side.
+        try {
+            await this.o.gate.complete(slot, now);
+            this.returning.ok();
+        }
+        catch (error) {
+            this.returning.fail(error);
+        }
         const decision = decide(result, {
             now,
             attempts: event.attempts,
@@ -527,7 +576,7 @@ class Forwarder {
             case 'pause':
                 if (decision.reason === 'rate_limited')
                     this.rateLimitStreak++;
-                this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
+                await this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
                 at = decision.until;
                 reason = decision.reason;
                 break;
@@ -538,7 +587,7 @@ class Forwarder {
                 }
                 else {
                     at = now + this.o.policy.authPauseMs;
-                    this.pauseFor('unauthorized', at);
+                    await this.pauseFor('unauthorized', at);
                     this.o.log.error('forwarder: HubSpot refused the credentials; pausing', { status: result.status });
                 }
                 reason = 'unauthorized';
@@ -548,7 +597,7 @@ class Forwarder {
                 reason = decision.reason;
                 // Several failures in a row: HubSpot is likely down, so hold everything, not just this event.
                 if (++this.failureStreak >= 3)
-                    this.pauseFor('backing-off', decision.at);
+                    await this.pauseFor('backing-off', decision.at);
                 break;
         }
         const error = this.scrubbed(decision.error);
@@ -566,12 +615,12 @@ class Forwarder {
     scrubbed(error) {
         return scrubError(error, this.o.tokens.secrets());
     }
-    /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
-    pauseFor(reason, until) {
-        if (this.pause && this.pause.until >= until && this.pause.until > this.o.now())
-            return;
-        const changed = this.pause?.reason !== reason;
-        this.pause = { until, reason };
+    /**
+     * Pauses all sending (every instance, with a shared gate) until `until`. The media catalog
+     * calls it too, on a 429 to an object call (see SharedLimit).
+     */
+    async pauseFor(reason, until) {
+        const changed = await this.o.gate.pause({ reason, until }, this.o.now());
         if (changed)
             this.o.log.info('forwarder: pausing', { state: reason, until: new Date(until).toISOString() });
         this.wakeAt(until);
@@ -656,9 +705,10 @@ class Metrics {
         this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
         this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
         this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+        this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
         this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
-        this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of.');
-        this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create.');
+        this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of (with HUBSPOT_MEDIA_OBJECTS=create).', true);
+        this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create (with HUBSPOT_MEDIA_OBJECTS=create).', true);
     }
     /** Adds `by` to a counter. */
     inc(name, labels, by = 1) {
@@ -689,6 +739,8 @@ class Metrics {
     render() {
         const lines = [];
         for (const [name, f] of this.families) {
+            if (f.optional && f.values.size === 0)
+                continue;
             lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
             if (f.values.size === 0)
                 lines.push(`${name} 0`);
@@ -701,8 +753,8 @@ class Metrics {
         lines.push(`${h}_bucket{le="+Inf"} ${this.latency.count}`, `${h}_sum ${this.latency.sum}`, `${h}_count ${this.latency.count}`);
         return `${lines.join('\n')}\n`;
     }
-    define(name, type, help) {
-        this.families.set(name, { help, type, values: new Map() });
+    define(name, type, help, optional = false) {
+        this.families.set(name, { help, type, values: new Map(), optional });
     }
 }
 function labelKey(labels) {
@@ -713,6 +765,47 @@ function labelKey(labels) {
 }
 function escapeLabel(value) {
     return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** A shelf in memory: what a MemoryOutbox, or an outbox that keeps no tokens, gets. */
+function memoryShelf() {
+    const kept = new Map();
+    return {
+        keptRefreshToken: (install) => kept.get(install),
+        keepRefreshToken: (install, token) => void kept.set(install, token),
+    };
+}
+class LocalTokenStore {
+    shelf;
+    held = new Map();
+    queues = new Map();
+    constructor(shelf = memoryShelf()) {
+        this.shelf = shelf;
+    }
+    async read(install) {
+        const held = this.held.get(install);
+        if (held)
+            return { ...held };
+        const refreshToken = await this.shelf.keptRefreshToken(install);
+        return refreshToken ? { accessToken: '', expiresAt: 0, refreshToken } : undefined;
+    }
+    /** Held in memory first: should the shelf fail, this process still has the newest. */
+    async write(install, tokens) {
+        const before = this.held.get(install)?.refreshToken;
+        this.held.set(install, { ...tokens });
+        if (tokens.refreshToken !== before)
+            await this.shelf.keepRefreshToken(install, tokens.refreshToken);
+    }
+    locked(install, task) {
+        const run = (this.queues.get(install) ?? Promise.resolve()).then(task);
+        const tail = run.catch(() => { });
+        this.queues.set(install, tail);
+        void tail.then(() => {
+            if (this.queues.get(install) === tail)
+                this.queues.delete(install);
+        });
+        return run;
+    }
 }
 
 /** A token that never changes: a private app's access token. */
@@ -760,40 +853,94 @@ async function postTokenForm(url, form, fetch, timeoutMs = 10_000) {
     const json = (await res.json().catch(() => undefined));
     return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
 }
-/** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
+/**
+ * The install a refresh token belongs to: a SHA-256 fingerprint of the client id and the
+ * configured refresh token. A new token in the environment (the app installed again) is a
+ * new install, so it is used as given instead of an old one's rotation kept in the store.
+ */
+async function installOf(clientId, configuredRefreshToken) {
+    // WebCrypto: in Node 20, Workers, Deno and Bun alike.
+    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${clientId}\n${configuredRefreshToken}`));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+/**
+ * An OAuth access token, refreshed before it expires; concurrent callers share one refresh.
+ *
+ * A refresh takes the store's lock, uses the tokens kept there if another instance has just
+ * refreshed, and otherwise presents, in turn, the refresh token kept in the store, the one
+ * this process last had, and the configured one, moving on only when HubSpot refuses one
+ * (a 4xx: spent, or revoked). What HubSpot answers is kept in the store, rotated refresh
+ * token included, before the lock is let go.
+ */
 function oauthToken(options) {
     const now = options.now ?? Date.now;
     const early = options.refreshEarlyMs ?? 5 * 60_000;
     const url = tokenUrl(options.apiBase, options.tokenPath);
+    const store = options.store ?? new LocalTokenStore();
+    let install;
     let refreshToken = options.refreshToken;
-    let loaded = !options.keep;
     let access;
     let refreshing;
     let lastForcedAt = -Infinity;
-    async function grant(token) {
-        const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: token };
-        return postTokenForm(url, form, options.fetch, options.timeoutMs);
+    /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
+    let refused;
+    const usable = (t) => t.accessToken !== '' && t.accessToken !== refused && now() < t.expiresAt - early;
+    function adopt(t) {
+        refreshToken = t.refreshToken;
+        access = { token: t.accessToken, expiresAt: t.expiresAt };
+        return t.accessToken;
     }
     async function refresh() {
-        if (!loaded) {
-            loaded = true;
+        const id = await (install ??= installOf(options.clientId, options.refreshToken));
+        const kept = await readKept(id);
+        if (kept && usable(kept))
+            return adopt(kept);
+        return adopt(await store.locked(id, async () => {
+            const latest = await readKept(id);
+            if (latest && usable(latest))
+                return latest; // another instance refreshed meanwhile
+            const fresh = await grantFrom([latest?.refreshToken, refreshToken, options.refreshToken]);
             try {
-                refreshToken = (await options.keep.load()) ?? refreshToken;
+                await store.write(id, fresh);
             }
             catch (error) {
                 options.onKeepError?.(error);
             }
+            return fresh;
+        }));
+    }
+    async function readKept(id) {
+        try {
+            return await store.read(id);
         }
-        let answer = await grant(refreshToken);
-        // A kept token HubSpot no longer takes (revoked with its install, say): the configured
-        // one is the only other candidate.
-        if (!answer.ok && answer.status < 500 && refreshToken !== options.refreshToken) {
-            const retried = await grant(options.refreshToken);
-            if (retried.ok) {
-                answer = retried;
-                refreshToken = options.refreshToken;
+        catch (error) {
+            options.onKeepError?.(error);
+            return undefined;
+        }
+    }
+    /** Tries each distinct candidate in turn until HubSpot takes one. */
+    async function grantFrom(candidates) {
+        const tried = new Set();
+        let refusal;
+        for (const candidate of candidates) {
+            if (!candidate || tried.has(candidate))
+                continue;
+            tried.add(candidate);
+            try {
+                return await grant(candidate);
+            }
+            catch (error) {
+                const status = error instanceof TokenRefreshError ? error.status : undefined;
+                if (status === undefined || status < 400 || status >= 500)
+                    throw error;
+                refusal = error;
             }
         }
+        throw refusal ?? new TokenRefreshError('no refresh token to present');
+    }
+    async function grant(refreshWith) {
+        const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: refreshWith };
+        const answer = await postTokenForm(url, form, options.fetch, options.timeoutMs);
         const { json } = answer;
         if (!answer.ok || !json)
             throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
@@ -803,17 +950,7 @@ function oauthToken(options) {
             throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
         }
         const rotated = json.refresh_token ?? json.refreshToken;
-        if (typeof rotated === 'string' && rotated && rotated !== refreshToken) {
-            refreshToken = rotated;
-            try {
-                await options.keep?.save(rotated);
-            }
-            catch (error) {
-                options.onKeepError?.(error);
-            }
-        }
-        access = { token, expiresAt: now() + expiresIn * 1000 };
-        return token;
+        return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
     }
     return {
         kind: 'oauth',
@@ -831,6 +968,7 @@ function oauthToken(options) {
             if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS)
                 return false;
             lastForcedAt = now();
+            refused = token;
             access = undefined;
             return true;
         },
@@ -892,9 +1030,14 @@ function originAllowed(policy, origin, host) {
         return policy.allowed.has(origin) || policy.allowed.has(normalise(origin));
     return host !== undefined && sameHost(origin, host);
 }
-/** Headers that let an admitted cross-origin page read the answer. */
+/**
+ * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
+ * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
+ */
 function corsHeaders(origin) {
-    return origin === undefined ? { vary: 'Origin' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+    return origin === undefined
+        ? { vary: 'Origin' }
+        : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
 }
 /** The preflight answer's headers. */
 function preflightHeaders(origin) {
@@ -940,7 +1083,7 @@ function orderAllows(type, acceptedAt, session, now, graceMs) {
     return session.playedSeen || now - acceptedAt >= graceMs;
 }
 
-const METHODS = ['keptRefreshToken', 'keepRefreshToken', 'mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
+const METHODS = ['mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
 /** True when `store` implements the whole contract. */
 function isPortalStore(store) {
     return typeof store === 'object' && store !== null && METHODS.every((m) => typeof store[m] === 'function');
@@ -951,37 +1094,12 @@ function mayClaim(record, claim, owner, now) {
         return false;
     return !claim || claim.owner === owner || claim.until <= now;
 }
-/**
- * The refresh-token keep of one install, over a store. An install is named by a SHA-256
- * fingerprint of its client id and its configured refresh token, so a new token in the
- * environment (a new install) is used as given rather than overridden by an old one kept.
- */
-function refreshTokenKeep(store, clientId, configured) {
-    let install;
-    const key = () => (install ??= fingerprint(`${clientId}\n${configured}`));
-    return {
-        load: async () => store.keptRefreshToken(await key()),
-        save: async (token) => store.keepRefreshToken(await key(), token),
-    };
-}
-async function fingerprint(text) {
-    // WebCrypto: in Node 20, Workers, Deno and Bun alike.
-    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 const keyOf = (mediaType, externalId) => `${mediaType}\u0000${externalId}`;
 class MemoryPortalStore {
-    tokens = new Map();
     objects = new Map();
     claims = new Map();
     listedAt = {};
-    keptRefreshToken(install) {
-        return this.tokens.get(install);
-    }
-    keepRefreshToken(install, refreshToken) {
-        this.tokens.set(install, refreshToken);
-    }
     mediaCatalog() {
         return { objects: [...this.objects.values()].map(copy), listedAt: { ...this.listedAt } };
     }
@@ -1024,6 +1142,7 @@ class MemoryOutbox {
     sessions = new Map();
     sends = [];
     portal = new MemoryPortalStore();
+    tokens = new LocalTokenStore();
     keepDeliveredMs;
     keepDeadMs;
     graceMs;
@@ -1128,13 +1247,11 @@ class MemoryOutbox {
         }
     }
     close() { }
-    // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
-    keptRefreshToken(install) {
-        return this.portal.keptRefreshToken(install);
+    /** OAuth's tokens, in memory (./local-tokens.ts). */
+    tokenStore() {
+        return this.tokens;
     }
-    keepRefreshToken(install, refreshToken) {
-        this.portal.keepRefreshToken(install, refreshToken);
-    }
+    // The portal store (./portal-store.ts): the media catalog.
     mediaCatalog() {
         return this.portal.mediaCatalog();
     }
@@ -1265,6 +1382,11 @@ class RateBucket {
         this.inFlight++;
         return true;
     }
+    /** A token taken for a request that was never sent: it is free again at once. */
+    release() {
+        if (this.inFlight > 0)
+            this.inFlight--;
+    }
     /** The request that took a token completed (answered, failed or timed out) at `now`. */
     complete(now) {
         if (this.inFlight === 0)
@@ -1287,6 +1409,79 @@ class RateBucket {
             this.done = this.done.slice(this.head);
             this.head = 0;
         }
+    }
+}
+
+/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
+const WAITER_MS = 2_000;
+/** How soon a take that left a slot to a waiter should look again. */
+const WAITER_POLL_MS = 50;
+/**
+ * The gate of one process: a RateBucket, with every send noted in the outbox's send log so a
+ * restarted process does not burst a fresh bucket (requests of the previous run count as
+ * taking the whole timeout, see RateBucket).
+ */
+class LocalGate {
+    log;
+    limit;
+    bucket;
+    timeoutMs;
+    current;
+    next = 0;
+    /** Named waiters, and until when each counts. */
+    waiters = new Map();
+    constructor(log, options) {
+        this.log = log;
+        this.limit = options.limit;
+        this.timeoutMs = options.timeoutMs;
+        this.bucket = new RateBucket({ limit: options.limit });
+    }
+    async start(now) {
+        const starts = await this.log.sendsSince(now - this.bucket.holdMs - this.timeoutMs);
+        this.bucket.restore(starts, this.timeoutMs, now);
+    }
+    take(wanted, now, waiter) {
+        if (waiter !== undefined)
+            this.waiters.set(waiter, now + WAITER_MS);
+        const pause = this.pausedNow(now);
+        if (pause)
+            return { slots: [], waitMs: pause.until - now, pause };
+        for (const [name, until] of this.waiters)
+            if (until <= now)
+                this.waiters.delete(name);
+        const reserved = waiter === undefined ? this.waiters.size : 0;
+        const slots = [];
+        while (slots.length < wanted && this.bucket.available(now) > reserved && this.bucket.take(now))
+            slots.push(String(++this.next));
+        if (waiter !== undefined && slots.length)
+            this.waiters.delete(waiter);
+        if (slots.length === wanted)
+            return { slots, waitMs: 0 };
+        // Free slots left to waiters: they take them at once, so look again soon.
+        const waitMs = reserved && this.bucket.available(now) > 0 ? WAITER_POLL_MS : this.bucket.nextFreeAt(now) - now;
+        return { slots, waitMs };
+    }
+    release(_slot) {
+        this.bucket.release();
+    }
+    begin(_slot, at) {
+        return this.log.noteSend(at);
+    }
+    complete(_slot, now) {
+        this.bucket.complete(now);
+    }
+    pause(pause, now) {
+        const current = this.pausedNow(now);
+        if (current && current.until >= pause.until)
+            return false;
+        this.current = pause;
+        return current?.reason !== pause.reason;
+    }
+    paused(now) {
+        return this.pausedNow(now);
+    }
+    pausedNow(now) {
+        return this.current && this.current.until > now ? this.current : undefined;
     }
 }
 
@@ -1414,52 +1609,57 @@ function createMediaObject(req, object) {
     return callHubSpot({ ...req, method: 'POST', url: `${req.apiBase.replace(/\/+$/, '')}${OBJECTS_PATH}`, body: JSON.stringify(object) });
 }
 
+/** A waiting request asks the gate again at least this often (it stays a waiter for WAITER_MS). */
+const MAX_WAIT_MS = 1_000;
 function sharedLimit(o) {
     const pollMs = o.pollMs ?? 50;
+    const name = `objects-${Math.random().toString(36).slice(2, 10)}`;
     let waiting = 0;
-    const release = () => {
-        o.bucket.complete(o.now());
-        o.upstream.kick();
-    };
+    let calls = 0;
     return {
         get waiting() {
             return waiting;
         },
         async acquire(signal) {
-            let at = 0;
+            await o.upstream.restore();
+            const waiter = `${name}-${++calls}`;
+            let slot;
             waiting++;
             try {
-                for (;;) {
+                while (slot === undefined) {
                     signal.throwIfAborted();
-                    const now = o.now();
-                    const state = o.upstream.state(now);
-                    if (state.state !== 'ok') {
-                        await sleep(Math.min(state.until - now, 1_000), signal);
-                        continue;
-                    }
-                    if (o.bucket.take(now)) {
-                        at = now;
-                        break;
-                    }
-                    const free = o.bucket.nextFreeAt(now);
-                    await sleep(free === Infinity ? pollMs : Math.min(Math.max(free - now, 1), 1_000), signal);
+                    const admission = await o.gate.take(1, o.now(), waiter);
+                    slot = admission.slots[0];
+                    if (slot === undefined)
+                        await sleep(admission.waitMs === Infinity ? pollMs : Math.min(Math.max(admission.waitMs, 1), MAX_WAIT_MS), signal);
                 }
             }
             finally {
                 waiting--;
-                o.upstream.kick(); // the tokens it held back are free again
             }
             try {
-                await o.noteSend(at);
+                await o.gate.begin(slot, o.now());
             }
             catch (error) {
-                release();
+                await Promise.resolve(o.gate.release(slot)).catch(() => { });
                 throw error;
             }
+            finally {
+                o.upstream.kick(); // events may have left this slot free for it: they look again
+            }
+            return slot;
         },
-        release,
+        async release(slot) {
+            try {
+                await o.gate.complete(slot, o.now());
+            }
+            catch {
+                // A slot that cannot be returned (its store is down) lapses on its own, later.
+            }
+            o.upstream.kick();
+        },
         pause(reason, until) {
-            o.upstream.pauseFor(reason === 'daily_limit' ? 'daily-limit' : 'backing-off', until);
+            return o.upstream.pauseFor(reason === 'daily_limit' ? 'daily-limit' : 'backing-off', until);
         },
     };
 }
@@ -1788,12 +1988,12 @@ class MediaCatalog {
                     await sleep(policy.authPauseMs, signal);
                     continue;
                 }
-                await limit.acquire(signal);
+                const slot = await limit.acquire(signal);
                 try {
                     result = await send({ fetch: this.o.fetch, apiBase: this.o.apiBase, token, timeoutMs: this.o.timeoutMs, now: this.o.now });
                 }
                 finally {
-                    limit.release();
+                    await limit.release(slot);
                 }
             }
             finally {
@@ -1814,7 +2014,7 @@ class MediaCatalog {
                     // The limit is the app's, so events pause too; `acquire` waits the pause out.
                     if (decision.reason === 'rate_limited')
                         this.rateLimitStreak++;
-                    limit.pause(decision.reason, decision.until);
+                    await limit.pause(decision.reason, decision.until);
                     break;
                 case 'retry':
                     this.fail({ call, mediaType, at: now, ...error });
@@ -2162,17 +2362,19 @@ function createMediaBridgeProxy(options = {}) {
     const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
     const fetchUpstream = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const outbox = options.outbox ?? new MemoryOutbox();
-    // The rotated refresh token and the media catalog live in the outbox's store when it can keep them.
+    // The media catalog and OAuth's tokens live in the outbox's store when it can keep them.
     const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
-    const tokens = tokenSource(hub, apiBase, fetchUpstream, now, portal, (error) => log.error('keeping the rotated refresh token failed', { error: String(error) }));
+    const tokenStore = outbox.tokenStore?.() ?? new LocalTokenStore();
+    const tokens = tokenSource(hub, apiBase, fetchUpstream, now, tokenStore, (error) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) }));
     const dryRun = tokens === undefined;
     const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-    if (portal !== outbox && hub.oauth)
-        log.warn('this outbox does not implement PortalStore: a refresh token HubSpot rotates is kept only in memory');
+    if (!outbox.tokenStore && hub.oauth)
+        log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
     const policy = originPolicy(options.allowedOrigins);
     const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
     const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
     const rateLimit = hub.rateLimit ?? 90;
+    const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const paths = {
         events: options.paths?.events ?? '/media-events',
         health: options.paths?.health ?? '/healthz',
@@ -2182,37 +2384,37 @@ function createMediaBridgeProxy(options = {}) {
     const listeners = new Listeners();
     const onListenerError = (error) => log.error('a proxy listener threw', { error: String(error) });
     let rejectionLogs = { second: 0, count: 0 };
-    // Events and media-object calls share one rate limit: the bucket, its send log, its pauses.
-    const bucket = new RateBucket({ limit: rateLimit });
+    const storing = new Outage(log, 'storing events', now);
+    // Events and media-object calls go through one gate: one rate window, one send log, the
+    // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
+    const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
     let catalog;
     const forwarder = tokens
         ? new Forwarder({
             outbox,
             tokens,
-            bucket,
+            gate,
             fetch: fetchUpstream,
             apiBase,
-            timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            timeoutMs,
             maxInFlight: hub.maxInFlight ?? 8,
             policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
             log,
             now,
             onOutcome: recordOutcome,
             hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
-            heldBack: () => limit?.waiting ?? 0,
         })
         : undefined;
-    const limit = forwarder && sharedLimit({ bucket, upstream: forwarder, noteSend: (at) => outbox.noteSend(at), now });
-    if (options.mediaObjects === 'create' && forwarder && limit && tokens) {
+    if (options.mediaObjects === 'create' && forwarder && tokens) {
         if (portal !== outbox)
             log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
         catalog = new MediaCatalog({
             store: portal,
             tokens,
-            limit,
+            limit: sharedLimit({ gate, upstream: forwarder, now }),
             fetch: fetchUpstream,
             apiBase,
-            timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            timeoutMs,
             policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
             log,
             now,
@@ -2288,9 +2490,10 @@ function createMediaBridgeProxy(options = {}) {
         try {
             // The body's text is stored as is, unless validation shortened a field of it.
             fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
+            storing.ok();
         }
         catch (error) {
-            log.error('storing events failed', { error: String(error) });
+            storing.fail(error);
             return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
         }
         let stored = 0;
@@ -2343,10 +2546,12 @@ function createMediaBridgeProxy(options = {}) {
     async function health() {
         const at = now();
         const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-        const state = forwarder ? forwarder.state(at) : { state: 'dry-run' };
+        const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' };
+        const store = outbox.connection?.();
         return {
             ok: true,
             dryRun,
+            ...(store ? { store } : {}),
             outbox: {
                 pending: stats.pending,
                 oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
@@ -2370,6 +2575,9 @@ function createMediaBridgeProxy(options = {}) {
         };
     }
     async function renderMetrics() {
+        const store = outbox.connection?.();
+        if (store)
+            metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
         const h = await health();
         metrics.set('media_bridge_outbox_pending', h.outbox.pending);
         metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
@@ -2391,8 +2599,15 @@ function createMediaBridgeProxy(options = {}) {
             return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
         }
         catch (error) {
-            log.error(`answering ${kind} failed`, { error: String(error) });
-            return reply(503, { ok: false, error: 'the outbox is unavailable' });
+            const store = outbox.connection?.();
+            // With a store down (Redis unreachable) the store's own log line says so, once.
+            if (!store || store.state === 'ready')
+                log.error(`answering ${kind} failed`, { error: String(error) });
+            if (kind === 'metrics' && store) {
+                // Still scrapeable: the counters, and that the store is not connected.
+                return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
+            }
+            return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
         }
     }
     return {
@@ -2422,11 +2637,11 @@ function createMediaBridgeProxy(options = {}) {
         },
     };
 }
-function tokenSource(hub, apiBase, fetch, now, portal, onKeepError) {
+function tokenSource(hub, apiBase, fetch, now, store, onKeepError) {
     if (hub.tokens)
         return hub.tokens;
     if (hub.oauth)
-        return oauthToken({ ...hub.oauth, apiBase, fetch, now, keep: refreshTokenKeep(portal, hub.oauth.clientId, hub.oauth.refreshToken), onKeepError });
+        return oauthToken({ ...hub.oauth, apiBase, fetch, now, store, onKeepError });
     if (hub.accessToken)
         return staticToken(hub.accessToken);
     return undefined;
@@ -2621,10 +2836,12 @@ function configFromEnv(env) {
     const mediaObjects = (value(env, 'HUBSPOT_MEDIA_OBJECTS') ?? 'off').toLowerCase();
     if (mediaObjects !== 'off' && mediaObjects !== 'create')
         throw new Error('HUBSPOT_MEDIA_OBJECTS must be off or create');
+    const redis = redisConfig(env);
     return {
         port: integer(env, 'PORT', 8787, 0, 65535),
         host: value(env, 'HOST') ?? '127.0.0.1',
         dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+        ...(redis ? { redis } : {}),
         logLevel,
         proxy: {
             hubspot: {
@@ -2663,6 +2880,37 @@ function httpBase(env, name, fallback) {
         throw new Error(`${name} must be an http(s) URL`);
     return url.href.replace(/\/+$/, '');
 }
+/** REDIS_URL (redis:// or rediss://) switches to the shared queue; MEDIA_BRIDGE_QUEUE names it. */
+function redisConfig(env) {
+    const raw = value(env, 'REDIS_URL');
+    const queue = value(env, 'MEDIA_BRIDGE_QUEUE');
+    if (raw === undefined) {
+        if (queue !== undefined)
+            throw new Error('MEDIA_BRIDGE_QUEUE names a queue in Redis: set REDIS_URL too');
+        return undefined;
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+    }
+    if (!url.hostname)
+        throw new Error('REDIS_URL names no host');
+    const db = url.pathname.replace(/^\//, '');
+    if (db !== '' && !/^\d{1,2}$/.test(db))
+        throw new Error('REDIS_URL: the path must be a database number, e.g. /0');
+    const name = queue ?? 'media-bridge';
+    // BullMQ puts the queue name in its keys, where a colon would read as a separator.
+    if (!/^[A-Za-z0-9_.{}-]{1,100}$/.test(name)) {
+        throw new Error('MEDIA_BRIDGE_QUEUE must be 1 to 100 letters, digits, or - _ . { }');
+    }
+    return { url: raw, queue: name };
+}
 function value(env, name) {
     const v = env[name]?.trim();
     return v ? v : undefined;
@@ -2691,4 +2939,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, MemoryOutbox as M, TokenRefreshError as T, DEFAULT_KEEP_DELIVERED_MS as a, DEFAULT_KEEP_DEAD_MS as b, MemoryPortalStore as c, configFromEnv as d, createFetchHandler as e, createLogger as f, createMediaBridgeProxy as g, httpBase as h, createNodeHandler as i, isPortalStore as j, mediaBridgeMiddleware as k, silentLogger as l, mayClaim as m, staticToken as n, oauthToken as o, postTokenForm as p, scrub as s, tokenUrl as t, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, RateBucket as R, TokenRefreshError as T, WAITER_MS as W, WAITER_POLL_MS as a, DEFAULT_KEEP_DELIVERED_MS as b, createLogger as c, DEFAULT_KEEP_DEAD_MS as d, MemoryPortalStore as e, configFromEnv as f, createFetchHandler as g, httpBase as h, createMediaBridgeProxy as i, createNodeHandler as j, installOf as k, isPortalStore as l, mayClaim as m, mediaBridgeMiddleware as n, orderAllows as o, postTokenForm as p, oauthToken as q, silentLogger as r, scrub as s, tokenUrl as t, staticToken as u, validateBody as v };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { m as mayClaim, D as DEFAULT_ORDER_GRACE_MS, a as DEFAULT_KEEP_DELIVERED_MS, b as DEFAULT_KEEP_DEAD_MS } from './core.js';
+import { m as mayClaim, L as LocalTokenStore, D as DEFAULT_ORDER_GRACE_MS, b as DEFAULT_KEEP_DELIVERED_MS, d as DEFAULT_KEEP_DEAD_MS } from './core.js';
 
 /**
  * The SQLite outbox's intake: an append-only file of accepted requests, one line each:
@@ -362,6 +362,7 @@ class SqliteOutbox {
     sql;
     recentIds;
     portal;
+    tokens;
     graceMs;
     keepDeliveredMs;
     keepDeadMs;
@@ -402,6 +403,14 @@ class SqliteOutbox {
         this.db.exec('BEGIN IMMEDIATE; COMMIT');
         this.sql = prepare(this.db);
         this.portal = new SqlitePortalStore(this.db);
+        const open = () => {
+            this.assertOpen();
+            return this.portal;
+        };
+        this.tokens = new LocalTokenStore({
+            keptRefreshToken: (install) => open().keptRefreshToken(install),
+            keepRefreshToken: (install, token) => open().keepRefreshToken(install, token),
+        });
         this.journal = new IntakeJournal(`${file}-intake`, { sync: full });
         this.recentIds = new RecentIds(options.recentIds ?? 100_000);
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
@@ -573,15 +582,11 @@ class SqliteOutbox {
         this.sql.pruneSends.run(now - KEEP_SENDS_MS);
         this.portal.prune(now);
     }
-    // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
-    keptRefreshToken(install) {
-        this.assertOpen();
-        return this.portal.keptRefreshToken(install);
+    /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
+    tokenStore() {
+        return this.tokens;
     }
-    keepRefreshToken(install, refreshToken) {
-        this.assertOpen();
-        this.portal.keepRefreshToken(install, refreshToken);
-    }
+    // The portal store (./portal-store.ts): the media catalog.
     mediaCatalog() {
         this.assertOpen();
         return this.portal.mediaCatalog();

@@ -1,6 +1,7 @@
 /**
  * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
- * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR.
+ * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
+ * that any number of instances share.
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
  * waits for the ones in flight, commits what is waiting, and exits 0.
@@ -10,8 +11,7 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 // From the package's entries, so that the bin shares their chunks.
-import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, type ServerConfig } from './index.js';
-import { SqliteOutbox } from './sqlite.js';
+import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, type Outbox, type ServerConfig } from './index.js';
 import { runAuthorize } from './authorize/command.js';
 
 const SERVER_USAGE = `Usage: media-bridge-proxy              the proxy server, configured by its environment (see the README)
@@ -41,18 +41,11 @@ try {
   process.exit(2);
 }
 
-const outboxFile = join(resolve(config.dataDir), 'outbox.sqlite');
-let outbox: SqliteOutbox;
-try {
-  outbox = new SqliteOutbox(outboxFile);
-} catch (error) {
-  createLogger().error(`cannot open the outbox ${outboxFile} (is another proxy using it?): ${(error as Error).message}`);
-  process.exit(1);
-}
-const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
 // The proxy logs at LOG_LEVEL and scrubs its credentials. The server's own few lines
 // (listening, stopping, stopped, fatal errors) are always written, also scrubbed.
 const log = createLogger({ level: 'info', secrets: () => secretsOf(config) });
+const { outbox, where } = await openOutbox(config);
+const proxy = createMediaBridgeProxy({ ...config.proxy, outbox, logLevel: config.logLevel });
 
 const server = createServer({ keepAliveTimeout: 5_000 }, createNodeHandler(proxy));
 server.on('error', (error) => {
@@ -68,7 +61,7 @@ server.listen(config.port, config.host, () => {
     ? 'dry run: no HubSpot token is set, so events are validated and stored but nothing is sent'
     : `forwarding to ${config.proxy.hubspot?.apiBase} at most ${config.proxy.hubspot?.rateLimit} requests per 10 s`;
   const mediaObjects = config.proxy.mediaObjects ?? 'off';
-  log.info(`media-bridge-proxy listening on ${url} (${mode}; media objects: ${mediaObjects})`, { url, dryRun: proxy.dryRun, mediaObjects, outbox: outboxFile });
+  log.info(`media-bridge-proxy listening on ${url} (${mode}; media objects: ${mediaObjects})`, { url, dryRun: proxy.dryRun, mediaObjects, outbox: where });
 });
 
 let stopping = false;
@@ -96,7 +89,40 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
+/** SQLite in the data directory, or the shared queue in Redis (loaded only then). */
+async function openOutbox(c: ServerConfig): Promise<{ outbox: Outbox; where: string }> {
+  if (c.redis) {
+    const { RedisOutbox } = await import('./redis.js');
+    const timeoutMs = c.proxy.hubspot?.timeoutMs ?? 10_000;
+    // The lease outlasts any one request several times over, and a stalled event loop; a
+    // dead instance's events wait that long before another instance sends them.
+    const outbox = new RedisOutbox({
+      url: c.redis.url,
+      queue: c.redis.queue,
+      leaseMs: Math.max(10_000, 3 * timeoutMs),
+      logger: createLogger({ level: c.logLevel, secrets: () => secretsOf(c) }),
+    });
+    return { outbox, where: `${outbox.where} queue ${outbox.queueName}` };
+  }
+  const file = join(resolve(c.dataDir), 'outbox.sqlite');
+  try {
+    const { SqliteOutbox } = await import('./sqlite.js');
+    return { outbox: new SqliteOutbox(file), where: file };
+  } catch (error) {
+    createLogger().error(`cannot open the outbox ${file} (is another proxy using it?): ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
 function secretsOf(c: ServerConfig): string[] {
   const h = c.proxy.hubspot ?? {};
-  return [h.accessToken, h.oauth?.clientSecret, h.oauth?.refreshToken].filter((s): s is string => !!s);
+  return [h.accessToken, h.oauth?.clientSecret, h.oauth?.refreshToken, redisPassword(c.redis?.url)].filter((s): s is string => !!s);
+}
+
+function redisPassword(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
 }

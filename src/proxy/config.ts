@@ -8,11 +8,19 @@ import type { LogLevel } from './log.js';
 export interface ServerConfig {
   port: number;
   host: string;
-  /** Directory of the SQLite outbox. */
+  /** Directory of the SQLite outbox (unused with `redis`). */
   dataDir: string;
+  /** With REDIS_URL: the shared queue in Redis, instead of the SQLite outbox. */
+  redis?: RedisConfig;
   logLevel: LogLevel;
   /** Everything but the outbox and the logger, which the server makes. */
   proxy: ProxyOptions;
+}
+
+/** The Redis store, from REDIS_URL and MEDIA_BRIDGE_QUEUE. */
+export interface RedisConfig {
+  url: string;
+  queue: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,11 +43,13 @@ export function configFromEnv(env: Env): ServerConfig {
   const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
   const mediaObjects = (value(env, 'HUBSPOT_MEDIA_OBJECTS') ?? 'off').toLowerCase();
   if (mediaObjects !== 'off' && mediaObjects !== 'create') throw new Error('HUBSPOT_MEDIA_OBJECTS must be off or create');
+  const redis = redisConfig(env);
 
   return {
     port: integer(env, 'PORT', 8787, 0, 65535),
     host: value(env, 'HOST') ?? '127.0.0.1',
     dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+    ...(redis ? { redis } : {}),
     logLevel,
     proxy: {
       hubspot: {
@@ -76,6 +86,34 @@ export function httpBase(env: Env, name: string, fallback: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${name} must be an http(s) URL`);
   return url.href.replace(/\/+$/, '');
+}
+
+/** REDIS_URL (redis:// or rediss://) switches to the shared queue; MEDIA_BRIDGE_QUEUE names it. */
+function redisConfig(env: Env): RedisConfig | undefined {
+  const raw = value(env, 'REDIS_URL');
+  const queue = value(env, 'MEDIA_BRIDGE_QUEUE');
+  if (raw === undefined) {
+    if (queue !== undefined) throw new Error('MEDIA_BRIDGE_QUEUE names a queue in Redis: set REDIS_URL too');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+  }
+  if (!url.hostname) throw new Error('REDIS_URL names no host');
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) throw new Error('REDIS_URL: the path must be a database number, e.g. /0');
+  const name = queue ?? 'media-bridge';
+  // BullMQ puts the queue name in its keys, where a colon would read as a separator.
+  if (!/^[A-Za-z0-9_.{}-]{1,100}$/.test(name)) {
+    throw new Error('MEDIA_BRIDGE_QUEUE must be 1 to 100 letters, digits, or - _ . { }');
+  }
+  return { url: raw, queue: name };
 }
 
 function value(env: Env, name: string): string | undefined {

@@ -9,18 +9,19 @@ import { ClientLimiter, clientIp } from './http/client-limit.js';
 import { Forwarder, type ForwardOutcome } from './upstream/forwarder.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createLogger, Outage, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
-import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
+import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
 import { MemoryPortalStore } from './store/memory-portal.js';
-import { isPortalStore, refreshTokenKeep, type PortalStore } from './store/portal-store.js';
-import type { Outbox, OutboxEvent } from './store/outbox.js';
+import { isPortalStore } from './store/portal-store.js';
+import { LocalTokenStore } from './store/local-tokens.js';
+import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
 import { parseBody } from './http/parse-body.js';
-import { RateBucket } from './upstream/rate-bucket.js';
+import { LocalGate } from './upstream/gate.js';
 import { MediaCatalog, type CatalogHealth } from './upstream/media-catalog.js';
-import { sharedLimit, type SharedLimit } from './upstream/shared-limit.js';
+import { sharedLimit } from './upstream/shared-limit.js';
 import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
 /** The request, as much of it as the proxy needs. */
@@ -103,7 +104,11 @@ export interface ProxyOptions {
 export interface Health {
   ok: boolean;
   dryRun: boolean;
+  /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
+  store?: StoreConnection;
+  /** The outbox; with a shared store, the queue of every instance on it. */
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
+  /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
   /** The media catalog (`mediaObjects`): off, on but dry, or its counts and errors. */
@@ -143,17 +148,19 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const hub = options.hubspot ?? {};
   const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
   const fetchUpstream: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const outbox = options.outbox ?? new MemoryOutbox();
-  // The rotated refresh token and the media catalog live in the outbox's store when it can keep them.
+  const outbox: Outbox = options.outbox ?? new MemoryOutbox();
+  // The media catalog and OAuth's tokens live in the outbox's store when it can keep them.
   const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
-  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, portal, (error) => log.error('keeping the rotated refresh token failed', { error: String(error) }));
+  const tokenStore = outbox.tokenStore?.() ?? new LocalTokenStore();
+  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, tokenStore, (error) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) }));
   const dryRun = tokens === undefined;
   const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-  if (portal !== outbox && hub.oauth) log.warn('this outbox does not implement PortalStore: a refresh token HubSpot rotates is kept only in memory');
+  if (!outbox.tokenStore && hub.oauth) log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
   const policy = originPolicy(options.allowedOrigins);
   const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
   const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
   const rateLimit = hub.rateLimit ?? 90;
+  const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const paths = {
     events: options.paths?.events ?? '/media-events',
     health: options.paths?.health ?? '/healthz',
@@ -163,37 +170,37 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   const listeners = new Listeners();
   const onListenerError = (error: unknown) => log.error('a proxy listener threw', { error: String(error) });
   let rejectionLogs = { second: 0, count: 0 };
+  const storing = new Outage(log, 'storing events', now);
 
-  // Events and media-object calls share one rate limit: the bucket, its send log, its pauses.
-  const bucket = new RateBucket({ limit: rateLimit });
+  // Events and media-object calls go through one gate: one rate window, one send log, the
+  // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
+  const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
   let catalog: MediaCatalog | undefined;
   const forwarder: Forwarder | undefined = tokens
     ? new Forwarder({
         outbox,
         tokens,
-        bucket,
+        gate,
         fetch: fetchUpstream,
         apiBase,
-        timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs,
         maxInFlight: hub.maxInFlight ?? 8,
         policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
         log,
         now,
         onOutcome: recordOutcome,
         hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
-        heldBack: (): number => limit?.waiting ?? 0,
       })
     : undefined;
-  const limit: SharedLimit | undefined = forwarder && sharedLimit({ bucket, upstream: forwarder, noteSend: (at) => outbox.noteSend(at), now });
-  if (options.mediaObjects === 'create' && forwarder && limit && tokens) {
+  if (options.mediaObjects === 'create' && forwarder && tokens) {
     if (portal !== outbox) log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
     catalog = new MediaCatalog({
       store: portal,
       tokens,
-      limit,
+      limit: sharedLimit({ gate, upstream: forwarder, now }),
       fetch: fetchUpstream,
       apiBase,
-      timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs,
       policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
       log,
       now,
@@ -266,8 +273,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     try {
       // The body's text is stored as is, unless validation shortened a field of it.
       fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
+      storing.ok();
     } catch (error) {
-      log.error('storing events failed', { error: String(error) });
+      storing.fail(error);
       return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
     }
     let stored = 0;
@@ -316,10 +324,12 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   async function health(): Promise<Health> {
     const at = now();
     const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-    const state = forwarder ? forwarder.state(at) : { state: 'dry-run' as const };
+    const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' as const };
+    const store = outbox.connection?.();
     return {
       ok: true,
       dryRun,
+      ...(store ? { store } : {}),
       outbox: {
         pending: stats.pending,
         oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
@@ -344,6 +354,8 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   }
 
   async function renderMetrics(): Promise<string> {
+    const store = outbox.connection?.();
+    if (store) metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
     const h = await health();
     metrics.set('media_bridge_outbox_pending', h.outbox.pending);
     metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
@@ -363,8 +375,14 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       if (kind === 'health') return reply(200, await health());
       return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
     } catch (error) {
-      log.error(`answering ${kind} failed`, { error: String(error) });
-      return reply(503, { ok: false, error: 'the outbox is unavailable' });
+      const store = outbox.connection?.();
+      // With a store down (Redis unreachable) the store's own log line says so, once.
+      if (!store || store.state === 'ready') log.error(`answering ${kind} failed`, { error: String(error) });
+      if (kind === 'metrics' && store) {
+        // Still scrapeable: the counters, and that the store is not connected.
+        return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
+      }
+      return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
     }
   }
 
@@ -393,9 +411,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   };
 }
 
-function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, portal: PortalStore, onKeepError: (error: unknown) => void): TokenSource | undefined {
+function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, store: OAuthTokenStore, onKeepError: (error: unknown) => void): TokenSource | undefined {
   if (hub.tokens) return hub.tokens;
-  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, keep: refreshTokenKeep(portal, hub.oauth.clientId, hub.oauth.refreshToken), onKeepError });
+  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, store, onKeepError });
   if (hub.accessToken) return staticToken(hub.accessToken);
   return undefined;
 }

@@ -83,3 +83,33 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join('[redacted]');
   return out;
 }
+
+/**
+ * A step that fails for a while (storing while Redis is down, a disk that is full) logs its
+ * first failure and its recovery, not every failure in between.
+ */
+export class Outage {
+  private since: number | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly log: Logger,
+    /** What failed, e.g. "storing events". */
+    private readonly what: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  fail(error: unknown): void {
+    this.failures++;
+    if (this.since !== undefined) return;
+    this.since = this.now();
+    this.log.error(`${this.what} failed; logged again only once it works`, { error: String(error) });
+  }
+
+  ok(): void {
+    if (this.since === undefined) return;
+    this.log.info(`${this.what} works again`, { failures: this.failures, failingForMs: this.now() - this.since });
+    this.since = undefined;
+    this.failures = 0;
+  }
+}

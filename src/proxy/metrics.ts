@@ -10,6 +10,8 @@ const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface Family {
   help: string;
+  /** Only shown once set (a gauge that means nothing for some stores). */
+  optional?: boolean;
   type: 'counter' | 'gauge';
   values: Map<string, number>;
 }
@@ -33,9 +35,10 @@ export class Metrics {
     this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
     this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
     this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+    this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
     this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
-    this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of.');
-    this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create.');
+    this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of (with HUBSPOT_MEDIA_OBJECTS=create).', true);
+    this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create (with HUBSPOT_MEDIA_OBJECTS=create).', true);
   }
 
   /** Adds `by` to a counter. */
@@ -67,6 +70,7 @@ export class Metrics {
   render(): string {
     const lines: string[] = [];
     for (const [name, f] of this.families) {
+      if (f.optional && f.values.size === 0) continue;
       lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
       if (f.values.size === 0) lines.push(`${name} 0`);
       for (const [key, v] of f.values) lines.push(`${name}${key} ${v}`);
@@ -78,8 +82,8 @@ export class Metrics {
     return `${lines.join('\n')}\n`;
   }
 
-  private define(name: string, type: 'counter' | 'gauge', help: string): void {
-    this.families.set(name, { help, type, values: new Map() });
+  private define(name: string, type: 'counter' | 'gauge', help: string, optional = false): void {
+    this.families.set(name, { help, type, values: new Map(), optional });
   }
 }
 

@@ -14,12 +14,10 @@ export function parseMilestones(value: string | number[] | undefined): number[] 
 }
 
 /**
- * The milestones that `played` seconds of a `duration` reach and that are not in `sent` yet,
- * in ascending order. Nothing for a duration that is unknown (NaN), 0 or Infinity (a live
- * stream): a share of it means nothing.
+ * The milestones that `percent` of the media played (see `playedPercent`) reaches and that
+ * are not in `sent` yet, in ascending order. NaN, for a duration unknown, 0 or infinite (a
+ * live stream), reaches none: a share of it means nothing.
  */
-export function reachedMilestones(milestones: number[], sent: number[], played: number, duration: number): number[] {
-  return duration > 0 && duration < Infinity
-    ? milestones.filter((m) => sent.indexOf(m) < 0 && played * 100 >= m * duration)
-    : [];
+export function reachedMilestones(milestones: number[], sent: number[], percent: number): number[] {
+  return milestones.filter((m) => sent.indexOf(m) < 0 && percent >= m);
 }

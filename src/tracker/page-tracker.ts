@@ -1,17 +1,22 @@
 /**
- * The tracker of one page: wires discovery, sessions, context, consent and transport
+ * The tracker of one page: wires discovery, sessions, context, consent, storage and transport
  * together. Both entries start it: the script tag's (auto.ts) and `startTracking`.
  *
  * Nothing here may hurt the host page: every entry point is guarded, errors are swallowed
  * (and logged in debug mode), no global is added, and nothing blocks.
  */
+import type { EventType, WireEvent } from '../wire.js';
+import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { mediaFields, pageFields, wholeNumber } from './context.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
+import { mark, pageView, unmark } from './owner.js';
 import { wireEvent } from './payload.js';
+import { PING, recover } from './recovery.js';
 import type { Session } from './session.js';
+import { drop, keep, load } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, type Transport } from './transport.js';
 
@@ -25,10 +30,14 @@ export interface PageTracker {
   _observer: MutationObserver;
   _attach(el: Element): void;
   _release(el: HTMLMediaElement): void;
-  _hide(): void;
+  /** The window and document listeners, for `stop()` to remove. */
+  _listeners: [EventTarget, string, (e: Event) => void][];
   _consent: Consent;
   _transport: Transport;
 }
+
+/** How often, at most, a live session's state is written to storage, in ms. */
+export const KEEP_EVERY = 1000;
 
 export function trackPage(options: TrackerOptions): PageTracker {
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
@@ -43,49 +52,118 @@ export function trackPage(options: TrackerOptions): PageTracker {
     };
   const milestones = parseMilestones(options.milestones);
   const consent = createConsent(options.consent == 'required');
-  const transport = createTransport(options.endpoint || '/media-events', guard);
+  const page = pageView();
+  const transport = createTransport(options.endpoint || '/media-events', page, log, guard);
   const tracked = new Map<HTMLMediaElement, TrackedMedia>();
 
-  const emit = (el: HTMLMediaElement, session: Session, percent?: number) => {
-    if (!consent._send()) return;
-    const fields = mediaFields(el);
+  /** An event of `type` for `el`'s session, with its context. */
+  const build = (el: HTMLMediaElement, session: Session, type: EventType, fields: object) => {
+    const media = mediaFields(el);
     // A blob: source cannot identify the media; say so once a session, in debug mode.
-    if (!percent && !fields.externalId) log('blob: needs data-media-id', el);
-    // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-    const event = wireEvent(
-      percent ? 'media-played-percent' : 'media-played',
-      session._id,
-      {
-        ...fields,
-        ...pageFields(consent._identify(), wholeNumber(options.pageId)),
-        ...(percent ? { playedPercent: percent } : { state: 'STARTED' }),
-      },
-    );
+    if (type == 'media-played' && !media.externalId) log('blob: needs data-media-id', el);
+    return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), wholeNumber(options.pageId)), ...fields });
+  };
+
+  const queue = (event: WireEvent) => {
     log(event);
     transport._add(event);
     if (options.onEvent) guard(options.onEvent)(event);
   };
 
+  // The id of a session's attention span comes from the session, so that every copy of it
+  // (kept in storage, sent again) is one event to the proxy.
+  const spanId = (session: Session) => 'attention-span:' + session._id;
+
+  // The attention span as it stands, of a session that has played some of a known duration.
+  const span = (el: HTMLMediaElement, session: Session) => {
+    const fields = attentionSpan(session._runs, el.duration);
+    return fields && build(el, session, 'attention-span', { ...fields, id: spanId(session) });
+  };
+
+  // Each live session's attention span is kept in storage, for the next page view to send if
+  // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
+  // record that is gone, or held by another page, was taken by another page view while this
+  // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
+  // page drops the session, and play from here on is a new one.
+  let writing: ReturnType<typeof setTimeout> | 0 = 0;
+  const keepLive = guard(() => {
+    // A write the timer still holds only writes again, harmlessly.
+    writing = 0;
+    // The events waiting to go out again are this page's too.
+    transport._touch();
+    if (consent._send())
+      tracked.forEach((media, el) => {
+        const session = media._session();
+        if (!session) return;
+        const kept = load(spanId(session));
+        if (session._kept && (!kept || kept.p != page)) session._gone = true;
+        else {
+          const event = span(el, session);
+          session._kept = event && !!keep({ e: event, n: 0, p: page });
+        }
+      });
+  });
+  const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
+
+  const ended = (el: HTMLMediaElement, session: Session) => {
+    const event = consent._send() && span(el, session);
+    if (event) queue(event);
+    else drop(spanId(session));
+  };
+
+  // Only ever called for a tracked element.
   const release = (el: HTMLMediaElement) => {
-    const media = tracked.get(el);
+    const media = tracked.get(el)!;
     tracked.delete(el);
-    if (media) media._close();
+    unmark(el);
+    media._close();
   };
 
   const attach = (el: Element) => {
-    if (el instanceof HTMLMediaElement && el.isConnected && !tracked.has(el) && el.dataset.mediaTrack != 'off')
-      tracked.set(el, trackMedia(el, milestones, consent._send, (session, percent) => emit(el, session, percent), guard));
+    if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+      tracked.set(
+        el,
+        trackMedia(
+          el,
+          milestones,
+          consent._send,
+          // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
+          (session, percent) =>
+            consent._send() &&
+            queue(
+              percent
+                ? build(el, session, 'media-played-percent', { playedPercent: percent })
+                : build(el, session, 'media-played', { state: 'STARTED' }),
+            ),
+          (session) => ended(el, session),
+          changed,
+          guard,
+        ),
+      );
   };
 
-  // Hidden or left: credit what played since the last timeupdate, and send it now. Never on
-  // unload or beforeunload, which keep a page out of the back/forward cache. Becoming
-  // visible runs it too, harmlessly: it credits only what did play.
-  const hide = guard(() => {
-    tracked.forEach((media) => media._read('hide'));
+  // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
+  // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
+  // its sessions; one hidden, or kept in the back/forward cache, carries them on. Never on
+  // unload or beforeunload, which keep a page out of that cache. Becoming visible runs it
+  // too: it credits only what did play, and finds the sessions another page view took.
+  const hide = guard((e: Event) => {
+    tracked.forEach((media, el) =>
+      e.type == 'pagehide' && !(e as PageTransitionEvent).persisted ? release(el) : media._read('hide'),
+    );
+    keepLive();
     transport._flush();
   });
-  addEventListener('pagehide', hide);
-  document.addEventListener('visibilitychange', hide);
+
+  const listeners: PageTracker['_listeners'] = [
+    [window, 'pagehide', hide],
+    [document, 'visibilitychange', hide],
+    // Another page view asks which pages live: this one rewrites what it holds.
+    [window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive()],
+    [window, 'online', transport._retry],
+  ];
+  listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+  recover(page, consent._send, transport._post, guard);
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
@@ -96,7 +174,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
     _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
     _attach: attach,
     _release: release,
-    _hide: hide,
+    _listeners: listeners,
     _consent: consent,
     _transport: transport,
   };

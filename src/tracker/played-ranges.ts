@@ -1,8 +1,8 @@
 /**
  * The record of what was played in one session: the runs of continuous playback, in the
- * order they happened. Quartile progress reads their union; the per-second attention span
- * (issue 5) will count, for each second, how many runs cover it. One record serves both,
- * so the two can never disagree.
+ * order they happened. Quartile progress reads their union; the attention span
+ * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
+ * serves both, so the two can never disagree.
  */
 
 /** One stretch of continuous playback, `[from, to]` in seconds of media time. */
@@ -33,4 +33,13 @@ export function union(runs: Run[], end: number): Run[] {
 /** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
 export function playedSeconds(runs: Run[], end: number): number {
   return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+}
+
+/**
+ * The share of a media of `duration` seconds played at least once, in whole percents rounded
+ * down. For a duration that is unknown (NaN), 0 or infinite (a live stream) it is NaN or 0,
+ * so it reaches no milestone.
+ */
+export function playedPercent(runs: Run[], duration: number): number {
+  return Math.floor((playedSeconds(runs, duration) * 100) / duration);
 }

@@ -5,10 +5,10 @@
  *
  * A session is one viewing of one source (issue 2). It begins at the first `playing` of a
  * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
- * or when the element is released.
+ * or when the element is released; its end is when its attention span is reported.
  */
 import { reachedMilestones } from './milestones.js';
-import { addPlay, playedSeconds, type Run } from './played-ranges.js';
+import { addPlay, playedPercent, type Run } from './played-ranges.js';
 
 /** What the playhead reads of a media element (an HTMLMediaElement, or a stand-in in tests). */
 export type MediaState = Pick<
@@ -24,6 +24,10 @@ export interface Session {
   _runs: Run[];
   /** Milestones already reported: each fires at most once per session. */
   _sent: number[];
+  /** Its state is in storage, for a later page view to send if this one dies. */
+  _kept?: boolean;
+  /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
+  _gone?: boolean;
 }
 
 /** Called when a session begins (no `percent`), and for each milestone it reaches. */
@@ -54,7 +58,13 @@ const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
 
-export function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead {
+/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
+export function createPlayhead(
+  milestones: number[],
+  newId: () => string,
+  report: Report,
+  ended: (session: Session) => void,
+): Playhead {
   let session: Session | undefined;
   // Where the media was at the last reading: NaN before the first, so that nothing is
   // credited before the tracker has seen a position.
@@ -62,14 +72,17 @@ export function createPlayhead(milestones: number[], newId: () => string, report
   // When the last reading was taken, if the media was playing then; 0 if it was not.
   let at = 0;
 
-  // Issue 5 reports the session's attention span here.
-  const end = () => (session = undefined);
+  const end = () => {
+    if (session && !session._gone) ended(session);
+    session = undefined;
+  };
 
   const read = (el: MediaState, type: string, mayBegin: boolean, now = Date.now()) => {
     const duration = el.duration;
     const src = el.currentSrc;
     let to = el.currentTime;
     let next = to;
+    if (session && session._gone) session = undefined;
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
     // players reload the same source, and that is still one viewing.
     if (session && session._src != src) end();
@@ -98,7 +111,7 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     if (type == 'ended' && duration > to) to = duration;
     if (session) {
       if (to > pos) addPlay(session._runs, pos, to);
-      for (const m of reachedMilestones(milestones, session._sent, playedSeconds(session._runs, duration), duration)) {
+      for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
         session._sent.push(m);
         report(session, m);
       }

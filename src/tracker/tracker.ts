@@ -44,14 +44,13 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
     if (options.debug) console.log('[media-bridge]', e);
     return { stop: noop, track: noop, session: noop as () => undefined, consent: noop };
   }
-  const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release, _hide: hide } = page;
+  const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release } = page;
   let stopped = false;
   return {
     stop: guard(() => {
       stopped = true;
       observer.disconnect();
-      removeEventListener('pagehide', hide);
-      document.removeEventListener('visibilitychange', hide);
+      page!._listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
       tracked.forEach((_, el) => release(el));
       page!._transport._flush();
     }),

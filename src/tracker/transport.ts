@@ -1,8 +1,22 @@
 /**
  * Sends events to the proxy: the events of one moment in one request, each request under
  * 60 KiB and 50 events, as text/plain so that a cross-origin proxy gets no CORS preflight.
+ *
+ * Nothing is lost on the way (resend.ts has the rules):
+ * - While the page is open, requests go by `fetch` with `keepalive`, whose answer is read.
+ *   Events the proxy did not take (no answer, 429, 5xx) are held, in memory and in storage,
+ *   and the page backs off. Then one event at a time goes out as a probe; once the proxy
+ *   takes it, every held event follows. Events of a page that is backing off, or offline,
+ *   join the held ones without going out, so they spend none of their sends.
+ * - As the page is hidden or left, requests go by `sendBeacon`, whose answer cannot be read.
+ *   Those events stay in storage, and a later page view sends them once more (the proxy
+ *   drops the copy it already has).
+ * - Every event is written to storage before it goes out, and dropped from there only once
+ *   the proxy took it, or refused it for good.
  */
 import { MAX_EVENTS_PER_REQUEST, type WireEvent } from '../wire.js';
+import { backoff, resendable, sendable } from './resend.js';
+import { drop, keep, type Kept } from './store.js';
 
 // Under the proxy's 64 KiB cap, and under the 64 KiB that sendBeacon and keepalive fetch
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
@@ -11,53 +25,117 @@ const MAX_REQUEST_BYTES = 60 * 1024;
 // `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
 const WRAPPER = 15 * 3;
 
-/** Cuts `events` into request bodies, in order, and hands each to `send`. */
-export function batches(events: WireEvent[], send: (body: string) => void): void {
-  let batch: string[] = [];
-  const close = () => batch.length && send(`{"events":[${batch}]}`);
-  for (const event of events) {
-    const json = JSON.stringify(event);
-    if (batch.length == MAX_EVENTS_PER_REQUEST || (batch + json).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
+/** An event on its way, as it is kept in storage: how many times it went out already, and which page holds it. */
+export type Item = Kept;
+
+/** Cuts `items` into request bodies, in order, and hands each to `send` with its items. */
+export function batches(items: Item[], send: (body: string, items: Item[]) => void): void {
+  let batch: Item[] = [];
+  let json: string[] = [];
+  const close = () => batch.length && send(`{"events":[${json}]}`, batch);
+  for (const item of items) {
+    const one = JSON.stringify(item.e);
+    if (batch.length == MAX_EVENTS_PER_REQUEST || (json + one).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
       close();
       batch = [];
+      json = [];
     }
-    batch.push(json);
+    batch.push(item);
+    json.push(one);
   }
   close();
-}
-
-/** Posts one body; a string body goes as `text/plain;charset=UTF-8`. */
-function send(endpoint: string, body: string) {
-  try {
-    // sendBeacon outlives the page; it returns false when its queue is full.
-    if (navigator.sendBeacon(endpoint, body)) return;
-  } catch {
-    /* missing, or the URL is refused */
-  }
-  fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(() => {
-    /* offline or refused: issue 5 will keep such events */
-  });
 }
 
 export interface Transport {
   /** Queues an event; it goes with the others of the same moment. */
   _add(event: WireEvent): void;
-  /** Sends what is queued now (the page is being hidden or left). */
+  /** Sends events kept by an earlier page view. */
+  _post(items: Item[]): void;
+  /** Sends what is queued now, by sendBeacon: the page is being hidden or left. */
   _flush(): void;
+  /** Probes the proxy with a held event now: the visitor is back online. */
+  _retry(): void;
+  /** Rewrites the held events in storage: this page lives and holds them. */
+  _touch(): void;
 }
 
-export function createTransport(endpoint: string, guard: (fn: () => void) => () => void): Transport {
-  let queue: WireEvent[] = [];
-  const flush = () => {
-    batches(queue, (body) => send(endpoint, body));
-    queue = [];
+export function createTransport(
+  endpoint: string,
+  page: string,
+  log: (...args: unknown[]) => void,
+  guard: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
+): Transport {
+  let queue: Item[] = [];
+  /** Events the proxy did not take yet, waiting for a probe. */
+  let held: Item[] = [];
+  /** The probe's timer while the page backs off. */
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
+  /** Failed rounds in a row. */
+  let fails = 0;
+
+  const hold = (items: Item[]) =>
+    items.forEach((item) => {
+      keep(item);
+      held.push(item);
+    });
+
+  const post = (items: Item[], beacon?: boolean) => {
+    const now = Date.now();
+    items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
+    // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
+    // Not as the page goes: Firefox says a closing tab is offline.
+    if (timer || (!beacon && !navigator.onLine)) return hold(items);
+    batches(items, (body, batch) => {
+      batch.forEach((item) => {
+        item.n++;
+        keep(item);
+      });
+      try {
+        // sendBeacon outlives the page; it returns false when its queue is full.
+        if (beacon && navigator.sendBeacon(endpoint, body)) return;
+      } catch {
+        /* missing, or the URL is refused */
+      }
+      fetch(endpoint, { method: 'POST', body, keepalive: true }).then(
+        (r) => answer(batch, r.status, r.headers.get('retry-after')),
+        () => answer(batch),
+      );
+    });
   };
-  const later = guard(flush);
+
+  const answer = guard((batch: Item[], status?: number, retryAfter?: string | null) => {
+    if (resendable(status)) {
+      hold(batch);
+      if (!timer) timer = setTimeout(probe, backoff(fails++, retryAfter));
+      return;
+    }
+    batch.forEach((item) => drop(item.e.id));
+    // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
+    if (status! < 300) {
+      fails = 0;
+      post(held.splice(0));
+    } else log('dropped', status, batch);
+  });
+
+  // One held event goes out: if the proxy takes it, the rest follow. A refused probe is held
+  // again at the end, so the probes take turns, and a long outage spends the sends of many
+  // events a little each rather than those of the first.
+  const probe = guard(() => {
+    timer = 0;
+    post(held.splice(0, 1));
+  });
+
+  const later = guard(() => post(queue.splice(0)));
+
   return {
     _add(event) {
       // The first event of a moment schedules the send, after the moment's other events.
-      if (queue.push(event) == 1) queueMicrotask(later);
+      if (queue.push({ e: event, n: 0, p: page }) == 1) queueMicrotask(later);
     },
-    _flush: flush,
+    _post: post,
+    _flush: () => post(queue.splice(0), true),
+    // A probe timer still pending finds nothing held, or probes once more: harmless.
+    _retry: probe,
+    _touch: () => held.forEach(keep),
   };
 }

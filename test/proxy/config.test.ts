@@ -73,6 +73,25 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv(env)).toThrow(message);
   });
 
+  it('switches to the shared queue in Redis with REDIS_URL, named by MEDIA_BRIDGE_QUEUE', () => {
+    expect(configFromEnv({}).redis).toBeUndefined();
+    expect(configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/0', queue: 'media-bridge' });
+    expect(configFromEnv({ REDIS_URL: 'rediss://:pw@cache.internal:6380', MEDIA_BRIDGE_QUEUE: 'site-a' }).redis).toEqual({
+      url: 'rediss://:pw@cache.internal:6380',
+      queue: 'site-a',
+    });
+  });
+
+  it.each([
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_URL: '127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379/cache' }, /REDIS_URL: the path must be a database number/],
+    [{ MEDIA_BRIDGE_QUEUE: 'q' }, /MEDIA_BRIDGE_QUEUE names a queue in Redis: set REDIS_URL too/],
+    [{ REDIS_URL: 'redis://h', MEDIA_BRIDGE_QUEUE: 'a:b' }, /MEDIA_BRIDGE_QUEUE must be/],
+  ])('refuses a Redis setting %j', (env, message) => {
+    expect(() => configFromEnv(env)).toThrow(message);
+  });
+
   it('never puts a secret in its error messages', () => {
     try {
       configFromEnv({ HUBSPOT_ACCESS_TOKEN: 'pat-secret-1', HUBSPOT_CLIENT_ID: 'i', HUBSPOT_CLIENT_SECRET: 'cs-secret', HUBSPOT_REFRESH_TOKEN: 'r' });

@@ -6,6 +6,10 @@
  * It serves the media-objects API too (a paged listing per media type, creation, a 403 for
  * chosen media, and injected faults by rule).
  *
+ * With `rollingLimit`, it counts HubSpot's rolling window as HubSpot does, by arrival and
+ * across endpoints: an event or media-object request that finds `rollingLimit` others in the
+ * last 10 s is answered 429 TEN_SECONDLY_ROLLING.
+ *
  * It also serves the OAuth token endpoint (POST /oauth/v3/token), issuing access tokens
  * `access-1`, `access-2`, … for the configured refresh token (rotating it if told to) and for
  * an install's authorization code checked against its PKCE challenge, and refuses event
@@ -64,6 +68,10 @@ export interface FakeHubSpotOptions {
   seed?: number;
   /** The media-objects API (`/media-bridge/2026-09/objects`): the portal's objects at start, and its faults. */
   objects?: FakeObjectsOptions;
+  /** Requests (events and media objects) allowed in any rolling window, by arrival; more are answered 429. Default: no limit. */
+  rollingLimit?: number;
+  /** The rolling window, ms. Default 10,000. */
+  windowMs?: number;
 }
 
 /** A media object as the fake portal holds it (HubSpot's MediaBridgeObject). */
@@ -113,6 +121,8 @@ export interface FakeHubSpot {
   allowInstall(install: { code: string; codeChallenge: string; redirectUri: string; refreshToken: string; hubId?: number; scopes?: string[] }): void;
   setRule(rule: FakeHubSpotOptions['rule']): void;
   setRatios(ratios: Ratios): void;
+  /** Event and object requests answered 429 because the rolling window was full. */
+  overLimit(): RecordedRequest[];
   /** Resolves when `check()` holds, polling; rejects after `timeoutMs`. */
   waitFor(check: () => boolean | Promise<boolean>, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -149,6 +159,20 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   let ratios = options.ratios ?? {};
   const random = seeded(options.seed ?? 1);
   let eventIndex = 0;
+  const windowMs = options.windowMs ?? 10_000;
+  /** Arrival times of event and object requests in the current window, oldest first. */
+  const arrivals: number[] = [];
+  const overLimit: RecordedRequest[] = [];
+
+  /** With `rollingLimit`: true when `rec` finds the window full (it is then answered 429). */
+  function overRollingLimit(rec: RecordedRequest): boolean {
+    if (options.rollingLimit === undefined) return false;
+    while (arrivals.length && rec.receivedAt - arrivals[0] >= windowMs) arrivals.shift();
+    arrivals.push(rec.receivedAt);
+    if (arrivals.length <= options.rollingLimit) return false;
+    overLimit.push(rec);
+    return true;
+  }
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -195,6 +219,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     const match = EVENT_PATH.exec(rec.path);
     if (rec.method !== 'POST' || !match) return { status: 404, body: { status: 'error', message: 'not found' } };
     const index = eventIndex++;
+    if (overRollingLimit(rec)) return tooMany('TEN_SECONDLY_ROLLING', `c-${index}`);
     const refused = unauthenticated(rec, `c-${index}`);
     if (refused) return refused;
     const ruled = rule?.(rec, index);
@@ -205,8 +230,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       dice -= share;
       return false;
     };
-    if (take(ratios.rolling429)) return tooMany('TEN_SECONDLY_ROLLING', index);
-    if (take(ratios.daily429)) return tooMany('DAILY', index);
+    if (take(ratios.rolling429)) return tooMany('TEN_SECONDLY_ROLLING', `c-${index}`);
+    if (take(ratios.daily429)) return tooMany('DAILY', `c-${index}`);
     if (take(ratios.error500)) return { status: 500, body: { status: 'error', message: 'internal error', correlationId: `c-${index}` } };
     if (take(ratios.reset)) return { reset: true };
     const delayMs = ratios.slow && random() < ratios.slow.ratio ? ratios.slow.ms : 0;
@@ -223,6 +248,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   /** GET /media-bridge/2026-09/objects/{mediaType}?limit&after, and POST /media-bridge/2026-09/objects. */
   function objectsAnswer(rec: RecordedRequest): Answer {
     const correlationId = `o-${requests.length}`;
+    if (overRollingLimit(rec)) return tooMany('TEN_SECONDLY_ROLLING', correlationId);
     const refused = unauthenticated(rec, correlationId);
     if (refused) return refused;
     const ruled = objectRule?.(rec);
@@ -325,6 +351,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     setRatios(next) {
       ratios = next;
     },
+    overLimit: () => overLimit,
     waitFor: (check, timeoutMs = 20_000, what = 'condition') => waitFor(check, timeoutMs, what),
     close: () =>
       new Promise<void>((resolve) => {
@@ -334,10 +361,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   };
 }
 
-function tooMany(policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY', index: number): Answer {
+function tooMany(policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY', correlationId: string): Answer {
   return {
     status: 429,
-    body: { status: 'error', message: `You have reached your ${policyName} limit.`, errorType: 'RATE_LIMIT', correlationId: `c-${index}`, policyName },
+    body: { status: 'error', message: `You have reached your ${policyName} limit.`, errorType: 'RATE_LIMIT', correlationId, policyName },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clean, createLogger } from '../../src/proxy/log.js';
+import { clean, createLogger, Outage } from '../../src/proxy/log.js';
 
 function capture(level?: 'debug' | 'info' | 'warn' | 'error', secrets: string[] = []) {
   const lines: string[] = [];
@@ -62,5 +62,25 @@ describe('createLogger', () => {
 
   it('cuts very long strings', () => {
     expect(clean('x'.repeat(5000)).length).toBe(2001);
+  });
+});
+
+describe('Outage', () => {
+  it('logs the first failure of a run and the recovery, not each failure', () => {
+    const c = capture();
+    let t = 1_000;
+    const storing = new Outage(c.log, 'storing events', () => t);
+    storing.ok();
+    for (let i = 0; i < 50; i++) storing.fail(new Error('Redis is down'));
+    t = 4_000;
+    storing.ok();
+    storing.ok();
+    storing.fail(new Error('again'));
+    expect(c.records().map((r) => [r.level, r.msg, r.failures ?? r.error])).toEqual([
+      ['error', 'storing events failed; logged again only once it works', 'Error: Redis is down'],
+      ['info', 'storing events works again', 50],
+      ['error', 'storing events failed; logged again only once it works', 'Error: again'],
+    ]);
+    expect(c.records()[1].failingForMs).toBe(3_000);
   });
 });

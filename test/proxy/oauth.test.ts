@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/proxy/upstream/hubspot-client.js';
-import { oauthToken, staticToken, TokenRefreshError } from '../../src/proxy/upstream/oauth.js';
+import { installOf, oauthToken, staticToken, TokenRefreshError } from '../../src/proxy/upstream/oauth.js';
+import { LocalTokenStore } from '../../src/proxy/store/local-tokens.js';
 
 const CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-abcdefgh', refreshToken: 'refresh-0' };
 
@@ -92,11 +93,12 @@ describe('oauthToken', () => {
 
   it('starts from the refresh token kept in its store, and keeps each rotated one there', async () => {
     let now = 0;
-    let kept: string | undefined = 'refresh-7';
+    const install = await installOf(CREDENTIALS.clientId, CREDENTIALS.refreshToken);
+    const shelf = new Map([[install, 'refresh-7']]);
     const saved: string[] = [];
-    const keep = { load: async () => kept, save: async (t: string) => void saved.push((kept = t)) };
+    const store = new LocalTokenStore({ keptRefreshToken: (i) => shelf.get(i), keepRefreshToken: (_install, t) => void saved.push(t) });
     const ep = tokenEndpoint({ rotate: true, expiresIn: 60 });
-    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch: ep.fetch, now: () => now, refreshEarlyMs: 0, keep });
+    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch: ep.fetch, now: () => now, refreshEarlyMs: 0, store });
     await tokens.get();
     now = 61_000;
     await tokens.get();
@@ -104,6 +106,15 @@ describe('oauthToken', () => {
     expect(saved).toEqual(['refresh-1', 'refresh-2']);
     // Every refresh token it held counts as a secret, the configured one too.
     expect(tokens.secrets()).toEqual(expect.arrayContaining(['refresh-0', 'refresh-2']));
+  });
+
+  it('keys the kept token by install: a new configured refresh token is used as given', async () => {
+    const store = new LocalTokenStore();
+    await store.write(await installOf(CREDENTIALS.clientId, 'refresh-old-install'), { accessToken: 'access-old', expiresAt: Date.now() + 3600_000, refreshToken: 'refresh-old-rotated' });
+    const ep = tokenEndpoint({ rotate: true });
+    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch: ep.fetch, store });
+    expect(await tokens.get()).toBe('access-1');
+    expect(ep.calls.map((c) => c.form.get('refresh_token'))).toEqual(['refresh-0']);
   });
 
   it('falls back to the configured refresh token when the kept one is refused, and keeps going when the store fails', async () => {
@@ -115,14 +126,14 @@ describe('oauthToken', () => {
       return Response.json({ access_token: 'access-1', expires_in: 1800, refresh_token: 'refresh-0' });
     };
     const errors: unknown[] = [];
-    const keep = { load: async () => 'refresh-revoked', save: async () => {} };
-    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, keep, onKeepError: (e) => errors.push(e) });
+    const revoked = new LocalTokenStore({ keptRefreshToken: () => 'refresh-revoked', keepRefreshToken: () => {} });
+    const tokens = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, store: revoked, onKeepError: (e) => errors.push(e) });
     expect(await tokens.get()).toBe('access-1');
     expect(calls).toEqual(['refresh-revoked', 'refresh-0']);
-    const broken = { load: async () => Promise.reject(new Error('disk')), save: async () => {} };
-    const again = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, keep: broken, onKeepError: (e) => errors.push(e) });
+    const broken = new LocalTokenStore({ keptRefreshToken: () => Promise.reject(new Error('disk')), keepRefreshToken: () => Promise.reject(new Error('full')) });
+    const again = oauthToken({ ...CREDENTIALS, apiBase: 'http://fake.test', fetch, store: broken, onKeepError: (e) => errors.push(e) });
     expect(await again.get()).toBe('access-1');
-    expect(errors.map(String)).toEqual(['Error: disk']);
+    expect(errors.map(String)).toEqual(['Error: disk', 'Error: disk', 'Error: full']);
   });
 
   it('fails with an error that carries no secret, and tries again on the next call', async () => {

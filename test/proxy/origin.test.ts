@@ -43,7 +43,11 @@ describe('origin policy', () => {
 
   it('gives CORS headers only to an origin, and the preflight its methods', () => {
     expect(corsHeaders(undefined)).toEqual({ vary: 'Origin' });
-    expect(corsHeaders('https://www.example.com')).toEqual({ 'access-control-allow-origin': 'https://www.example.com', vary: 'Origin' });
+    expect(corsHeaders('https://www.example.com')).toEqual({
+      'access-control-allow-origin': 'https://www.example.com',
+      'access-control-expose-headers': 'Retry-After',
+      vary: 'Origin',
+    });
     expect(preflightHeaders('https://www.example.com')).toMatchObject({
       'access-control-allow-methods': 'POST, OPTIONS',
       'access-control-allow-headers': 'Content-Type',

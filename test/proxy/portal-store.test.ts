@@ -1,14 +1,14 @@
 /**
- * The PortalStore contract (the kept refresh token and the media catalog), run against
- * every store, plus what only SQLite promises: it survives reopening, and its files are
- * readable by their owner only.
+ * The PortalStore contract (the media catalog, its listing times, the claim on a creation),
+ * run against every store, plus what only SQLite promises: it survives reopening, and its
+ * files are readable by their owner only.
  */
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
 import { MemoryPortalStore } from '../../src/proxy/store/memory-portal.js';
-import { isPortalStore, refreshTokenKeep, type MediaObjectRecord, type PortalStore } from '../../src/proxy/store/portal-store.js';
+import { isPortalStore, type MediaObjectRecord, type PortalStore } from '../../src/proxy/store/portal-store.js';
 import { SqliteOutbox } from '../../src/proxy/store/sqlite-outbox.js';
 import { tempDir } from './temp-dirs.js';
 
@@ -35,16 +35,6 @@ describe.each(stores)('%s', (_name, make) => {
 
   it('implements the whole contract', () => {
     expect(isPortalStore(open())).toBe(true);
-  });
-
-  it('keeps the newest refresh token per install', async () => {
-    const s = open();
-    expect(await s.keptRefreshToken('install-a')).toBeUndefined();
-    await s.keepRefreshToken('install-a', 'r-1');
-    await s.keepRefreshToken('install-a', 'r-2');
-    await s.keepRefreshToken('install-b', 'other');
-    expect(await s.keptRefreshToken('install-a')).toBe('r-2');
-    expect(await s.keptRefreshToken('install-b')).toBe('other');
   });
 
   it('stores, replaces and removes media objects by type and external id', async () => {
@@ -95,31 +85,18 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await s.claimMediaObject('VIDEO', 'made', 'p1', T0, T0 + 1000)).toBe(false);
     expect(await s.claimMediaObject('VIDEO', 'refused', 'p1', T0, T0 + 1000)).toBe(true);
   });
-
-  it('keeps a refresh token under the fingerprint of its configured one', async () => {
-    const s = open();
-    const keep = refreshTokenKeep(s, 'client-1', 'configured-1');
-    expect(await keep.load()).toBeUndefined();
-    await keep.save('rotated-1');
-    expect(await refreshTokenKeep(s, 'client-1', 'configured-1').load()).toBe('rotated-1');
-    // A new configured token (a new install) does not see the old one's rotation.
-    expect(await refreshTokenKeep(s, 'client-1', 'configured-2').load()).toBeUndefined();
-    expect(await refreshTokenKeep(s, 'client-2', 'configured-1').load()).toBeUndefined();
-  });
 });
 
 describe('SqliteOutbox as a portal store', () => {
   it('keeps everything across reopening', async () => {
     const file = join(tempDir('mbt-portal-'), 'outbox.sqlite');
     const a = new SqliteOutbox(file);
-    a.keepRefreshToken('i', 'r-9');
     a.putMediaObjects([video('a', { source: 'created' })]);
     a.setMediaListedAt('VIDEO', T0);
     expect(a.claimMediaObject('VIDEO', 'b', 'p1', T0, T0 + 60_000)).toBe(true);
     a.close();
     const b = new SqliteOutbox(file);
     opened.push(b);
-    expect(b.keptRefreshToken('i')).toBe('r-9');
     expect(b.mediaCatalog()).toEqual({ objects: [video('a', { source: 'created' })], listedAt: { VIDEO: T0 } });
     // The claim outlived the process that made it, until it lapses.
     expect(b.claimMediaObject('VIDEO', 'b', 'p2', T0 + 1, T0 + 60_001)).toBe(false);
@@ -134,7 +111,7 @@ describe('SqliteOutbox as a portal store', () => {
     chmodSync(file, 0o644);
     const o = new SqliteOutbox(file);
     opened.push(o);
-    o.keepRefreshToken('i', 'r-1');
+    await o.tokenStore().write('i', { accessToken: 'a-1', expiresAt: T0, refreshToken: 'r-1' });
     await o.add([{ type: 'media-played', id: 'e1', sessionId: 's', mediaType: 'VIDEO', occurredTimestamp: T0, state: 'STARTED' }], T0);
     o.claim(10, T0 + 10_000);
     for (const f of [file, `${file}-wal`, `${file}-intake`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from './proxy-process.js';
+import { startRedis } from './redis-server.js';
 import { tempDir } from './temp-dirs.js';
 
 const run = promisify(execFile);
@@ -45,7 +46,30 @@ beforeAll(() => {
 
 describe('README proxy snippets', () => {
   it('has the snippets this test drives', () => {
-    expect([...snippets().keys()].sort()).toEqual(['express-app.mjs', 'node-server.mjs', 'vercel-function.mjs', 'watch.mjs', 'worker.mjs']);
+    expect([...snippets().keys()].sort()).toEqual(['express-app.mjs', 'node-server.mjs', 'redis-app.mjs', 'vercel-function.mjs', 'watch.mjs', 'worker.mjs']);
+  });
+
+  it('redis-app.mjs: stores in the shared queue in Redis', async () => {
+    const redis = await startRedis();
+    try {
+      const { result } = await drive(
+        'redis-app.mjs',
+        `import { once } from 'node:events';
+const { app, proxy } = await import('./redis-app.mjs');
+const server = app.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const url = 'http://127.0.0.1:' + server.address().port;
+const res = await fetch(url + '/media-events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(postBody('r1'))} });
+const health = await (await fetch(url + '/healthz')).json();
+server.close();
+await proxy.close();
+console.log(JSON.stringify({ status: res.status, pending: health.outbox.pending, store: health.store }));`,
+        { REDIS_URL: redis.url },
+      );
+      expect(result).toEqual({ status: 202, pending: 1, store: { kind: 'redis', queue: 'media-bridge', state: 'ready' } });
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('node-server.mjs: serves /media-events with the SQLite outbox', async () => {

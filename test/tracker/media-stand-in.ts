@@ -3,7 +3,7 @@
  * one: timeupdates while playing, `el.played` closed at each seek, `ended` at the end, a
  * wrap to 0 for a loop. Wall time is simulated, so a test runs in microseconds.
  */
-import { createPlayhead, type MediaState } from '../../src/tracker/session.js';
+import { createPlayhead, type MediaState, type Session } from '../../src/tracker/session.js';
 import type { Run } from '../../src/tracker/played-ranges.js';
 
 /** The stand-in's state is written by the test, where a browser's is read-only. */
@@ -36,8 +36,12 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
       end: (i: number) => ranges[i][1],
     },
   };
-  const playhead = createPlayhead(milestones, () => `session-${++count}`, (s, percent) =>
-    reports.push(percent ? { session: s._id, percent } : { session: s._id }),
+  const ended: Session[] = [];
+  const playhead = createPlayhead(
+    milestones,
+    () => `session-${++count}`,
+    (s, percent) => reports.push(percent ? { session: s._id, percent } : { session: s._id }),
+    (s) => ended.push(s),
   );
   /** Adds [from, to] to the browser's own played ranges (a sorted union). */
   const closeRange = () => {
@@ -59,6 +63,8 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
   const api = {
     el,
     reports,
+    /** The sessions that ended, in order, with their runs as they ended. */
+    ended,
     playhead,
     read,
     /** Whether sessions may begin (background video, consent). */

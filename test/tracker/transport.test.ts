@@ -1,25 +1,98 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { batches, createTransport } from '../../src/tracker/transport.js';
+/**
+ * The transport and its resend queue, against a stand-in `localStorage`, `fetch` and
+ * `sendBeacon`, on fake timers: what goes out, by which route, what is kept, and when it
+ * goes out again.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_KEPT } from '../../src/tracker/resend.js';
+import type { Kept } from '../../src/tracker/store.js';
+import { batches, createTransport, type Item } from '../../src/tracker/transport.js';
 import type { WireEvent } from '../../src/wire.js';
+import { fakeStorage, type FakeStorage } from './fake-storage.js';
 
-const event = (i: number, pad = 0) =>
-  ({ type: 'media-played', id: `id-${i}`, mediaType: 'VIDEO', occurredTimestamp: 1, sessionId: 's', state: 'STARTED', pageName: 'x'.repeat(pad) }) as WireEvent;
+const event = (i: number | string, extra: Partial<WireEvent> = {}) =>
+  ({
+    type: 'media-played',
+    id: `id-${i}`,
+    mediaType: 'VIDEO',
+    occurredTimestamp: Date.now(),
+    sessionId: 's',
+    state: 'STARTED',
+    ...extra,
+  }) as WireEvent;
 
-const bodies = (events: WireEvent[]) => {
-  const out: string[] = [];
-  batches(events, (b) => out.push(b));
-  return out;
-};
+const item = (e: WireEvent, n = 0): Item => ({ e, n, p: 'page-1' });
+
+/** An answer of the stand-in proxy: a status (with its Retry-After), or a network failure. */
+type Answer = number | { status: number; retryAfter?: string } | 'network';
+
+function setup({ beacon = true, online = true, quota = Infinity } = {}) {
+  const storage = fakeStorage(quota);
+  const answers: Answer[] = [];
+  const fetch = vi.fn(async (_url: string, _init: RequestInit) => {
+    const a = answers.shift() ?? 202;
+    if (a == 'network') throw new TypeError('Failed to fetch');
+    const { status, retryAfter } = typeof a == 'number' ? { status: a, retryAfter: undefined } : a;
+    return new Response('{}', { status, headers: retryAfter ? { 'retry-after': retryAfter } : {} });
+  });
+  const sendBeacon = vi.fn((_url: string, _body: string) => beacon);
+  const nav = { sendBeacon, onLine: online };
+  vi.stubGlobal('localStorage', storage);
+  vi.stubGlobal('fetch', fetch);
+  vi.stubGlobal('navigator', nav);
+  const logs: unknown[][] = [];
+  const guard = <A extends unknown[]>(fn: (...args: A) => void) => fn;
+  const t = createTransport('/media-events', 'page-1', (...args) => logs.push(args), guard);
+  const ids = (body: unknown) => JSON.parse(body as string).events.map((e: WireEvent) => e.id);
+  return {
+    t,
+    storage,
+    answers,
+    fetch,
+    sendBeacon,
+    nav,
+    logs,
+    /** The event ids of each fetch, in order. */
+    fetched: () => fetch.mock.calls.map((c) => ids(c[1].body)),
+    /** The event ids of each beacon, in order. */
+    beaconed: () => sendBeacon.mock.calls.map((c) => ids(c[1])),
+    /** What storage holds, by event id. */
+    kept: (s: FakeStorage = storage) =>
+      Object.fromEntries(
+        Object.entries(s.items)
+          .filter(([k]) => k.startsWith('media-bridge:'))
+          .map(([k, v]) => [k.slice(13), JSON.parse(v) as Kept]),
+      ),
+  };
+}
+
+/** Lets answers arrive and timers run, `ms` of fake time. */
+const wait = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  vi.setSystemTime(1_764_000_000_000);
+});
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe('batches', () => {
-  it('puts the events of a moment in one body of the wire format', () => {
-    const out = bodies([event(1), event(2)]);
+  const bodies = (items: Item[]) => {
+    const out: { body: string; items: Item[] }[] = [];
+    batches(items, (body, batch) => out.push({ body, items: batch }));
+    return out;
+  };
+
+  it('puts the events of a moment in one body of the wire format, with the items it carries', () => {
+    const items = [item(event(1)), item(event(2))];
+    const out = bodies(items);
     expect(out).toHaveLength(1);
-    expect(JSON.parse(out[0])).toEqual({ events: [event(1), event(2)] });
+    expect(JSON.parse(out[0].body)).toEqual({ events: [event(1), event(2)] });
+    expect(out[0].items).toEqual(items);
   });
 
   it('sends nothing for no events', () => {
@@ -27,59 +100,279 @@ describe('batches', () => {
   });
 
   it('carries at most 50 events a request', () => {
-    const out = bodies(Array.from({ length: 120 }, (_, i) => event(i)));
-    expect(out.map((b) => JSON.parse(b).events.length)).toEqual([50, 50, 20]);
+    const out = bodies(Array.from({ length: 120 }, (_, i) => item(event(i))));
+    expect(out.map((b) => JSON.parse(b.body).events.length)).toEqual([50, 50, 20]);
+    expect(out.map((b) => b.items.length)).toEqual([50, 50, 20]);
   });
 
   it('keeps each request under 60 KiB, even of multi-byte text, and loses nothing', () => {
-    const events = Array.from({ length: 30 }, (_, i) => ({ ...event(i), pageName: 'é€'.repeat(1500) }) as WireEvent);
-    const out = bodies(events);
+    const events = Array.from({ length: 30 }, (_, i) => event(i, { pageName: 'é€'.repeat(1500) }));
+    const out = bodies(events.map((e) => item(e)));
     expect(out.length).toBeGreaterThan(1);
-    for (const b of out) expect(new Blob([b]).size).toBeLessThan(60 * 1024);
-    expect(out.flatMap((b) => JSON.parse(b).events)).toEqual(events);
+    for (const b of out) expect(new Blob([b.body]).size).toBeLessThan(60 * 1024);
+    expect(out.flatMap((b) => JSON.parse(b.body).events)).toEqual(events);
   });
 });
 
-describe('createTransport', () => {
-  const guard = (fn: () => void) => fn;
-
-  it('sends the events of one moment in one beacon, as text/plain', async () => {
-    const sendBeacon = vi.fn(() => true);
-    vi.stubGlobal('navigator', { sendBeacon });
-    const t = createTransport('/media-events', guard);
-    t._add(event(1));
-    t._add(event(2));
-    expect(sendBeacon).not.toHaveBeenCalled();
-    await Promise.resolve();
-    expect(sendBeacon).toHaveBeenCalledTimes(1);
-    const [url, body] = sendBeacon.mock.calls[0] as unknown as [string, unknown];
+describe('sending while the page is open', () => {
+  it('sends the events of one moment in one keepalive fetch, as text/plain, and reads the answer', async () => {
+    const s = setup();
+    s.t._add(event(1));
+    s.t._add(event(2));
+    expect(s.fetch).not.toHaveBeenCalled();
+    await wait();
+    expect(s.fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = s.fetch.mock.calls[0];
     expect(url).toBe('/media-events');
     // A string body: the browser sends it as text/plain;charset=UTF-8, so no CORS preflight.
-    expect(typeof body).toBe('string');
-    expect(JSON.parse(body as string).events).toHaveLength(2);
+    expect(init).toMatchObject({ method: 'POST', keepalive: true });
+    expect(typeof init.body).toBe('string');
+    expect(s.sendBeacon).not.toHaveBeenCalled();
+    // Kept until the proxy took them, then dropped.
+    expect(s.kept()).toEqual({});
   });
 
-  it('falls back to fetch with keepalive when sendBeacon refuses or is missing', async () => {
-    const fetch = vi.fn(() => Promise.reject(new Error('offline')));
-    vi.stubGlobal('fetch', fetch);
-    for (const nav of [{ sendBeacon: () => false }, {}]) {
-      vi.stubGlobal('navigator', nav);
-      const t = createTransport('https://proxy.example.com/e', guard);
-      t._add(event(1));
-      t._flush();
+  it('writes each event to storage before it goes, so a page that dies mid-request leaves it for the next view', async () => {
+    const s = setup();
+    s.fetch.mockImplementationOnce(() => new Promise(() => {})); // never answered
+    s.t._add(event(1));
+    await wait();
+    expect(s.kept()).toEqual({ 'id-1': { e: event(1), n: 1, p: 'page-1', t: Date.now() } });
+  });
+
+  for (const [answer, why] of [
+    [503, 'the proxy could not store them'],
+    [500, 'a 5xx'],
+    [429, 'too many requests'],
+    ['network', 'the network failed'],
+  ] as const)
+    it(`keeps the events when ${why} (${answer}), and sends them again after a backoff`, async () => {
+      const s = setup();
+      s.answers.push(answer);
+      s.t._add(event(1));
+      await wait();
+      expect(s.kept()['id-1']).toMatchObject({ n: 1, p: 'page-1' });
+      // The first wait is 1.5 to 3 s.
+      await wait(1499);
+      expect(s.fetched()).toEqual([['id-1']]);
+      await wait(1501);
+      expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
+      expect(s.kept()).toEqual({});
+    });
+
+  it('honours Retry-After when it asks for longer than the backoff', async () => {
+    const s = setup();
+    s.answers.push({ status: 503, retryAfter: '20' });
+    s.t._add(event(1));
+    await wait(19_999);
+    expect(s.fetch).toHaveBeenCalledTimes(1);
+    await wait(1);
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  for (const status of [400, 403, 404, 413, 415])
+    it(`drops the events on a ${status}: they are bad, and never loop`, async () => {
+      const s = setup();
+      s.answers.push(status);
+      const e = event(1);
+      s.t._add(e);
+      await wait(3_600_000);
+      expect(s.fetch).toHaveBeenCalledTimes(1);
+      expect(s.kept()).toEqual({});
+      // Debug mode says why.
+      expect(s.logs).toContainEqual(['dropped', status, [expect.objectContaining({ e })]]);
+    });
+
+  it('backs off longer at each failed round, up to 5 minutes', async () => {
+    const s = setup();
+    s.answers.push(...Array<Answer>(8).fill(503));
+    // Enough events that each probe can be a different one.
+    for (let i = 0; i < 6; i++) s.t._add(event(i));
+    await wait();
+    const at: number[] = [];
+    s.fetch.mockImplementation(async () => {
+      at.push(Date.now());
+      return new Response('{}', { status: 503 });
+    });
+    await wait(30 * 60_000);
+    const gaps = at.map((t, i) => t - (i ? at[i - 1] : 0)).slice(1);
+    // 6-12 s, 24-48 s, 96-192 s, then 150-300 s each.
+    expect(gaps[0]).toBeGreaterThanOrEqual(6_000);
+    expect(gaps[0]).toBeLessThanOrEqual(12_000);
+    expect(gaps[1]).toBeGreaterThanOrEqual(24_000);
+    expect(gaps[2]).toBeGreaterThanOrEqual(96_000);
+    for (const g of gaps.slice(3)) {
+      expect(g).toBeGreaterThanOrEqual(150_000);
+      expect(g).toBeLessThanOrEqual(300_000);
     }
-    expect(fetch).toHaveBeenCalledTimes(2);
-    expect(fetch).toHaveBeenCalledWith('https://proxy.example.com/e', expect.objectContaining({ method: 'POST', keepalive: true }));
   });
 
-  it('flushes at once when asked (the page is hidden), and only once', async () => {
-    const sendBeacon = vi.fn(() => true);
-    vi.stubGlobal('navigator', { sendBeacon });
-    const t = createTransport('/media-events', guard);
-    t._add(event(1));
-    t._flush();
-    expect(sendBeacon).toHaveBeenCalledTimes(1);
-    await Promise.resolve();
-    expect(sendBeacon).toHaveBeenCalledTimes(1);
+  it('probes with one held event at a time; once it is taken, all the others follow in one request', async () => {
+    const s = setup();
+    s.answers.push(503, 503);
+    s.t._add(event(1));
+    s.t._add(event(2));
+    s.t._add(event(3));
+    await wait();
+    await wait(3000); // the first probe, refused
+    expect(s.fetched()).toEqual([['id-1', 'id-2', 'id-3'], ['id-1']]);
+    await wait(12_000); // the second probe, taken: the rest follow
+    expect(s.fetched()).toEqual([['id-1', 'id-2', 'id-3'], ['id-1'], ['id-2'], ['id-3', 'id-1']]);
+    expect(s.kept()).toEqual({});
+  });
+
+  it('holds the events of a page that backs off without sending them, so they spend none of their sends', async () => {
+    const s = setup();
+    s.answers.push(503);
+    s.t._add(event(1));
+    await wait();
+    s.t._add(event(2));
+    await wait();
+    expect(s.fetched()).toEqual([['id-1']]);
+    expect(s.kept()['id-2']).toMatchObject({ n: 0, p: 'page-1' });
+    await wait(3000);
+    expect(s.fetched()).toEqual([['id-1'], ['id-1'], ['id-2']]);
+  });
+
+  it('sends no event more than three times', async () => {
+    const s = setup();
+    s.answers.push(...Array<Answer>(10).fill(503));
+    s.t._add(event(1));
+    await wait(60 * 60_000);
+    expect(s.fetched()).toEqual([['id-1'], ['id-1'], ['id-1']]);
+    expect(s.kept()).toEqual({});
+    expect(s.logs).toContainEqual(['dropped', expect.objectContaining({ id: 'id-1' })]);
+  });
+
+  it('counts sends across page views: an event kept after two sends goes once more', async () => {
+    const s = setup();
+    s.answers.push(503, 503);
+    s.t._post([item(event(1), 2)]);
+    await wait(60 * 60_000);
+    expect(s.fetched()).toEqual([['id-1']]);
+    expect(s.kept()).toEqual({});
+  });
+
+  it('does not send an event older than 2 days (the proxy refuses a request holding one whole)', async () => {
+    const s = setup();
+    s.t._post([item(event(1, { occurredTimestamp: Date.now() - 2 * 86_400_000 - 1 })), item(event(2))]);
+    await wait();
+    expect(s.fetched()).toEqual([['id-2']]);
+  });
+});
+
+describe('offline', () => {
+  it('keeps the events without sending them, and probes when the visitor is back online', async () => {
+    const s = setup({ online: false });
+    s.t._add(event(1));
+    s.t._add(event(2));
+    await wait(60_000);
+    expect(s.fetch).not.toHaveBeenCalled();
+    expect(Object.keys(s.kept())).toEqual(['id-1', 'id-2']);
+    expect(s.kept()['id-1'].n).toBe(0);
+    s.nav.onLine = true;
+    s.t._retry();
+    await wait();
+    expect(s.fetched()).toEqual([['id-1'], ['id-2']]);
+    expect(s.kept()).toEqual({});
+  });
+});
+
+describe('as the page is hidden or left', () => {
+  it('sends what is queued by sendBeacon at once, and only once', async () => {
+    const s = setup();
+    s.t._add(event(1));
+    s.t._flush();
+    expect(s.beaconed()).toEqual([['id-1']]);
+    await wait();
+    expect(s.sendBeacon).toHaveBeenCalledTimes(1);
+    expect(s.fetch).not.toHaveBeenCalled();
+  });
+
+  it('leaves what went by sendBeacon in storage, for a later page view to confirm', async () => {
+    const s = setup();
+    s.t._add(event(1));
+    s.t._flush();
+    expect(s.kept()).toEqual({ 'id-1': expect.objectContaining({ n: 1, p: 'page-1' }) });
+  });
+
+  it('falls back to keepalive fetch when sendBeacon refuses or is missing', async () => {
+    for (const beacon of [false, undefined]) {
+      const s = setup({ beacon: false });
+      if (beacon === undefined) (s.nav as { sendBeacon?: unknown }).sendBeacon = undefined;
+      s.t._add(event(1));
+      s.t._flush();
+      await wait();
+      expect(s.fetched()).toEqual([['id-1']]);
+      expect(s.kept()).toEqual({});
+    }
+  });
+
+  it('beacons even when the browser says it is offline: Firefox says so of a closing tab', async () => {
+    const s = setup({ online: false });
+    s.t._add(event(1));
+    s.t._flush();
+    expect(s.beaconed()).toEqual([['id-1']]);
+    expect(s.kept()['id-1']).toMatchObject({ n: 1 });
+  });
+
+  it('does not beacon to a proxy it is backing off from: the events stay held, in storage', async () => {
+    const s = setup();
+    s.answers.push(503);
+    s.t._add(event(1));
+    await wait();
+    s.t._add(event(2));
+    s.t._flush();
+    expect(s.sendBeacon).not.toHaveBeenCalled();
+    expect(Object.keys(s.kept())).toEqual(['id-1', 'id-2']);
+  });
+});
+
+describe('storage', () => {
+  it('never throws on a full quota: the events go out and are held from memory', async () => {
+    const s = setup({ quota: 0 });
+    s.answers.push(503);
+    s.t._add(event(1));
+    await wait();
+    expect(s.kept()).toEqual({});
+    await wait(3000);
+    expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
+  });
+
+  it('works with no storage at all', async () => {
+    const s = setup();
+    vi.stubGlobal('localStorage', undefined);
+    Object.defineProperty(globalThis, 'localStorage', {
+      get: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      configurable: true,
+    });
+    s.answers.push('network');
+    s.t._add(event(1));
+    await wait(3000);
+    expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
+  });
+
+  it(`keeps at most ${MAX_KEPT} events; more still go out from memory`, async () => {
+    const s = setup({ online: false });
+    for (let i = 0; i < MAX_KEPT + 20; i++) s.t._add(event(i));
+    await wait();
+    expect(Object.keys(s.kept())).toHaveLength(MAX_KEPT);
+    s.nav.onLine = true;
+    s.t._retry();
+    await wait();
+    expect(s.fetched().flat()).toHaveLength(MAX_KEPT + 20);
+  });
+
+  it('rewrites its held events when asked (another page view pinged), with a fresh time', async () => {
+    const s = setup();
+    s.answers.push(503);
+    s.t._add(event(1));
+    await wait();
+    const before = s.kept()['id-1'].t!;
+    await wait(500);
+    s.t._touch();
+    expect(s.kept()['id-1'].t).toBe(before + 500);
   });
 });

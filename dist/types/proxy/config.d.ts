@@ -7,11 +7,18 @@ import type { LogLevel } from './log.js';
 export interface ServerConfig {
     port: number;
     host: string;
-    /** Directory of the SQLite outbox. */
+    /** Directory of the SQLite outbox (unused with `redis`). */
     dataDir: string;
+    /** With REDIS_URL: the shared queue in Redis, instead of the SQLite outbox. */
+    redis?: RedisConfig;
     logLevel: LogLevel;
     /** Everything but the outbox and the logger, which the server makes. */
     proxy: ProxyOptions;
+}
+/** The Redis store, from REDIS_URL and MEDIA_BRIDGE_QUEUE. */
+export interface RedisConfig {
+    url: string;
+    queue: string;
 }
 type Env = Record<string, string | undefined>;
 export declare function configFromEnv(env: Env): ServerConfig;

@@ -3,7 +3,7 @@ import { type FetchLike } from './upstream/hubspot-client.js';
 import { type Listener, type ProxyEventName } from './listeners.js';
 import { type Logger, type LogLevel } from './log.js';
 import { type TokenSource } from './upstream/oauth.js';
-import type { Outbox, OutboxEvent } from './store/outbox.js';
+import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
 import { type CatalogHealth } from './upstream/media-catalog.js';
 import { type ValidationOptions } from './http/validate.js';
 /** The request, as much of it as the proxy needs. */
@@ -90,11 +90,15 @@ export interface ProxyOptions {
 export interface Health {
     ok: boolean;
     dryRun: boolean;
+    /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
+    store?: StoreConnection;
+    /** The outbox; with a shared store, the queue of every instance on it. */
     outbox: {
         pending: number;
         oldestPendingAgeSeconds: number | null;
         deadLetters: number;
     };
+    /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
     upstream: {
         state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run';
         until?: string;

@@ -31,3 +31,20 @@ export declare const silentLogger: Logger;
 export declare function clean(text: string, secrets?: readonly string[]): string;
 /** Replaces every occurrence of each secret (of a length worth matching) with "[redacted]". */
 export declare function scrub(text: string, secrets: readonly string[]): string;
+/**
+ * A step that fails for a while (storing while Redis is down, a disk that is full) logs its
+ * first failure and its recovery, not every failure in between.
+ */
+export declare class Outage {
+    private readonly log;
+    /** What failed, e.g. "storing events". */
+    private readonly what;
+    private readonly now;
+    private since;
+    private failures;
+    constructor(log: Logger, 
+    /** What failed, e.g. "storing events". */
+    what: string, now?: () => number);
+    fail(error: unknown): void;
+    ok(): void;
+}

@@ -6,8 +6,8 @@ export declare const DEFAULT_MILESTONES = "25,50,75,100";
  */
 export declare function parseMilestones(value: string | number[] | undefined): number[];
 /**
- * The milestones that `played` seconds of a `duration` reach and that are not in `sent` yet,
- * in ascending order. Nothing for a duration that is unknown (NaN), 0 or Infinity (a live
- * stream): a share of it means nothing.
+ * The milestones that `percent` of the media played (see `playedPercent`) reaches and that
+ * are not in `sent` yet, in ascending order. NaN, for a duration unknown, 0 or infinite (a
+ * live stream), reaches none: a share of it means nothing.
  */
-export declare function reachedMilestones(milestones: number[], sent: number[], played: number, duration: number): number[];
+export declare function reachedMilestones(milestones: number[], sent: number[], percent: number): number[];

@@ -1,10 +1,3 @@
-/**
- * The tracker of one page: wires discovery, sessions, context, consent and transport
- * together. Both entries start it: the script tag's (auto.ts) and `startTracking`.
- *
- * Nothing here may hurt the host page: every entry point is guarded, errors are swallowed
- * (and logged in debug mode), no global is added, and nothing blocks.
- */
 import { type Consent } from './consent.js';
 import type { TrackerOptions } from './options.js';
 import { type TrackedMedia } from './tracked-media.js';
@@ -18,8 +11,11 @@ export interface PageTracker {
     _observer: MutationObserver;
     _attach(el: Element): void;
     _release(el: HTMLMediaElement): void;
-    _hide(): void;
+    /** The window and document listeners, for `stop()` to remove. */
+    _listeners: [EventTarget, string, (e: Event) => void][];
     _consent: Consent;
     _transport: Transport;
 }
+/** How often, at most, a live session's state is written to storage, in ms. */
+export declare const KEEP_EVERY = 1000;
 export declare function trackPage(options: TrackerOptions): PageTracker;

@@ -1,8 +1,8 @@
 /**
  * The record of what was played in one session: the runs of continuous playback, in the
- * order they happened. Quartile progress reads their union; the per-second attention span
- * (issue 5) will count, for each second, how many runs cover it. One record serves both,
- * so the two can never disagree.
+ * order they happened. Quartile progress reads their union; the attention span
+ * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
+ * serves both, so the two can never disagree.
  */
 /** One stretch of continuous playback, `[from, to]` in seconds of media time. */
 export type Run = [from: number, to: number];
@@ -15,3 +15,9 @@ export declare function addPlay(runs: Run[], from: number, to: number): void;
 export declare function union(runs: Run[], end: number): Run[];
 /** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
 export declare function playedSeconds(runs: Run[], end: number): number;
+/**
+ * The share of a media of `duration` seconds played at least once, in whole percents rounded
+ * down. For a duration that is unknown (NaN), 0 or infinite (a live stream) it is NaN or 0,
+ * so it reaches no milestone.
+ */
+export declare function playedPercent(runs: Run[], duration: number): number;

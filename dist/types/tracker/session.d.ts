@@ -11,6 +11,10 @@ export interface Session {
     _runs: Run[];
     /** Milestones already reported: each fires at most once per session. */
     _sent: number[];
+    /** Its state is in storage, for a later page view to send if this one dies. */
+    _kept?: boolean;
+    /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
+    _gone?: boolean;
 }
 /** Called when a session begins (no `percent`), and for each milestone it reaches. */
 export type Report = (session: Session, percent?: number) => void;
@@ -28,4 +32,5 @@ export interface Playhead {
 }
 /** `el.played` as runs. */
 export declare function playedRuns(ranges: MediaState['played']): Run[];
-export declare function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead;
+/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
+export declare function createPlayhead(milestones: number[], newId: () => string, report: Report, ended: (session: Session) => void): Playhead;

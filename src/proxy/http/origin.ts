@@ -56,9 +56,14 @@ export function originAllowed(policy: OriginPolicy, origin: string | undefined, 
   return host !== undefined && sameHost(origin, host);
 }
 
-/** Headers that let an admitted cross-origin page read the answer. */
+/**
+ * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
+ * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
+ */
 export function corsHeaders(origin: string | undefined): Record<string, string> {
-  return origin === undefined ? { vary: 'Origin' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+  return origin === undefined
+    ? { vary: 'Origin' }
+    : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
 }
 
 /** The preflight answer's headers. */

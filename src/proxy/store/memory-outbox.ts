@@ -2,7 +2,7 @@
  * `MemoryOutbox`: the outbox contract in memory. Fast and exact, and gone when the process
  * ends: for tests, the demo, and runtimes where losing the queue on restart is acceptable.
  * It is the shortest complete implementation of `Outbox` (./outbox.ts), and keeps the portal
- * store (./portal-store.ts) in memory too.
+ * store (./portal-store.ts) and OAuth's tokens in memory too.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
@@ -16,6 +16,8 @@ import {
   type OutboxOptions,
   type OutboxStats,
 } from './outbox.js';
+import type { OAuthTokenStore } from '../upstream/oauth.js';
+import { LocalTokenStore } from './local-tokens.js';
 import { MemoryPortalStore } from './memory-portal.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 
@@ -35,6 +37,7 @@ export class MemoryOutbox implements Outbox, PortalStore {
   private readonly sessions = new Map<string, { pendingPlayed: number; seen: boolean; lastAt: number }>();
   private sends: number[] = [];
   private readonly portal = new MemoryPortalStore();
+  private readonly tokens = new LocalTokenStore();
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
   private readonly graceMs: number;
@@ -144,15 +147,12 @@ export class MemoryOutbox implements Outbox, PortalStore {
 
   close(): void {}
 
-  // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
-  keptRefreshToken(install: string): string | undefined {
-    return this.portal.keptRefreshToken(install);
+  /** OAuth's tokens, in memory (./local-tokens.ts). */
+  tokenStore(): OAuthTokenStore {
+    return this.tokens;
   }
 
-  keepRefreshToken(install: string, refreshToken: string): void {
-    this.portal.keepRefreshToken(install, refreshToken);
-  }
-
+  // The portal store (./portal-store.ts): the media catalog.
   mediaCatalog(): MediaCatalogSnapshot {
     return this.portal.mediaCatalog();
   }

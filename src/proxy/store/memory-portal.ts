@@ -8,18 +8,9 @@ import { mayClaim, type MediaCatalogSnapshot, type MediaObjectKey, type MediaObj
 const keyOf = (mediaType: MediaType, externalId: string) => `${mediaType}\u0000${externalId}`;
 
 export class MemoryPortalStore implements PortalStore {
-  private readonly tokens = new Map<string, string>();
   private readonly objects = new Map<string, MediaObjectRecord>();
   private readonly claims = new Map<string, { owner: string; until: number }>();
   private readonly listedAt: Partial<Record<MediaType, number>> = {};
-
-  keptRefreshToken(install: string): string | undefined {
-    return this.tokens.get(install);
-  }
-
-  keepRefreshToken(install: string, refreshToken: string): void {
-    this.tokens.set(install, refreshToken);
-  }
 
   mediaCatalog(): MediaCatalogSnapshot {
     return { objects: [...this.objects.values()].map(copy), listedAt: { ...this.listedAt } };

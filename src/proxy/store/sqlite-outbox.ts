@@ -37,6 +37,8 @@ import {
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 import { RecentIds } from './recent-ids.js';
 import { SqlitePortalStore } from './sqlite-portal.js';
+import { LocalTokenStore } from './local-tokens.js';
+import type { OAuthTokenStore } from '../upstream/oauth.js';
 
 export interface SqliteOutboxOptions extends OutboxOptions {
   /**
@@ -114,6 +116,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly recentIds: RecentIds;
   private readonly portal: SqlitePortalStore;
+  private readonly tokens: LocalTokenStore;
   private readonly graceMs: number;
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
@@ -155,6 +158,14 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.db.exec('BEGIN IMMEDIATE; COMMIT');
     this.sql = prepare(this.db);
     this.portal = new SqlitePortalStore(this.db);
+    const open = () => {
+      this.assertOpen();
+      return this.portal;
+    };
+    this.tokens = new LocalTokenStore({
+      keptRefreshToken: (install) => open().keptRefreshToken(install),
+      keepRefreshToken: (install, token) => open().keepRefreshToken(install, token),
+    });
     this.journal = new IntakeJournal(`${file}-intake`, { sync: full });
     this.recentIds = new RecentIds(options.recentIds ?? 100_000);
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
@@ -329,17 +340,12 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.portal.prune(now);
   }
 
-  // The portal store (./portal-store.ts): the kept refresh token and the media catalog.
-  keptRefreshToken(install: string): string | undefined {
-    this.assertOpen();
-    return this.portal.keptRefreshToken(install);
+  /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
+  tokenStore(): OAuthTokenStore {
+    return this.tokens;
   }
 
-  keepRefreshToken(install: string, refreshToken: string): void {
-    this.assertOpen();
-    this.portal.keepRefreshToken(install, refreshToken);
-  }
-
+  // The portal store (./portal-store.ts): the media catalog.
   mediaCatalog(): MediaCatalogSnapshot {
     this.assertOpen();
     return this.portal.mediaCatalog();

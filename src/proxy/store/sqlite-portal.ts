@@ -1,10 +1,12 @@
 /**
- * The portal store (./portal-store.ts) in the SqliteOutbox's database: four small tables
- * beside `events`. The file is mode 0600, as it holds the refresh token (see SqliteOutbox).
+ * The portal store (./portal-store.ts) in the SqliteOutbox's database, and the shelf of
+ * OAuth's newest refresh tokens (./local-tokens.ts): four small tables beside `events`. The
+ * file is mode 0600, as it holds the refresh token (see SqliteOutbox).
  */
 import type Database from 'better-sqlite3';
 import type { MediaType } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
+import type { RefreshTokenShelf } from './local-tokens.js';
 import { mayClaim, type MediaCatalogSnapshot, type MediaObjectKey, type MediaObjectRecord, type PortalStore } from './portal-store.js';
 
 const SCHEMA = `
@@ -37,7 +39,7 @@ interface ObjectRow {
   error: string | null;
 }
 
-export class SqlitePortalStore implements PortalStore {
+export class SqlitePortalStore implements PortalStore, RefreshTokenShelf {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly put: (records: readonly MediaObjectRecord[]) => void;
   private readonly remove: (keys: readonly MediaObjectKey[]) => void;

@@ -1,11 +1,16 @@
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all. Media-object calls take their
+ * slots from the same gate (SharedLimit), and an event whose media object is being made is
+ * held aside (`hold`), claimed but without a slot, until the object exists.
  */
 import {
   decide,
@@ -17,18 +22,14 @@ import {
   type UpstreamResult,
 } from './backoff.js';
 import { hubspotBody, postEvent, type FetchLike } from './hubspot-client.js';
-import type { Logger } from '../log.js';
+import { Outage, type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
 import type { WireEvent } from '../../wire.js';
-import type { RateBucket } from './rate-bucket.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 
 /** Upstream condition, for /healthz. */
-export type UpstreamState =
-  | { state: 'ok' }
-  | { state: 'backing-off'; until: number }
-  | { state: 'daily-limit'; until: number }
-  | { state: 'unauthorized'; until: number };
+export type UpstreamState = { state: 'ok' } | { state: PauseReason; until: number };
 
 /** What the forwarder reports about each attempt. */
 export type ForwardOutcome =
@@ -39,7 +40,7 @@ export type ForwardOutcome =
 export interface ForwarderOptions {
   outbox: Outbox;
   tokens: TokenSource;
-  bucket: RateBucket;
+  gate: UpstreamGate;
   fetch: FetchLike;
   apiBase: string;
   timeoutMs: number;
@@ -54,13 +55,11 @@ export interface ForwarderOptions {
   onOutcome?: (outcome: ForwardOutcome) => void;
   /** Holds events back while their media's object is being made, and adds its id (the media catalog). */
   hold?: EventHold;
-  /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
-  heldBack?: () => number;
 }
 
 /**
- * What the forwarder asks about each event before it takes a token for it. A held event
- * stays claimed, off the rate limit, until `until` passes or `kick()` says it may be ready.
+ * What the forwarder asks about each event before it sends it. A held event stays claimed,
+ * without a slot of the rate limit, until `until` passes or `kick()` says it may be ready.
  */
 export interface EventHold {
   /** Until when to hold `event` back; `now` or earlier sends it now. */
@@ -70,7 +69,7 @@ export interface EventHold {
 }
 
 export class Forwarder {
-  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome' | 'hold' | 'heldBack'>> & Pick<ForwarderOptions, 'onOutcome' | 'hold' | 'heldBack'>;
+  private readonly o: Required<Omit<ForwarderOptions, 'onOutcome' | 'hold'>> & Pick<ForwarderOptions, 'onOutcome' | 'hold'>;
   private readonly inFlight = new Set<Promise<void>>();
   /** Claimed events held back by `hold`, oldest first. */
   private parked: OutboxEvent[] = [];
@@ -80,30 +79,28 @@ export class Forwarder {
   private pumpAgain = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
-  private pause: { until: number; reason: 'backing-off' | 'daily-limit' | 'unauthorized' } | undefined;
   private rateLimitStreak = 0;
   private failureStreak = 0;
   private restored: Promise<void> | undefined;
+  private readonly reading: Outage;
+  private readonly returning: Outage;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
+    this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
+    this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
   }
 
-  /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+  /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
   async start(): Promise<void> {
     await this.restore();
     this.running = true;
     this.kick();
   }
 
-  /** Once: the bucket learns what the previous run sent. */
-  private restore(): Promise<void> {
-    this.restored ??= (async () => {
-      const now = this.o.now();
-      // Requests of the previous run count as taking the whole timeout (see RateBucket).
-      const starts = await this.o.outbox.sendsSince(now - this.o.bucket.holdMs - this.o.timeoutMs);
-      this.o.bucket.restore(starts, this.o.timeoutMs, now);
-    })();
+  /** Once: the gate learns what the previous run sent (before anything, events or not, takes a slot). */
+  restore(): Promise<void> {
+    this.restored ??= Promise.resolve(this.o.gate.start?.(this.o.now()));
     return this.restored;
   }
 
@@ -147,9 +144,9 @@ export class Forwarder {
     return this.inFlight.size;
   }
 
-  state(now: number): UpstreamState {
-    if (!this.pause || this.pause.until <= now) return { state: 'ok' };
-    return { state: this.pause.reason, until: this.pause.until };
+  async state(now: number): Promise<UpstreamState> {
+    const pause = await this.o.gate.paused(now);
+    return pause ? { state: pause.reason, until: pause.until } : { state: 'ok' };
   }
 
   private pump(): Promise<void> {
@@ -163,8 +160,9 @@ export class Forwarder {
           this.pumpAgain = false;
           await this.launchReady();
         } while (this.pumpAgain && this.running);
+        this.reading.ok();
       } catch (error) {
-        this.o.log.error('forwarder: reading the outbox failed', { error: String(error) });
+        this.reading.fail(error);
         this.wakeAt(this.o.now() + this.o.idlePollMs);
       } finally {
         this.pumping = undefined;
@@ -174,39 +172,42 @@ export class Forwarder {
   }
 
   private async launchReady(): Promise<void> {
+    const { gate } = this.o;
     while (this.running) {
       const now = this.o.now();
-      if (this.pause && this.pause.until > now) return this.wakeAt(this.pause.until);
-      const slots = this.o.maxInFlight - this.inFlight.size;
-      if (slots <= 0) return; // a settling send pumps again
-      const held = this.o.heldBack?.() ?? 0;
-      const tokens = this.o.bucket.available(now) - held;
-      // Held back: whoever holds them kicks this pump when it has taken them.
-      if (tokens <= 0) return this.wakeAt(held > 0 ? now + this.o.idlePollMs : this.o.bucket.nextFreeAt(now));
+      const free = this.o.maxInFlight - this.inFlight.size;
+      if (free <= 0) return; // a settling send pumps again
+      const admission = await gate.take(free, now);
+      const { slots } = admission;
+      if (slots.length === 0) return this.wakeAt(now + admission.waitMs);
       let token: string;
       try {
         token = await this.o.tokens.get();
       } catch (error) {
-        this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
+        for (const slot of slots) await gate.release(slot);
+        await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
         this.o.log.error('forwarder: no HubSpot access token', { error: String((error as Error).message ?? error) });
         return;
       }
-      const want = Math.min(slots, tokens);
-      const unparked = this.unpark(want, now);
-      const claimed = unparked.length < want ? await this.o.outbox.claim(want - unparked.length, now) : [];
-      for (const event of [...unparked, ...claimed]) {
-        if (this.holdBack(event, now)) continue;
-        const at = this.o.now();
-        this.o.bucket.take(at);
-        await this.o.outbox.noteSend(at);
-        const send = this.send(event, token).finally(() => {
-          this.o.bucket.complete(this.o.now());
+      const unparked = this.unpark(slots.length, now);
+      let claimed: OutboxEvent[] = [];
+      let batch: OutboxEvent[] = [];
+      try {
+        if (unparked.length < slots.length) claimed = await this.o.outbox.claim(slots.length - unparked.length, now);
+        batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
+      } finally {
+        for (const slot of slots.slice(batch.length)) await gate.release(slot);
+      }
+      for (let i = 0; i < batch.length; i++) {
+        const slot = slots[i];
+        await gate.begin(slot, this.o.now());
+        const send = this.send(batch[i], token, slot).finally(() => {
           this.inFlight.delete(send);
           this.kick();
         });
         this.inFlight.add(send);
       }
-      if (unparked.length + claimed.length < want) return this.wakeAt(now + this.o.idlePollMs);
+      if (unparked.length + claimed.length < slots.length) return this.wakeAt(now + this.o.idlePollMs);
     }
   }
 
@@ -232,7 +233,7 @@ export class Forwarder {
     return out;
   }
 
-  private async send(event: OutboxEvent, token: string): Promise<void> {
+  private async send(event: OutboxEvent, token: string, slot: string): Promise<void> {
     let wire = event.event;
     try {
       if (this.o.hold) wire = this.o.hold.prepare(event.event);
@@ -249,6 +250,14 @@ export class Forwarder {
       now: this.o.now,
     });
     const now = this.o.now();
+    // The slot's hold runs from the answer, not from when the outcome is recorded. A slot
+    // that cannot be returned (its store is down) lapses on its own, later: on the safe side.
+    try {
+      await this.o.gate.complete(slot, now);
+      this.returning.ok();
+    } catch (error) {
+      this.returning.fail(error);
+    }
     const decision = decide(result, {
       now,
       attempts: event.attempts,
@@ -279,7 +288,7 @@ export class Forwarder {
     switch (decision.kind) {
       case 'pause':
         if (decision.reason === 'rate_limited') this.rateLimitStreak++;
-        this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
+        await this.pauseFor(decision.reason === 'daily_limit' ? 'daily-limit' : 'backing-off', decision.until);
         at = decision.until;
         reason = decision.reason;
         break;
@@ -289,7 +298,7 @@ export class Forwarder {
           at = now; // try again at once with a fresh token
         } else {
           at = now + this.o.policy.authPauseMs;
-          this.pauseFor('unauthorized', at);
+          await this.pauseFor('unauthorized', at);
           this.o.log.error('forwarder: HubSpot refused the credentials; pausing', { status: result.status });
         }
         reason = 'unauthorized';
@@ -298,7 +307,7 @@ export class Forwarder {
         at = decision.at;
         reason = decision.reason;
         // Several failures in a row: HubSpot is likely down, so hold everything, not just this event.
-        if (++this.failureStreak >= 3) this.pauseFor('backing-off', decision.at);
+        if (++this.failureStreak >= 3) await this.pauseFor('backing-off', decision.at);
         break;
     }
     const error = this.scrubbed(decision.error);
@@ -319,11 +328,12 @@ export class Forwarder {
     return scrubError(error, this.o.tokens.secrets());
   }
 
-  /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
-  pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void {
-    if (this.pause && this.pause.until >= until && this.pause.until > this.o.now()) return;
-    const changed = this.pause?.reason !== reason;
-    this.pause = { until, reason };
+  /**
+   * Pauses all sending (every instance, with a shared gate) until `until`. The media catalog
+   * calls it too, on a 429 to an object call (see SharedLimit).
+   */
+  async pauseFor(reason: PauseReason, until: number): Promise<void> {
+    const changed = await this.o.gate.pause({ reason, until }, this.o.now());
     if (changed) this.o.log.info('forwarder: pausing', { state: reason, until: new Date(until).toISOString() });
     this.wakeAt(until);
   }

@@ -369,11 +369,11 @@ export class MediaCatalog {
           await sleep(policy.authPauseMs, signal);
           continue;
         }
-        await limit.acquire(signal);
+        const slot = await limit.acquire(signal);
         try {
           result = await send({ fetch: this.o.fetch, apiBase: this.o.apiBase, token, timeoutMs: this.o.timeoutMs, now: this.o.now });
         } finally {
-          limit.release();
+          await limit.release(slot);
         }
       } finally {
         this.releaseSlot();
@@ -392,7 +392,7 @@ export class MediaCatalog {
         case 'pause':
           // The limit is the app's, so events pause too; `acquire` waits the pause out.
           if (decision.reason === 'rate_limited') this.rateLimitStreak++;
-          limit.pause(decision.reason, decision.until);
+          await limit.pause(decision.reason, decision.until);
           break;
         case 'retry':
           this.fail({ call, mediaType, at: now, ...error });

@@ -8,6 +8,8 @@
  * https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide
  */
 import type { FetchLike } from './hubspot-client.js';
+import type { MaybePromise } from '../store/outbox.js';
+import { LocalTokenStore } from '../store/local-tokens.js';
 
 export interface TokenSource {
   readonly kind: 'static' | 'oauth';
@@ -33,32 +35,52 @@ export function staticToken(token: string): TokenSource {
   };
 }
 
+/** What the token endpoint gave, as kept. */
+export interface OAuthTokens {
+  /** The access token; empty where a store keeps only the refresh token. */
+  accessToken: string;
+  /** When the access token expires (ms since the epoch); 0 with no access token. */
+  expiresAt: number;
+  /** The newest refresh token (HubSpot may rotate it on each refresh). */
+  refreshToken: string;
+}
+
+/**
+ * Where OAuth keeps its tokens, per install (a fingerprint of the client id and the
+ * configured refresh token, see `installOf`): the newest refresh token, so that a restart,
+ * or another instance, does not present one HubSpot has rotated away, and where a store is
+ * shared by several instances (Redis), one access token for all, refreshed under a lock by
+ * one instance at a time. Every store of this package provides one (`Outbox.tokenStore`):
+ * memory and SQLite through `LocalTokenStore`, Redis its own. The decisions (when to
+ * refresh, with which token, what to do when one is refused) are oauthToken's, whatever
+ * the store.
+ */
+export interface OAuthTokenStore {
+  /** The tokens kept for `install`, if any. */
+  read(install: string): MaybePromise<OAuthTokens | undefined>;
+  /** Keeps `tokens` as `install`'s newest. */
+  write(install: string, tokens: OAuthTokens): MaybePromise<void>;
+  /** Runs `task` holding `install`'s lock, which one caller at a time holds (of every instance sharing the store). */
+  locked<T>(install: string, task: () => Promise<T>): Promise<T>;
+}
+
 export interface OAuthOptions {
   clientId: string;
   clientSecret: string;
+  /** The refresh token of the install, as configured (HUBSPOT_REFRESH_TOKEN). */
   refreshToken: string;
   apiBase: string;
   fetch: FetchLike;
+  /** Where the tokens are kept (the proxy passes its outbox's). Default: in this process only. */
+  store?: OAuthTokenStore;
+  /** Told when reading or writing the kept tokens failed; the refresh goes on without them. */
+  onKeepError?: (error: unknown) => void;
   now?: () => number;
   /** Refresh this long before expiry. Default 5 minutes (HubSpot's tokens live 30). */
   refreshEarlyMs?: number;
   /** Token endpoint path. Default /oauth/v3/token. */
   tokenPath?: string;
   timeoutMs?: number;
-  /**
-   * Where the newest refresh token is kept when HubSpot rotates it, so that a restart does
-   * not fall back to a spent one (the proxy passes its store). Without it, a rotated token
-   * lives as long as the process.
-   */
-  keep?: RefreshTokenKeep;
-  /** Told when loading or saving the kept refresh token failed; the refresh goes on. */
-  onKeepError?: (error: unknown) => void;
-}
-
-/** The newest refresh token of one install, kept across restarts. */
-export interface RefreshTokenKeep {
-  load(): Promise<string | undefined>;
-  save(refreshToken: string): Promise<void>;
 }
 
 /** Thrown when the token endpoint refuses or fails; carries no secret. */
@@ -106,41 +128,95 @@ export async function postTokenForm(
   return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
 }
 
-/** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
+/**
+ * The install a refresh token belongs to: a SHA-256 fingerprint of the client id and the
+ * configured refresh token. A new token in the environment (the app installed again) is a
+ * new install, so it is used as given instead of an old one's rotation kept in the store.
+ */
+export async function installOf(clientId: string, configuredRefreshToken: string): Promise<string> {
+  // WebCrypto: in Node 20, Workers, Deno and Bun alike.
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${clientId}\n${configuredRefreshToken}`));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * An OAuth access token, refreshed before it expires; concurrent callers share one refresh.
+ *
+ * A refresh takes the store's lock, uses the tokens kept there if another instance has just
+ * refreshed, and otherwise presents, in turn, the refresh token kept in the store, the one
+ * this process last had, and the configured one, moving on only when HubSpot refuses one
+ * (a 4xx: spent, or revoked). What HubSpot answers is kept in the store, rotated refresh
+ * token included, before the lock is let go.
+ */
 export function oauthToken(options: OAuthOptions): TokenSource {
   const now = options.now ?? Date.now;
   const early = options.refreshEarlyMs ?? 5 * 60_000;
   const url = tokenUrl(options.apiBase, options.tokenPath);
+  const store = options.store ?? new LocalTokenStore();
+  let install: Promise<string> | undefined;
   let refreshToken = options.refreshToken;
-  let loaded = !options.keep;
   let access: { token: string; expiresAt: number } | undefined;
   let refreshing: Promise<string> | undefined;
   let lastForcedAt = -Infinity;
+  /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
+  let refused: string | undefined;
+  const usable = (t: OAuthTokens) => t.accessToken !== '' && t.accessToken !== refused && now() < t.expiresAt - early;
 
-  async function grant(token: string) {
-    const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: token };
-    return postTokenForm(url, form, options.fetch, options.timeoutMs);
+  function adopt(t: OAuthTokens): string {
+    refreshToken = t.refreshToken;
+    access = { token: t.accessToken, expiresAt: t.expiresAt };
+    return t.accessToken;
   }
 
   async function refresh(): Promise<string> {
-    if (!loaded) {
-      loaded = true;
+    const id = await (install ??= installOf(options.clientId, options.refreshToken));
+    const kept = await readKept(id);
+    if (kept && usable(kept)) return adopt(kept);
+    return adopt(
+      await store.locked(id, async () => {
+        const latest = await readKept(id);
+        if (latest && usable(latest)) return latest; // another instance refreshed meanwhile
+        const fresh = await grantFrom([latest?.refreshToken, refreshToken, options.refreshToken]);
+        try {
+          await store.write(id, fresh);
+        } catch (error) {
+          options.onKeepError?.(error);
+        }
+        return fresh;
+      }),
+    );
+  }
+
+  async function readKept(id: string): Promise<OAuthTokens | undefined> {
+    try {
+      return await store.read(id);
+    } catch (error) {
+      options.onKeepError?.(error);
+      return undefined;
+    }
+  }
+
+  /** Tries each distinct candidate in turn until HubSpot takes one. */
+  async function grantFrom(candidates: Array<string | undefined>): Promise<OAuthTokens> {
+    const tried = new Set<string>();
+    let refusal: TokenRefreshError | undefined;
+    for (const candidate of candidates) {
+      if (!candidate || tried.has(candidate)) continue;
+      tried.add(candidate);
       try {
-        refreshToken = (await options.keep!.load()) ?? refreshToken;
+        return await grant(candidate);
       } catch (error) {
-        options.onKeepError?.(error);
+        const status = error instanceof TokenRefreshError ? error.status : undefined;
+        if (status === undefined || status < 400 || status >= 500) throw error;
+        refusal = error as TokenRefreshError;
       }
     }
-    let answer = await grant(refreshToken);
-    // A kept token HubSpot no longer takes (revoked with its install, say): the configured
-    // one is the only other candidate.
-    if (!answer.ok && answer.status < 500 && refreshToken !== options.refreshToken) {
-      const retried = await grant(options.refreshToken);
-      if (retried.ok) {
-        answer = retried;
-        refreshToken = options.refreshToken;
-      }
-    }
+    throw refusal ?? new TokenRefreshError('no refresh token to present');
+  }
+
+  async function grant(refreshWith: string): Promise<OAuthTokens> {
+    const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: refreshWith };
+    const answer = await postTokenForm(url, form, options.fetch, options.timeoutMs);
     const { json } = answer;
     if (!answer.ok || !json) throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
     const token = json.access_token ?? json.accessToken;
@@ -149,16 +225,7 @@ export function oauthToken(options: OAuthOptions): TokenSource {
       throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
     }
     const rotated = json.refresh_token ?? json.refreshToken;
-    if (typeof rotated === 'string' && rotated && rotated !== refreshToken) {
-      refreshToken = rotated;
-      try {
-        await options.keep?.save(rotated);
-      } catch (error) {
-        options.onKeepError?.(error);
-      }
-    }
-    access = { token, expiresAt: now() + expiresIn * 1000 };
-    return token;
+    return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
   }
 
   return {
@@ -174,6 +241,7 @@ export function oauthToken(options: OAuthOptions): TokenSource {
       if (!access || access.token !== token) return true; // a newer token is already in hand
       if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS) return false;
       lastForcedAt = now();
+      refused = token;
       access = undefined;
       return true;
     },

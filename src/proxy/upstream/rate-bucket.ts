@@ -64,6 +64,11 @@ export class RateBucket {
     return true;
   }
 
+  /** A token taken for a request that was never sent: it is free again at once. */
+  release(): void {
+    if (this.inFlight > 0) this.inFlight--;
+  }
+
   /** The request that took a token completed (answered, failed or timed out) at `now`. */
   complete(now: number): void {
     if (this.inFlight === 0) return;

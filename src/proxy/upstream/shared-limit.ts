@@ -1,87 +1,93 @@
 /**
- * The one rate limit of all requests toward HubSpot. HubSpot counts an app's requests across
- * all its endpoints, so media-object calls take their tokens from the forwarder's RateBucket,
- * are written to the same durable send log, wait out the same pauses, and set them on a 429.
+ * The one rate limit of all requests toward HubSpot, for the media-object calls. HubSpot
+ * counts an app's requests across all its endpoints, so object calls take their slots from
+ * the very gate the forwarder uses (this process's LocalGate, or the Redis gate that every
+ * instance shares): the same rolling window, the same send log, the same pauses, which they
+ * also set on a 429.
  *
- * The forwarder drains events greedily; while an object call waits here, `waiting` tells it
- * to leave that many tokens free, so a creation is not starved by a backlog of events (the
+ * An object call takes its slot as a named waiter (UpstreamGate.take): takes for events
+ * leave it the next free slot, so a creation is not starved by a backlog of events (the
  * events of that media are waiting for it).
  */
-import type { RateBucket } from './rate-bucket.js';
-import type { UpstreamState } from './forwarder.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 
 export interface SharedLimit {
-  /** Resolves once a request may start (no pause, a free token), with the token taken; rejects when `signal` aborts. */
-  acquire(signal: AbortSignal): Promise<void>;
-  /** The request that acquired has ended (answered, failed or timed out). */
-  release(): void;
-  /** A 429: every request waits until `until`. */
-  pause(reason: 'rate_limited' | 'daily_limit', until: number): void;
+  /** Resolves once a request may start (no pause, a free slot), with its slot; rejects when `signal` aborts. */
+  acquire(signal: AbortSignal): Promise<string>;
+  /** The request holding `slot` has ended (answered, failed or timed out). */
+  release(slot: string): Promise<void>;
+  /** A 429: every request (of every instance, with a shared gate) waits until `until`. */
+  pause(reason: 'rate_limited' | 'daily_limit', until: number): Promise<void>;
   /** Requests waiting in `acquire`. */
   readonly waiting: number;
 }
 
 /** The forwarder's side of the seam. */
 export interface SharedUpstream {
-  state(now: number): UpstreamState;
-  pauseFor(reason: 'backing-off' | 'daily-limit', until: number): void;
-  /** Tokens or a pause changed: the forwarder looks again. */
+  /** Resolves once the gate has learnt what was sent before this process started. */
+  restore(): Promise<void>;
+  /** Pauses all sending, says so in the log once, and wakes the forwarder when it ends. */
+  pauseFor(reason: PauseReason, until: number): Promise<void>;
+  /** A slot was taken or came back: the forwarder looks again. */
   kick(): void;
 }
 
 export interface SharedLimitOptions {
-  bucket: RateBucket;
+  /** The forwarder's gate: the same instance. */
+  gate: UpstreamGate;
   upstream: SharedUpstream;
-  noteSend: (at: number) => unknown;
   now: () => number;
-  /** How often a waiting request looks again when nothing says when a token returns. Default 50 ms. */
+  /** How often a waiting request looks again when nothing says when a slot returns. Default 50 ms. */
   pollMs?: number;
 }
 
+/** A waiting request asks the gate again at least this often (it stays a waiter for WAITER_MS). */
+const MAX_WAIT_MS = 1_000;
+
 export function sharedLimit(o: SharedLimitOptions): SharedLimit {
   const pollMs = o.pollMs ?? 50;
+  const name = `objects-${Math.random().toString(36).slice(2, 10)}`;
   let waiting = 0;
-  const release = () => {
-    o.bucket.complete(o.now());
-    o.upstream.kick();
-  };
+  let calls = 0;
   return {
     get waiting() {
       return waiting;
     },
     async acquire(signal) {
-      let at = 0;
+      await o.upstream.restore();
+      const waiter = `${name}-${++calls}`;
+      let slot: string | undefined;
       waiting++;
       try {
-        for (;;) {
+        while (slot === undefined) {
           signal.throwIfAborted();
-          const now = o.now();
-          const state = o.upstream.state(now);
-          if (state.state !== 'ok') {
-            await sleep(Math.min(state.until - now, 1_000), signal);
-            continue;
-          }
-          if (o.bucket.take(now)) {
-            at = now;
-            break;
-          }
-          const free = o.bucket.nextFreeAt(now);
-          await sleep(free === Infinity ? pollMs : Math.min(Math.max(free - now, 1), 1_000), signal);
+          const admission = await o.gate.take(1, o.now(), waiter);
+          slot = admission.slots[0];
+          if (slot === undefined) await sleep(admission.waitMs === Infinity ? pollMs : Math.min(Math.max(admission.waitMs, 1), MAX_WAIT_MS), signal);
         }
       } finally {
         waiting--;
-        o.upstream.kick(); // the tokens it held back are free again
       }
       try {
-        await o.noteSend(at);
+        await o.gate.begin(slot, o.now());
       } catch (error) {
-        release();
+        await Promise.resolve(o.gate.release(slot)).catch(() => {});
         throw error;
+      } finally {
+        o.upstream.kick(); // events may have left this slot free for it: they look again
       }
+      return slot;
     },
-    release,
+    async release(slot) {
+      try {
+        await o.gate.complete(slot, o.now());
+      } catch {
+        // A slot that cannot be returned (its store is down) lapses on its own, later.
+      }
+      o.upstream.kick();
+    },
     pause(reason, until) {
-      o.upstream.pauseFor(reason === 'daily_limit' ? 'daily-limit' : 'backing-off', until);
+      return o.upstream.pauseFor(reason === 'daily_limit' ? 'daily-limit' : 'backing-off', until);
     },
   };
 }

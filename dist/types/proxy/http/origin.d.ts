@@ -25,7 +25,10 @@ export declare function originPolicy(origins?: readonly string[]): OriginPolicy;
  * (Host, or X-Forwarded-Host when trusted).
  */
 export declare function originAllowed(policy: OriginPolicy, origin: string | undefined, host: string | undefined): boolean;
-/** Headers that let an admitted cross-origin page read the answer. */
+/**
+ * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
+ * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
+ */
 export declare function corsHeaders(origin: string | undefined): Record<string, string>;
 /** The preflight answer's headers. */
 export declare function preflightHeaders(origin: string): Record<string, string>;

@@ -2,11 +2,12 @@
  * `MemoryOutbox`: the outbox contract in memory. Fast and exact, and gone when the process
  * ends: for tests, the demo, and runtimes where losing the queue on restart is acceptable.
  * It is the shortest complete implementation of `Outbox` (./outbox.ts), and keeps the portal
- * store (./portal-store.ts) in memory too.
+ * store (./portal-store.ts) and OAuth's tokens in memory too.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
+import type { OAuthTokenStore } from '../upstream/oauth.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 /** An outbox in memory: fast and exact, and gone when the process ends. */
 export declare class MemoryOutbox implements Outbox, PortalStore {
@@ -20,6 +21,7 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     private readonly sessions;
     private sends;
     private readonly portal;
+    private readonly tokens;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
     private readonly graceMs;
@@ -36,8 +38,8 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     sendsSince(since: number): number[];
     prune(now: number): void;
     close(): void;
-    keptRefreshToken(install: string): string | undefined;
-    keepRefreshToken(install: string, refreshToken: string): void;
+    /** OAuth's tokens, in memory (./local-tokens.ts). */
+    tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;
     mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined;
     putMediaObjects(records: readonly MediaObjectRecord[]): void;

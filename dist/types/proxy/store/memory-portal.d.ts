@@ -5,12 +5,9 @@
 import type { MediaType } from '../../wire.js';
 import { type MediaCatalogSnapshot, type MediaObjectKey, type MediaObjectRecord, type PortalStore } from './portal-store.js';
 export declare class MemoryPortalStore implements PortalStore {
-    private readonly tokens;
     private readonly objects;
     private readonly claims;
     private readonly listedAt;
-    keptRefreshToken(install: string): string | undefined;
-    keepRefreshToken(install: string, refreshToken: string): void;
     mediaCatalog(): MediaCatalogSnapshot;
     mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined;
     putMediaObjects(records: readonly MediaObjectRecord[]): void;

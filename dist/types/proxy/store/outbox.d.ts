@@ -3,12 +3,15 @@
  *
  * `Outbox` is the storage contract the proxy needs. `MemoryOutbox` (./memory-outbox.ts)
  * implements it in memory (tests, the demo, and runtimes where you accept losing the queue
- * on restart), and `SqliteOutbox` (`media-bridge-tracker/proxy/sqlite`) durably. Any other store (a database,
- * a shared queue for several proxy instances) can implement it; its methods may return
- * promises.
+ * on restart), `SqliteOutbox` (`media-bridge-tracker/proxy/sqlite`) durably for one process, and
+ * `RedisOutbox` (`media-bridge-tracker/proxy/redis`) for any number of processes sharing one queue.
+ * Any other store (a database, another shared queue) can implement it; its methods may
+ * return promises.
  */
 import type { EventType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamGate } from '../upstream/gate.js';
+import type { OAuthTokenStore } from '../upstream/oauth.js';
 export type MaybePromise<T> = T | Promise<T>;
 /** Where an event stands: waiting, delivered, or given up on (a dead letter). */
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
@@ -75,6 +78,36 @@ export interface Outbox {
     /** Forgets delivered events and old dead letters past their retention. */
     prune(now: number): MaybePromise<void>;
     close(): MaybePromise<void>;
+    /**
+     * Where OAuth keeps its tokens: each install's newest refresh token (HubSpot may rotate it),
+     * so a restart does not present a spent one, and with a shared store the access token all
+     * instances use. Every store of this package has one (LocalTokenStore for one process);
+     * without it, the proxy keeps them in memory only, and says so at start-up.
+     */
+    tokenStore?(): OAuthTokenStore;
+    /**
+     * For a store that several proxy instances share: the upstream gate all of them go
+     * through, one rate window for events and media-object calls, and pauses (daily limit,
+     * refused credentials) that one instance learns and all obey. Without it, each process
+     * keeps its own gate over `noteSend`/`sendsSince`.
+     */
+    sharedGate?(options: {
+        limit: number;
+        timeoutMs: number;
+    }): UpstreamGate;
+    /** How the store is reached, for /healthz and /metrics. */
+    connection?(): StoreConnection;
+}
+/** A store on a server of its own (Redis), as /healthz shows it. */
+export interface StoreConnection {
+    /** The kind of store, e.g. `redis`. */
+    kind: string;
+    /** The queue (or other name) the instances share. */
+    queue: string;
+    /** `ready`, or why not: `connecting`, `reconnecting`, `closed`. */
+    state: 'ready' | 'connecting' | 'reconnecting' | 'closed';
+    /** Since when it has not been ready (ISO time), when it is not. */
+    downSince?: string;
 }
 /** Retention and ordering knobs shared by the outboxes. */
 export interface OutboxOptions {

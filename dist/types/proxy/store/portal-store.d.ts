@@ -1,15 +1,15 @@
 /**
- * What the proxy remembers about the HubSpot portal it forwards to, beside the events: the
- * newest refresh token of its OAuth install (HubSpot may rotate it on a refresh), and the
- * catalog of the portal's media objects. Kept in the same store as the outbox, so that a
- * restart uses neither a spent token nor lists every object again, and several proxies
- * sharing one store share one catalog.
+ * What the proxy remembers about the HubSpot portal's media objects, beside the events: the
+ * catalog of the objects it found or made, when each media type was last listed, and the
+ * claims on creating one. Kept in the same store as the outbox, so that a restart does not
+ * list every object again, and several proxies sharing one store share one catalog
+ * and create each object once between them.
  *
- * `MemoryOutbox` and `SqliteOutbox` implement it. An `Outbox` of your own may; if it does
- * not, the proxy keeps both in memory (lost at restart) and says so at start-up.
+ * `MemoryOutbox` and `SqliteOutbox` implement it. An `Outbox` of your own may;
+ * if it does not, the proxy keeps the catalog in memory (listed again at each start) and
+ * says so at start-up. (OAuth's tokens are kept through `Outbox.tokenStore`.)
  */
 import type { MediaType } from '../../wire.js';
-import type { RefreshTokenKeep } from '../upstream/oauth.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import type { MaybePromise } from './outbox.js';
 /** One media object as the catalog knows it, keyed by media type and external id. */
@@ -37,9 +37,6 @@ export interface MediaCatalogSnapshot {
 }
 /** The contract. Methods may return promises. */
 export interface PortalStore {
-    /** The newest refresh token kept for an install (`install` is a fingerprint of its configured token). */
-    keptRefreshToken(install: string): MaybePromise<string | undefined>;
-    keepRefreshToken(install: string, refreshToken: string): MaybePromise<void>;
     /** Everything the catalog holds. */
     mediaCatalog(): MaybePromise<MediaCatalogSnapshot>;
     mediaObject(mediaType: MediaType, externalId: string): MaybePromise<MediaObjectRecord | undefined>;
@@ -63,9 +60,3 @@ export declare function mayClaim(record: MediaObjectRecord | undefined, claim: {
     owner: string;
     until: number;
 } | undefined, owner: string, now: number): boolean;
-/**
- * The refresh-token keep of one install, over a store. An install is named by a SHA-256
- * fingerprint of its client id and its configured refresh token, so a new token in the
- * environment (a new install) is used as given rather than overridden by an old one kept.
- */
-export declare function refreshTokenKeep(store: PortalStore, clientId: string, configured: string): RefreshTokenKeep;

@@ -2,6 +2,7 @@ import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
+import type { OAuthTokenStore } from '../upstream/oauth.js';
 export interface SqliteOutboxOptions extends OutboxOptions {
     /**
      * How hard to hold on to a 202'd event. Default NORMAL: it survives the process being
@@ -24,6 +25,7 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     private readonly sql;
     private readonly recentIds;
     private readonly portal;
+    private readonly tokens;
     private readonly graceMs;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
@@ -55,8 +57,8 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     noteSend(at: number): void;
     sendsSince(since: number): number[];
     prune(now: number): void;
-    keptRefreshToken(install: string): string | undefined;
-    keepRefreshToken(install: string, refreshToken: string): void;
+    /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
+    tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;
     mediaObject(mediaType: MediaType, externalId: string): MediaObjectRecord | undefined;
     putMediaObjects(records: readonly MediaObjectRecord[]): void;

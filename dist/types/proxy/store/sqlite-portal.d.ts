@@ -1,11 +1,13 @@
 /**
- * The portal store (./portal-store.ts) in the SqliteOutbox's database: four small tables
- * beside `events`. The file is mode 0600, as it holds the refresh token (see SqliteOutbox).
+ * The portal store (./portal-store.ts) in the SqliteOutbox's database, and the shelf of
+ * OAuth's newest refresh tokens (./local-tokens.ts): four small tables beside `events`. The
+ * file is mode 0600, as it holds the refresh token (see SqliteOutbox).
  */
 import type Database from 'better-sqlite3';
 import type { MediaType } from '../../wire.js';
+import type { RefreshTokenShelf } from './local-tokens.js';
 import { type MediaCatalogSnapshot, type MediaObjectKey, type MediaObjectRecord, type PortalStore } from './portal-store.js';
-export declare class SqlitePortalStore implements PortalStore {
+export declare class SqlitePortalStore implements PortalStore, RefreshTokenShelf {
     private readonly sql;
     private readonly put;
     private readonly remove;

@@ -1,30 +1,29 @@
 /**
- * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the rate
- * bucket allows, in the outbox's order, applying the backoff decisions.
+ * The drain loop: takes events from the outbox and sends them to HubSpot as fast as the
+ * upstream gate allows, in the outbox's order, applying the backoff decisions.
  *
- * One "pump" runs at a time. It launches as many sends as there are free tokens and free
- * in-flight slots, and is run again when a send settles, when new events arrive (`kick`),
- * and by a timer when it has to wait (a token coming back, a pause ending, a retry coming
- * due). Every send is tracked until it settles, so `stop()` can let them finish.
+ * One "pump" runs at a time. It takes as many slots from the gate as there are free
+ * in-flight places, claims that many events, gives back the slots it has no event for, and
+ * sends. It is run again when a send settles, when new events arrive (`kick`), and by a
+ * timer when it has to wait (a slot coming back, a pause ending, a retry coming due). Every
+ * send is tracked until it settles, so `stop()` can let them finish. The gate is this
+ * process's own (LocalGate) or the one a shared store gives all instances; pauses go to it,
+ * so one instance learning of the daily limit pauses them all. Media-object calls take their
+ * slots from the same gate (SharedLimit), and an event whose media object is being made is
+ * held aside (`hold`), claimed but without a slot, until the object exists.
  */
 import { type RetryPolicy, type UpstreamError, type UpstreamResult } from './backoff.js';
 import { type FetchLike } from './hubspot-client.js';
-import type { Logger } from '../log.js';
+import { type Logger } from '../log.js';
 import type { TokenSource } from './oauth.js';
 import type { Outbox, OutboxEvent } from '../store/outbox.js';
 import type { WireEvent } from '../../wire.js';
-import type { RateBucket } from './rate-bucket.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 /** Upstream condition, for /healthz. */
 export type UpstreamState = {
     state: 'ok';
 } | {
-    state: 'backing-off';
-    until: number;
-} | {
-    state: 'daily-limit';
-    until: number;
-} | {
-    state: 'unauthorized';
+    state: PauseReason;
     until: number;
 };
 /** What the forwarder reports about each attempt. */
@@ -48,7 +47,7 @@ export type ForwardOutcome = {
 export interface ForwarderOptions {
     outbox: Outbox;
     tokens: TokenSource;
-    bucket: RateBucket;
+    gate: UpstreamGate;
     fetch: FetchLike;
     apiBase: string;
     timeoutMs: number;
@@ -63,12 +62,10 @@ export interface ForwarderOptions {
     onOutcome?: (outcome: ForwardOutcome) => void;
     /** Holds events back while their media's object is being made, and adds its id (the media catalog). */
     hold?: EventHold;
-    /** Tokens to leave free for other requests that share the rate limit (see SharedLimit). */
-    heldBack?: () => number;
 }
 /**
- * What the forwarder asks about each event before it takes a token for it. A held event
- * stays claimed, off the rate limit, until `until` passes or `kick()` says it may be ready.
+ * What the forwarder asks about each event before it sends it. A held event stays claimed,
+ * without a slot of the rate limit, until `until` passes or `kick()` says it may be ready.
  */
 export interface EventHold {
     /** Until when to hold `event` back; `now` or earlier sends it now. */
@@ -87,15 +84,16 @@ export declare class Forwarder {
     private pumpAgain;
     private timer;
     private timerAt;
-    private pause;
     private rateLimitStreak;
     private failureStreak;
     private restored;
+    private readonly reading;
+    private readonly returning;
     constructor(options: ForwarderOptions);
-    /** Restores the send log into the bucket, then drains in the background until `stop()`. */
+    /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     start(): Promise<void>;
-    /** Once: the bucket learns what the previous run sent. */
-    private restore;
+    /** Once: the gate learns what the previous run sent (before anything, events or not, takes a slot). */
+    restore(): Promise<void>;
     /** New events may be ready. */
     kick(): void;
     /** Stops sending and resolves once every request in flight has settled. */
@@ -103,7 +101,7 @@ export declare class Forwarder {
     /** Sends what can be sent now and waits for it to settle (for runtimes without a background loop). */
     drain(): Promise<void>;
     get inFlightCount(): number;
-    state(now: number): UpstreamState;
+    state(now: number): Promise<UpstreamState>;
     private pump;
     private launchReady;
     /** Parks `event` when `hold` says so; true when parked. */
@@ -114,8 +112,11 @@ export declare class Forwarder {
     private apply;
     private bury;
     private scrubbed;
-    /** Pauses all sending until `until` (also called by the media catalog on a 429, see SharedLimit). */
-    pauseFor(reason: 'backing-off' | 'daily-limit' | 'unauthorized', until: number): void;
+    /**
+     * Pauses all sending (every instance, with a shared gate) until `until`. The media catalog
+     * calls it too, on a 429 to an object call (see SharedLimit).
+     */
+    pauseFor(reason: PauseReason, until: number): Promise<void>;
     private wakeAt;
     private clearTimer;
 }

@@ -8,6 +8,7 @@
  * https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide
  */
 import type { FetchLike } from './hubspot-client.js';
+import type { MaybePromise } from '../store/outbox.js';
 export interface TokenSource {
     readonly kind: 'static' | 'oauth';
     /** A token good for the next request; rejects when none can be had. */
@@ -23,31 +24,50 @@ export interface TokenSource {
 }
 /** A token that never changes: a private app's access token. */
 export declare function staticToken(token: string): TokenSource;
+/** What the token endpoint gave, as kept. */
+export interface OAuthTokens {
+    /** The access token; empty where a store keeps only the refresh token. */
+    accessToken: string;
+    /** When the access token expires (ms since the epoch); 0 with no access token. */
+    expiresAt: number;
+    /** The newest refresh token (HubSpot may rotate it on each refresh). */
+    refreshToken: string;
+}
+/**
+ * Where OAuth keeps its tokens, per install (a fingerprint of the client id and the
+ * configured refresh token, see `installOf`): the newest refresh token, so that a restart,
+ * or another instance, does not present one HubSpot has rotated away, and where a store is
+ * shared by several instances (Redis), one access token for all, refreshed under a lock by
+ * one instance at a time. Every store of this package provides one (`Outbox.tokenStore`):
+ * memory and SQLite through `LocalTokenStore`, Redis its own. The decisions (when to
+ * refresh, with which token, what to do when one is refused) are oauthToken's, whatever
+ * the store.
+ */
+export interface OAuthTokenStore {
+    /** The tokens kept for `install`, if any. */
+    read(install: string): MaybePromise<OAuthTokens | undefined>;
+    /** Keeps `tokens` as `install`'s newest. */
+    write(install: string, tokens: OAuthTokens): MaybePromise<void>;
+    /** Runs `task` holding `install`'s lock, which one caller at a time holds (of every instance sharing the store). */
+    locked<T>(install: string, task: () => Promise<T>): Promise<T>;
+}
 export interface OAuthOptions {
     clientId: string;
     clientSecret: string;
+    /** The refresh token of the install, as configured (HUBSPOT_REFRESH_TOKEN). */
     refreshToken: string;
     apiBase: string;
     fetch: FetchLike;
+    /** Where the tokens are kept (the proxy passes its outbox's). Default: in this process only. */
+    store?: OAuthTokenStore;
+    /** Told when reading or writing the kept tokens failed; the refresh goes on without them. */
+    onKeepError?: (error: unknown) => void;
     now?: () => number;
     /** Refresh this long before expiry. Default 5 minutes (HubSpot's tokens live 30). */
     refreshEarlyMs?: number;
     /** Token endpoint path. Default /oauth/v3/token. */
     tokenPath?: string;
     timeoutMs?: number;
-    /**
-     * Where the newest refresh token is kept when HubSpot rotates it, so that a restart does
-     * not fall back to a spent one (the proxy passes its store). Without it, a rotated token
-     * lives as long as the process.
-     */
-    keep?: RefreshTokenKeep;
-    /** Told when loading or saving the kept refresh token failed; the refresh goes on. */
-    onKeepError?: (error: unknown) => void;
-}
-/** The newest refresh token of one install, kept across restarts. */
-export interface RefreshTokenKeep {
-    load(): Promise<string | undefined>;
-    save(refreshToken: string): Promise<void>;
 }
 /** Thrown when the token endpoint refuses or fails; carries no secret. */
 export declare class TokenRefreshError extends Error {
@@ -65,5 +85,19 @@ export declare function postTokenForm(url: string, form: Record<string, string>,
     ok: boolean;
     json?: Record<string, unknown>;
 }>;
-/** An OAuth access token, refreshed before it expires; concurrent callers share one refresh. */
+/**
+ * The install a refresh token belongs to: a SHA-256 fingerprint of the client id and the
+ * configured refresh token. A new token in the environment (the app installed again) is a
+ * new install, so it is used as given instead of an old one's rotation kept in the store.
+ */
+export declare function installOf(clientId: string, configuredRefreshToken: string): Promise<string>;
+/**
+ * An OAuth access token, refreshed before it expires; concurrent callers share one refresh.
+ *
+ * A refresh takes the store's lock, uses the tokens kept there if another instance has just
+ * refreshed, and otherwise presents, in turn, the refresh token kept in the store, the one
+ * this process last had, and the configured one, moving on only when HubSpot refuses one
+ * (a 4xx: spent, or revoked). What HubSpot answers is kept in the store, rotated refresh
+ * token included, before the lock is let go.
+ */
 export declare function oauthToken(options: OAuthOptions): TokenSource;

@@ -42,6 +42,8 @@ export declare class RateBucket {
     available(now: number): number;
     /** Takes a token for a request starting now; false (and nothing taken) when none is free. */
     take(now: number): boolean;
+    /** A token taken for a request that was never sent: it is free again at once. */
+    release(): void;
     /** The request that took a token completed (answered, failed or timed out) at `now`. */
     complete(now: number): void;
     /** When the next token comes back: `now` if one is free, Infinity if only a completion can free one. */

@@ -1,37 +1,40 @@
 /**
- * The one rate limit of all requests toward HubSpot. HubSpot counts an app's requests across
- * all its endpoints, so media-object calls take their tokens from the forwarder's RateBucket,
- * are written to the same durable send log, wait out the same pauses, and set them on a 429.
+ * The one rate limit of all requests toward HubSpot, for the media-object calls. HubSpot
+ * counts an app's requests across all its endpoints, so object calls take their slots from
+ * the very gate the forwarder uses (this process's LocalGate, or the Redis gate that every
+ * instance shares): the same rolling window, the same send log, the same pauses, which they
+ * also set on a 429.
  *
- * The forwarder drains events greedily; while an object call waits here, `waiting` tells it
- * to leave that many tokens free, so a creation is not starved by a backlog of events (the
+ * An object call takes its slot as a named waiter (UpstreamGate.take): takes for events
+ * leave it the next free slot, so a creation is not starved by a backlog of events (the
  * events of that media are waiting for it).
  */
-import type { RateBucket } from './rate-bucket.js';
-import type { UpstreamState } from './forwarder.js';
+import type { PauseReason, UpstreamGate } from './gate.js';
 export interface SharedLimit {
-    /** Resolves once a request may start (no pause, a free token), with the token taken; rejects when `signal` aborts. */
-    acquire(signal: AbortSignal): Promise<void>;
-    /** The request that acquired has ended (answered, failed or timed out). */
-    release(): void;
-    /** A 429: every request waits until `until`. */
-    pause(reason: 'rate_limited' | 'daily_limit', until: number): void;
+    /** Resolves once a request may start (no pause, a free slot), with its slot; rejects when `signal` aborts. */
+    acquire(signal: AbortSignal): Promise<string>;
+    /** The request holding `slot` has ended (answered, failed or timed out). */
+    release(slot: string): Promise<void>;
+    /** A 429: every request (of every instance, with a shared gate) waits until `until`. */
+    pause(reason: 'rate_limited' | 'daily_limit', until: number): Promise<void>;
     /** Requests waiting in `acquire`. */
     readonly waiting: number;
 }
 /** The forwarder's side of the seam. */
 export interface SharedUpstream {
-    state(now: number): UpstreamState;
-    pauseFor(reason: 'backing-off' | 'daily-limit', until: number): void;
-    /** Tokens or a pause changed: the forwarder looks again. */
+    /** Resolves once the gate has learnt what was sent before this process started. */
+    restore(): Promise<void>;
+    /** Pauses all sending, says so in the log once, and wakes the forwarder when it ends. */
+    pauseFor(reason: PauseReason, until: number): Promise<void>;
+    /** A slot was taken or came back: the forwarder looks again. */
     kick(): void;
 }
 export interface SharedLimitOptions {
-    bucket: RateBucket;
+    /** The forwarder's gate: the same instance. */
+    gate: UpstreamGate;
     upstream: SharedUpstream;
-    noteSend: (at: number) => unknown;
     now: () => number;
-    /** How often a waiting request looks again when nothing says when a token returns. Default 50 ms. */
+    /** How often a waiting request looks again when nothing says when a slot returns. Default 50 ms. */
     pollMs?: number;
 }
 export declare function sharedLimit(o: SharedLimitOptions): SharedLimit;

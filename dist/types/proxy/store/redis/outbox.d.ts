@@ -1,0 +1,87 @@
+import type { RedisOptions } from 'ioredis';
+import type { WireEvent } from '../../../wire.js';
+import { type Logger } from '../../log.js';
+import type { UpstreamError } from '../../upstream/backoff.js';
+import type { UpstreamGate } from '../../upstream/gate.js';
+import type { OAuthTokenStore } from '../../upstream/oauth.js';
+import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats, type StoreConnection } from '../outbox.js';
+import { RedisKeys } from './keys.js';
+export declare const DEFAULT_QUEUE = "media-bridge";
+export declare const DEFAULT_LEASE_MS = 30000;
+export interface RedisOutboxOptions extends OutboxOptions {
+    /** `redis://` or `rediss://` (TLS) URL, with the database after the slash. Default redis://127.0.0.1:6379. */
+    url?: string;
+    /** The queue's name: every instance with the same one forwards as one proxy. Default `media-bridge`. */
+    queue?: string;
+    /** BullMQ's key prefix. Default `bull`. */
+    prefix?: string;
+    /**
+     * How long the events an instance claimed stay with it once it stops renewing its lock
+     * (it died, or lost Redis), before another instance may send them. Default 30,000.
+     */
+    leaseMs?: number;
+    /** Where Redis going away and coming back is logged. Default JSON lines on the console. */
+    logger?: Logger;
+    /** ioredis options on top of the URL's (TLS certificates, timeouts…). */
+    redis?: RedisOptions;
+}
+export declare class RedisOutbox implements Outbox {
+    readonly queueName: string;
+    readonly keys: RedisKeys;
+    private readonly link;
+    private readonly queue;
+    private readonly worker;
+    private readonly log;
+    private readonly leaseMs;
+    private readonly graceMs;
+    private readonly keepDeliveredMs;
+    private readonly keepDeadMs;
+    private readonly jobOptions;
+    private readonly claimed;
+    private readonly oauthTokens;
+    private readonly lockTimer;
+    private extending;
+    private intake;
+    private storing;
+    private tokens;
+    private closed;
+    constructor(options?: RedisOutboxOptions);
+    /**
+     * Stores a request's events once Redis has them. Requests that arrive while a store is on
+     * its way go together in the next one (a group commit): one id check and one MULTI for
+     * all of them, whatever the load.
+     */
+    add(events: readonly WireEvent[], now: number): Promise<boolean[]>;
+    private store;
+    /** Per request, per event: false when its id was already known (or came earlier in the batch). */
+    private storeBatch;
+    claim(limit: number, now: number): Promise<OutboxEvent[]>;
+    sent(seq: number, _now?: number): Promise<void>;
+    retry(seq: number, at: number, error: UpstreamError): Promise<void>;
+    dead(seq: number, _now: number, error: UpstreamError): Promise<void>;
+    stats(_now?: number): Promise<OutboxStats>;
+    recent(limit: number): Promise<OutboxEvent[]>;
+    deadLetters(limit: number): Promise<OutboxEvent[]>;
+    /** Nothing to do: the shared gate (`sharedGate`) keeps the send times, in Redis. */
+    noteSend(): void;
+    sendsSince(): number[];
+    prune(now: number): Promise<void>;
+    /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
+    sharedGate(options: {
+        limit: number;
+        timeoutMs: number;
+        windowMs?: number;
+    }): UpstreamGate;
+    tokenStore(): OAuthTokenStore;
+    connection(): StoreConnection;
+    /** Where Redis is, without its password. */
+    get where(): string;
+    close(): Promise<void>;
+    /** Takes a claimed event off this instance's books. */
+    private settle;
+    /** Before the job moves on: it leaves the pending set, and a media-played frees its session. */
+    private release;
+    /** Renews the locks of the events this instance is sending, so none is taken for stalled. */
+    private extendLocks;
+    private assertOpen;
+}

@@ -1,0 +1,142 @@
+/**
+ * The upstream gate: may a request go to HubSpot now? It answers for HubSpot's rolling
+ * 10-second window and for the pauses the backoff rules decide (a rolling-window 429, the
+ * daily limit, refused credentials, repeated failures).
+ *
+ * Every request to HubSpot goes through one, events and media-object calls alike (HubSpot
+ * counts an app's requests across all its endpoints): it takes a slot before it starts and
+ * completes it when it ends. `LocalGate` is the one process's gate (a RateBucket, the
+ * outbox's send log, and a pause in memory). A store that several proxy instances share
+ * provides one gate for all of them (`Outbox.sharedGate`), such as the Redis store's rolling
+ * window.
+ *
+ * A request that must not queue behind a backlog of events (a media object, whose events
+ * wait for it) takes its slot as a named waiter: while it waits, takes without a name leave
+ * a slot free for each waiter, so it gets the next one.
+ */
+import type { MaybePromise } from '../store/outbox.js';
+import { RateBucket } from './rate-bucket.js';
+
+/** Why sending is paused. */
+export type PauseReason = 'backing-off' | 'daily-limit' | 'unauthorized';
+
+export interface Pause {
+  reason: PauseReason;
+  /** When sending may start again (ms since the epoch). */
+  until: number;
+}
+
+/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
+export const WAITER_MS = 2_000;
+/** How soon a take that left a slot to a waiter should look again. */
+export const WAITER_POLL_MS = 50;
+
+/** What `take` hands out. */
+export interface Admission {
+  /** One per request that may start now; each is then released unused, or begun and completed. */
+  slots: string[];
+  /** When fewer slots than wanted: ms from now until one may free up (or the pause ends). */
+  waitMs: number;
+  /** Set when sending is paused: then no slot is given. */
+  pause?: Pause;
+}
+
+export interface UpstreamGate {
+  /** Requests allowed in any 10 s window. */
+  readonly limit: number;
+  /** Learns what was sent before this process started (once, before the first take). */
+  start?(now: number): MaybePromise<void>;
+  /**
+   * Up to `wanted` slots for requests about to start; a slot counts as a request from now on.
+   * With `waiter` (a name unique to the request), the caller goes before takes without one:
+   * until it gets its slot, or stops asking for WAITER_MS, they leave a slot free for it.
+   */
+  take(wanted: number, now: number, waiter?: string): MaybePromise<Admission>;
+  /** A slot taken but not used: no request was sent with it. */
+  release(slot: string): MaybePromise<void>;
+  /** The request holding `slot` starts at `at`; resolves once that is recorded. */
+  begin(slot: string, at: number): MaybePromise<void>;
+  /** The request holding `slot` ended (answered, failed or timed out) at `now`. */
+  complete(slot: string, now: number): MaybePromise<void>;
+  /** Pauses all sending until `pause.until`; true when this changed the reason (worth a log line). */
+  pause(pause: Pause, now: number): MaybePromise<boolean>;
+  /** The pause in force at `now`, if any. */
+  paused(now: number): MaybePromise<Pause | undefined>;
+}
+
+/** Where a process's send times are kept across restarts (the outbox's send log). */
+export interface SendLog {
+  noteSend(at: number): MaybePromise<void>;
+  sendsSince(since: number): MaybePromise<number[]>;
+}
+
+/**
+ * The gate of one process: a RateBucket, with every send noted in the outbox's send log so a
+ * restarted process does not burst a fresh bucket (requests of the previous run count as
+ * taking the whole timeout, see RateBucket).
+ */
+export class LocalGate implements UpstreamGate {
+  readonly limit: number;
+  private readonly bucket: RateBucket;
+  private readonly timeoutMs: number;
+  private current: Pause | undefined;
+  private next = 0;
+  /** Named waiters, and until when each counts. */
+  private readonly waiters = new Map<string, number>();
+
+  constructor(
+    private readonly log: SendLog,
+    options: { limit: number; timeoutMs: number },
+  ) {
+    this.limit = options.limit;
+    this.timeoutMs = options.timeoutMs;
+    this.bucket = new RateBucket({ limit: options.limit });
+  }
+
+  async start(now: number): Promise<void> {
+    const starts = await this.log.sendsSince(now - this.bucket.holdMs - this.timeoutMs);
+    this.bucket.restore(starts, this.timeoutMs, now);
+  }
+
+  take(wanted: number, now: number, waiter?: string): Admission {
+    if (waiter !== undefined) this.waiters.set(waiter, now + WAITER_MS);
+    const pause = this.pausedNow(now);
+    if (pause) return { slots: [], waitMs: pause.until - now, pause };
+    for (const [name, until] of this.waiters) if (until <= now) this.waiters.delete(name);
+    const reserved = waiter === undefined ? this.waiters.size : 0;
+    const slots: string[] = [];
+    while (slots.length < wanted && this.bucket.available(now) > reserved && this.bucket.take(now)) slots.push(String(++this.next));
+    if (waiter !== undefined && slots.length) this.waiters.delete(waiter);
+    if (slots.length === wanted) return { slots, waitMs: 0 };
+    // Free slots left to waiters: they take them at once, so look again soon.
+    const waitMs = reserved && this.bucket.available(now) > 0 ? WAITER_POLL_MS : this.bucket.nextFreeAt(now) - now;
+    return { slots, waitMs };
+  }
+
+  release(_slot: string): void {
+    this.bucket.release();
+  }
+
+  begin(_slot: string, at: number): MaybePromise<void> {
+    return this.log.noteSend(at);
+  }
+
+  complete(_slot: string, now: number): void {
+    this.bucket.complete(now);
+  }
+
+  pause(pause: Pause, now: number): boolean {
+    const current = this.pausedNow(now);
+    if (current && current.until >= pause.until) return false;
+    this.current = pause;
+    return current?.reason !== pause.reason;
+  }
+
+  paused(now: number): Pause | undefined {
+    return this.pausedNow(now);
+  }
+
+  private pausedNow(now: number): Pause | undefined {
+    return this.current && this.current.until > now ? this.current : undefined;
+  }
+}
