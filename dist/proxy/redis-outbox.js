@@ -123,6 +123,8 @@ function safeUrl(url) {
 
 var checkIds = "--[[\n  Which of a request's event ids are already known, and seqs for the new ones.\n\n  Read before the request's events are stored: the ids known here are duplicates (seen\n  within the last 7 days), and are not stored again. An id that two instances both find\n  new and both store is still stored once: the job id is the event id, and BullMQ adds no\n  second job with an id it holds.\n\n  Input:\n    KEYS[1] ids     (ZSET) event id -> when it was accepted\n    KEYS[2] seq     (STRING) the arrival counter\n    ARGV[1..n]      the event ids\n\n  Output:\n    { first seq of n consecutive ones, known_1, ..., known_n }  (known: 1 or 0)\n]]\nlocal rcall = redis.call\nlocal n = #ARGV\nlocal out = { rcall(\"INCRBY\", KEYS[2], n) - n + 1 }\nlocal scores = rcall(\"ZMSCORE\", KEYS[1], unpack(ARGV))\nfor i = 1, n do\n  out[i + 1] = scores[i] and 1 or 0\nend\nreturn out\n";
 
+var claimMediaObject = "--[[\n  Takes the right to create one media object, for one proxy instance at a time (the\n  PortalStore contract's claimMediaObject, src/proxy/store/portal-store.ts): refused when\n  the catalog's record of the object holds an object id, or when another owner's claim has\n  not lapsed at `now`. Claiming again as the same owner extends the claim.\n\n  The claim is \"<until> <owner>\"; its key expires a while after `until`, so lapsed claims\n  clean themselves up (the decision reads `until`, never the expiry).\n\n  Input:\n    KEYS[1] objects (HASH) \"<mediaType>:<externalId>\" -> the object's record (JSON)\n    KEYS[2] claim   (STRING) \"<until> <owner>\"\n\n    ARGV[1] the object's field in KEYS[1]\n    ARGV[2] owner\n    ARGV[3] now (ms)\n    ARGV[4] until: when the claim lapses (ms)\n    ARGV[5] how long the claim's key outlives `until` (ms)\n\n  Output:\n    1 when claimed, 0 when not\n]]\nlocal rcall = redis.call\nlocal record = rcall(\"HGET\", KEYS[1], ARGV[1])\nif record then\n  local ok, r = pcall(cjson.decode, record)\n  if ok and type(r) == \"table\" and r.objectId ~= nil and r.objectId ~= cjson.null then\n    return 0\n  end\nend\n\nlocal now = tonumber(ARGV[3])\nlocal claim = rcall(\"GET\", KEYS[2])\nif claim then\n  local space = string.find(claim, \" \", 1, true)\n  if space then\n    local heldUntil = tonumber(string.sub(claim, 1, space - 1))\n    local holder = string.sub(claim, space + 1)\n    if holder ~= ARGV[2] and heldUntil and heldUntil > now then\n      return 0\n    end\n  end\nend\n\nlocal untilAt = tonumber(ARGV[4])\nrcall(\"SET\", KEYS[2], ARGV[4] .. \" \" .. ARGV[2], \"PX\", math.max(1, untilAt - now) + tonumber(ARGV[5]))\nreturn 1\n";
+
 var completeSendSlot = "--[[\n  A request that held a slot in the rolling window ended: from now on its slot counts until\n  a hold (10 s plus a margin) has passed, by Redis's clock (see takeSendSlots-3.lua).\n\n  Input:\n    KEYS[1] window (ZSET)\n    ARGV[1] slot\n]]\nlocal t = redis.call(\"TIME\")\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\nreturn redis.call(\"ZADD\", KEYS[1], now, ARGV[1])\n";
 
 var orderFacts = "--[[\n  What the order rule needs to know about the sessions of claimed events: whether each has\n  a media-played pending, and whether it has one at all. The rule itself is decided in\n  TypeScript (orderAllows), the same for every store.\n\n  A media-played whose job is gone or finished without being settled here (removed from a\n  dashboard, say) no longer counts as pending, so it cannot hold its session back forever.\n\n  Input:\n    KEYS[1..n]  the session hashes (see recordEvents-3.lua)\n    ARGV[1]     the BullMQ job key prefix, \"<prefix>:<queue>:\"\n\n  Output:\n    { pending_1, seen_1, ..., pending_n, seen_n }  (1 or 0)\n]]\nlocal rcall = redis.call\nlocal out = {}\nfor i, session in ipairs(KEYS) do\n  local fields = rcall(\"HGETALL\", session)\n  local seen = 0\n  local pending = 0\n  for f = 1, #fields, 2 do\n    local name = fields[f]\n    if name == \"seen\" then\n      seen = 1\n    elseif string.sub(name, 1, 2) == \"p:\" then\n      local jobKey = ARGV[1] .. string.sub(name, 3)\n      if rcall(\"EXISTS\", jobKey) == 1 and not rcall(\"HGET\", jobKey, \"finishedOn\") then\n        pending = 1\n      else\n        rcall(\"HDEL\", session, name)\n      end\n    end\n  end\n  out[2 * i - 1] = pending\n  out[2 * i] = seen\nend\nreturn out\n";
@@ -137,7 +139,7 @@ var settleEvent = "--[[\n  An event was answered for good (delivered, or a dead 
 
 var takeSendSlots = "--[[\n  Takes slots in HubSpot's rolling 10-second window for requests about to start, for all\n  the proxy instances on this queue at once: events and media-object calls alike.\n\n  The window holds one member per request: scored with when its slot lapses unless renewed\n  (its start plus the request timeout, while it is in flight), then with when it completed\n  (completeSendSlot-1.lua). A member counts until its score plus the hold (10 s plus a\n  margin) has passed. A request thus holds its slot from before it starts until a window\n  after it ends, so all the requests HubSpot can count in one 10 s window, by arrival, held\n  slots at the same time: at most the limit (see src/proxy/upstream/rate-bucket.ts). Times\n  are Redis's own clock, so the instances' clocks need not agree.\n\n  A caller that names itself a waiter (a media-object call, whose events wait for it) goes\n  before the others: it is noted in the waiters set until it gets its slot or stops asking,\n  and a take without a name leaves one free slot per waiter.\n\n  Input:\n    KEYS[1] window  (ZSET) slot -> lapse or completion time (ms)\n    KEYS[2] pause   (HASH) reason; expires when the pause ends\n    KEYS[3] waiters (ZSET) waiter -> until when it counts as waiting (ms)\n\n    ARGV[1] hold (ms)\n    ARGV[2] limit: requests per window\n    ARGV[3] slots wanted\n    ARGV[4] lease: how long an in-flight slot counts from now if never completed (ms)\n    ARGV[5] slot name prefix, unique to the caller\n    ARGV[6] waiter name, or \"\" for a take that leaves free slots to waiters\n    ARGV[7] how long a waiter counts as waiting after this take (ms)\n    ARGV[8] how soon a take that left slots to waiters should look again (ms)\n\n  Output:\n    { slots taken, ms until one may free up (or the pause ends), pause reason or \"\" }\n]]\nlocal rcall = redis.call\nlocal t = rcall(\"TIME\")\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\nlocal hold = tonumber(ARGV[1])\nlocal limit = tonumber(ARGV[2])\nlocal wanted = tonumber(ARGV[3])\nlocal waiter = ARGV[6]\n\nif waiter ~= \"\" then\n  rcall(\"ZADD\", KEYS[3], now + tonumber(ARGV[7]), waiter)\nend\n\nlocal pausedFor = rcall(\"PTTL\", KEYS[2])\nif pausedFor > 0 then\n  return { 0, pausedFor, rcall(\"HGET\", KEYS[2], \"reason\") or \"backing-off\" }\nend\n\nrcall(\"ZREMRANGEBYSCORE\", KEYS[1], \"-inf\", now - hold)\nrcall(\"ZREMRANGEBYSCORE\", KEYS[3], \"-inf\", now)\nlocal reserved = 0\nif waiter == \"\" then\n  reserved = rcall(\"ZCARD\", KEYS[3])\nend\nlocal room = limit - rcall(\"ZCARD\", KEYS[1])\nlocal taken = math.max(0, math.min(room - reserved, wanted))\nlocal lapse = now + tonumber(ARGV[4])\nfor i = 1, taken do\n  rcall(\"ZADD\", KEYS[1], lapse, ARGV[5] .. i)\nend\nif waiter ~= \"\" and taken > 0 then\n  rcall(\"ZREM\", KEYS[3], waiter)\nend\nlocal wait = 0\nif taken < wanted then\n  if room - taken > 0 then\n    -- Slots left to waiters: they take them at once.\n    wait = tonumber(ARGV[8])\n  else\n    local first = rcall(\"ZRANGE\", KEYS[1], 0, 0, \"WITHSCORES\")\n    wait = math.max(1, tonumber(first[2]) + hold - now)\n  end\nend\nreturn { taken, wait, \"\" }\n";
 
-const SCRIPTS = { checkIds, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
+const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
 /** Teaches a client the scripts (no round trip: ioredis loads each on its first use). */
 function defineScripts(client) {
     for (const [name, lua] of Object.entries(SCRIPTS))
@@ -246,6 +248,10 @@ class RedisKeys {
     pause;
     /** Requests that go before events for the next free slot (media-object calls). */
     waiters;
+    /** The media catalog: each object's record (JSON) by `mediaType:externalId`. */
+    mediaObjects;
+    /** When each media type's last complete listing ended, by media type. */
+    mediaListed;
     base;
     constructor(prefix, queue) {
         this.prefix = prefix;
@@ -259,6 +265,8 @@ class RedisKeys {
         this.window = `${this.base}window`;
         this.pause = `${this.base}pause`;
         this.waiters = `${this.base}waiters`;
+        this.mediaObjects = `${this.base}media:objects`;
+        this.mediaListed = `${this.base}media:listed`;
     }
     /** An OAuth install's access token and newest refresh token (see ./tokens.ts). */
     oauth(install) {
@@ -267,6 +275,10 @@ class RedisKeys {
     /** The lock of the one instance refreshing an install's tokens. */
     oauthLock(install) {
         return `${this.base}oauth:${install}:lock`;
+    }
+    /** The claim on creating one media object (see claimMediaObject-2.lua). */
+    mediaClaim(field) {
+        return `${this.base}media:claim:${field}`;
     }
     /** A session's hash: whether it had a media-played, and which are pending. */
     session(sessionId) {
@@ -279,6 +291,66 @@ class RedisKeys {
  */
 function jobIdOf(eventId) {
     return `e${eventId.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'))}`;
+}
+
+/** How long a claim's key outlives its `until` (the decision reads `until`; this is clean-up). */
+const CLAIM_KEY_MARGIN_MS = 10 * 60_000;
+const fieldOf = (mediaType, externalId) => `${mediaType}:${externalId}`;
+class RedisPortalStore {
+    link;
+    keys;
+    redis;
+    constructor(link, keys) {
+        this.link = link;
+        this.keys = keys;
+        this.redis = link.fast;
+    }
+    async mediaCatalog() {
+        await this.link.started();
+        const results = await this.redis.multi().hgetall(this.keys.mediaObjects).hgetall(this.keys.mediaListed).exec();
+        if (!results)
+            throw new Error('the Redis transaction was discarded');
+        for (const [error] of results)
+            if (error)
+                throw error;
+        const [[, objects], [, listed]] = results;
+        const listedAt = {};
+        for (const [type, at] of Object.entries(listed))
+            listedAt[type] = Number(at);
+        return { objects: Object.values(objects).map(parse), listedAt };
+    }
+    async mediaObject(mediaType, externalId) {
+        await this.link.started();
+        const json = await this.redis.hget(this.keys.mediaObjects, fieldOf(mediaType, externalId));
+        return json === null ? undefined : parse(json);
+    }
+    async putMediaObjects(records) {
+        if (!records.length)
+            return;
+        await this.link.started();
+        const fields = records.flatMap((r) => [fieldOf(r.mediaType, r.externalId), JSON.stringify(r)]);
+        await this.redis.hset(this.keys.mediaObjects, ...fields);
+    }
+    async removeMediaObjects(keys) {
+        if (!keys.length)
+            return;
+        await this.link.started();
+        await this.redis.hdel(this.keys.mediaObjects, ...keys.map((k) => fieldOf(k.mediaType, k.externalId)));
+    }
+    async setMediaListedAt(mediaType, at) {
+        await this.link.started();
+        await this.redis.hset(this.keys.mediaListed, mediaType, String(at));
+    }
+    async claimMediaObject(mediaType, externalId, owner, now, until) {
+        await this.link.started();
+        const field = fieldOf(mediaType, externalId);
+        const claimed = await runScript(this.redis, 'claimMediaObject', [this.keys.mediaObjects, this.keys.mediaClaim(field)], [field, owner, now, until, CLAIM_KEY_MARGIN_MS]);
+        return claimed === 1;
+    }
+}
+/** A record as stored: JSON of the record itself, which has no field JSON cannot carry. */
+function parse(json) {
+    return JSON.parse(json);
 }
 
 /**
@@ -358,7 +430,8 @@ class RedisTokenStore {
  * - A retry is a delayed job; a dead letter is a failed job, kept 30 days with HubSpot's
  *   error, where BullMQ dashboards (bull-board, Taskforce) show it.
  * - HubSpot's rolling window and the pauses are shared through `sharedGate()` (./gate.ts),
- *   OAuth's tokens through `tokenStore()` (./tokens.ts).
+ *   OAuth's tokens through `tokenStore()` (./tokens.ts), and the media catalog through the
+ *   PortalStore methods (./portal.ts).
  */
 const DEFAULT_QUEUE = 'media-bridge';
 const DEFAULT_LEASE_MS = 30_000;
@@ -383,6 +456,7 @@ class RedisOutbox {
     keepDeadMs;
     jobOptions;
     claimed = new Map();
+    portal;
     oauthTokens;
     lockTimer;
     extending = false;
@@ -402,6 +476,7 @@ class RedisOutbox {
         this.link = new RedisLink(options.url ?? 'redis://127.0.0.1:6379', this.log, options.redis);
         defineScripts(this.link.fast);
         defineScripts(this.link.patient);
+        this.portal = new RedisPortalStore(this.link, this.keys);
         this.oauthTokens = new RedisTokenStore(this.link, this.keys);
         this.jobOptions = {
             removeOnComplete: { age: KEEP_COMPLETED_S, count: 10_000 },
@@ -594,6 +669,31 @@ class RedisOutbox {
     }
     tokenStore() {
         return this.oauthTokens;
+    }
+    // The portal store (../portal-store.ts): the media catalog, one for every instance.
+    async mediaCatalog() {
+        this.assertOpen();
+        return this.portal.mediaCatalog();
+    }
+    async mediaObject(mediaType, externalId) {
+        this.assertOpen();
+        return this.portal.mediaObject(mediaType, externalId);
+    }
+    async putMediaObjects(records) {
+        this.assertOpen();
+        return this.portal.putMediaObjects(records);
+    }
+    async removeMediaObjects(keys) {
+        this.assertOpen();
+        return this.portal.removeMediaObjects(keys);
+    }
+    async setMediaListedAt(mediaType, at) {
+        this.assertOpen();
+        return this.portal.setMediaListedAt(mediaType, at);
+    }
+    async claimMediaObject(mediaType, externalId, owner, now, until) {
+        this.assertOpen();
+        return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
     }
     connection() {
         const downSince = this.link.downSinceAt;

@@ -1,15 +1,19 @@
 /**
  * The PortalStore contract (the media catalog, its listing times, the claim on a creation),
- * run against every store, plus what only SQLite promises: it survives reopening, and its
- * files are readable by their owner only.
+ * run against every store, the Redis one on a real Redis; plus what only SQLite promises
+ * (it survives reopening, its files are readable by their owner only) and what only Redis
+ * does (instances on one queue share one catalog and one claim).
  */
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/proxy/log.js';
 import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
 import { MemoryPortalStore } from '../../src/proxy/store/memory-portal.js';
 import { isPortalStore, type MediaObjectRecord, type PortalStore } from '../../src/proxy/store/portal-store.js';
+import { RedisOutbox } from '../../src/proxy/store/redis/outbox.js';
 import { SqliteOutbox } from '../../src/proxy/store/sqlite-outbox.js';
+import { startRedis, type RedisServer } from './redis-server.js';
 import { tempDir } from './temp-dirs.js';
 
 const T0 = 1_700_000_000_000;
@@ -17,11 +21,21 @@ const opened: Array<{ close(): unknown }> = [];
 afterEach(async () => {
   for (const o of opened.splice(0)) await o.close();
 });
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+let queues = 0;
+const redisOutbox = (queue = `portal-${++queues}`) => new RedisOutbox({ url: redis.url, queue, logger: silentLogger });
 
 const stores: Array<[string, () => PortalStore]> = [
   ['MemoryPortalStore', () => new MemoryPortalStore()],
   ['MemoryOutbox', () => new MemoryOutbox()],
   ['SqliteOutbox', () => new SqliteOutbox(join(tempDir('mbt-portal-'), 'outbox.sqlite'))],
+  ['RedisOutbox', () => redisOutbox()],
 ];
 
 const video = (externalId: string, extra: Partial<MediaObjectRecord> = {}): MediaObjectRecord => ({ mediaType: 'VIDEO', externalId, objectId: `id-${externalId}`, source: 'listed', at: T0, ...extra });
@@ -115,5 +129,20 @@ describe('SqliteOutbox as a portal store', () => {
     await o.add([{ type: 'media-played', id: 'e1', sessionId: 's', mediaType: 'VIDEO', occurredTimestamp: T0, state: 'STARTED' }], T0);
     o.claim(10, T0 + 10_000);
     for (const f of [file, `${file}-wal`, `${file}-intake`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+  });
+});
+
+describe('RedisOutbox as a portal store', () => {
+  it('gives the instances on one queue one catalog and one claim, and other queues their own', async () => {
+    const [a, b, other] = [redisOutbox('portal-shared'), redisOutbox('portal-shared'), redisOutbox('portal-other')];
+    opened.push(a, b, other);
+    await a.putMediaObjects([video('seen')]);
+    await a.setMediaListedAt('VIDEO', T0);
+    expect(await b.mediaCatalog()).toEqual({ objects: [video('seen')], listedAt: { VIDEO: T0 } });
+    expect(await other.mediaCatalog()).toEqual({ objects: [], listedAt: {} });
+    // Twenty claims at once from two instances: one wins.
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimMediaObject('VIDEO', 'new', `p${i}`, T0, T0 + 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await other.claimMediaObject('VIDEO', 'new', 'p-other', T0, T0 + 60_000)).toBe(true);
   });
 });

@@ -2,10 +2,10 @@
  * What the proxy remembers about the HubSpot portal's media objects, beside the events: the
  * catalog of the objects it found or made, when each media type was last listed, and the
  * claims on creating one. Kept in the same store as the outbox, so that a restart does not
- * list every object again, and several proxies sharing one store share one catalog
+ * list every object again, and several proxies sharing one store (Redis) share one catalog
  * and create each object once between them.
  *
- * `MemoryOutbox` and `SqliteOutbox` implement it. An `Outbox` of your own may;
+ * `MemoryOutbox`, `SqliteOutbox` and `RedisOutbox` implement it. An `Outbox` of your own may;
  * if it does not, the proxy keeps the catalog in memory (listed again at each start) and
  * says so at start-up. (OAuth's tokens are kept through `Outbox.tokenStore`.)
  */

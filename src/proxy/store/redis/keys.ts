@@ -20,6 +20,10 @@ export class RedisKeys {
   readonly pause: string;
   /** Requests that go before events for the next free slot (media-object calls). */
   readonly waiters: string;
+  /** The media catalog: each object's record (JSON) by `mediaType:externalId`. */
+  readonly mediaObjects: string;
+  /** When each media type's last complete listing ended, by media type. */
+  readonly mediaListed: string;
   private readonly base: string;
 
   constructor(
@@ -35,6 +39,8 @@ export class RedisKeys {
     this.window = `${this.base}window`;
     this.pause = `${this.base}pause`;
     this.waiters = `${this.base}waiters`;
+    this.mediaObjects = `${this.base}media:objects`;
+    this.mediaListed = `${this.base}media:listed`;
   }
 
   /** An OAuth install's access token and newest refresh token (see ./tokens.ts). */
@@ -45,6 +51,11 @@ export class RedisKeys {
   /** The lock of the one instance refreshing an install's tokens. */
   oauthLock(install: string): string {
     return `${this.base}oauth:${install}:lock`;
+  }
+
+  /** The claim on creating one media object (see claimMediaObject-2.lua). */
+  mediaClaim(field: string): string {
+    return `${this.base}media:claim:${field}`;
   }
 
   /** A session's hash: whether it had a media-played, and which are pending. */

@@ -15,11 +15,12 @@
  * - A retry is a delayed job; a dead letter is a failed job, kept 30 days with HubSpot's
  *   error, where BullMQ dashboards (bull-board, Taskforce) show it.
  * - HubSpot's rolling window and the pauses are shared through `sharedGate()` (./gate.ts),
- *   OAuth's tokens through `tokenStore()` (./tokens.ts).
+ *   OAuth's tokens through `tokenStore()` (./tokens.ts), and the media catalog through the
+ *   PortalStore methods (./portal.ts).
  */
 import { Job, Queue, Worker, type JobsOptions } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { WireEvent } from '../../../wire.js';
+import type { MediaType, WireEvent } from '../../../wire.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { UpstreamError } from '../../upstream/backoff.js';
 import type { UpstreamGate } from '../../upstream/gate.js';
@@ -35,9 +36,11 @@ import {
   type OutboxStats,
   type StoreConnection,
 } from '../outbox.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
 import { RedisLink } from './connection.js';
 import { RedisGate } from './gate.js';
 import { jobIdOf, RedisKeys } from './keys.js';
+import { RedisPortalStore } from './portal.js';
 import { defineScripts, runScript } from './scripts.js';
 import { RedisTokenStore } from './tokens.js';
 
@@ -93,7 +96,7 @@ const PLAYED_WAIT_MS = 500;
 /** Fetch rounds per claim when the order rule holds events back. */
 const CLAIM_ROUNDS = 4;
 
-export class RedisOutbox implements Outbox {
+export class RedisOutbox implements Outbox, PortalStore {
   readonly queueName: string;
   readonly keys: RedisKeys;
   private readonly link: RedisLink;
@@ -106,6 +109,7 @@ export class RedisOutbox implements Outbox {
   private readonly keepDeadMs: number;
   private readonly jobOptions: JobsOptions;
   private readonly claimed = new Map<number, Claimed>();
+  private readonly portal: RedisPortalStore;
   private readonly oauthTokens: RedisTokenStore;
   private readonly lockTimer: ReturnType<typeof setInterval>;
   private extending = false;
@@ -126,6 +130,7 @@ export class RedisOutbox implements Outbox {
     this.link = new RedisLink(options.url ?? 'redis://127.0.0.1:6379', this.log, options.redis);
     defineScripts(this.link.fast);
     defineScripts(this.link.patient);
+    this.portal = new RedisPortalStore(this.link, this.keys);
     this.oauthTokens = new RedisTokenStore(this.link, this.keys);
     this.jobOptions = {
       removeOnComplete: { age: KEEP_COMPLETED_S, count: 10_000 },
@@ -333,6 +338,37 @@ export class RedisOutbox implements Outbox {
 
   tokenStore(): OAuthTokenStore {
     return this.oauthTokens;
+  }
+
+  // The portal store (../portal-store.ts): the media catalog, one for every instance.
+  async mediaCatalog(): Promise<MediaCatalogSnapshot> {
+    this.assertOpen();
+    return this.portal.mediaCatalog();
+  }
+
+  async mediaObject(mediaType: MediaType, externalId: string): Promise<MediaObjectRecord | undefined> {
+    this.assertOpen();
+    return this.portal.mediaObject(mediaType, externalId);
+  }
+
+  async putMediaObjects(records: readonly MediaObjectRecord[]): Promise<void> {
+    this.assertOpen();
+    return this.portal.putMediaObjects(records);
+  }
+
+  async removeMediaObjects(keys: readonly MediaObjectKey[]): Promise<void> {
+    this.assertOpen();
+    return this.portal.removeMediaObjects(keys);
+  }
+
+  async setMediaListedAt(mediaType: MediaType, at: number): Promise<void> {
+    this.assertOpen();
+    return this.portal.setMediaListedAt(mediaType, at);
+  }
+
+  async claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): Promise<boolean> {
+    this.assertOpen();
+    return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
   }
 
   connection(): StoreConnection {

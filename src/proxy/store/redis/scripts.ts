@@ -8,6 +8,7 @@
 /// <reference path="./lua.d.ts" />
 import type { ChainableCommander, Redis } from 'ioredis';
 import checkIds from './commands/checkIds-2.lua?raw';
+import claimMediaObject from './commands/claimMediaObject-2.lua?raw';
 import completeSendSlot from './commands/completeSendSlot-1.lua?raw';
 import orderFacts from './commands/orderFacts.lua?raw';
 import pauseUpstream from './commands/pauseUpstream-1.lua?raw';
@@ -16,7 +17,7 @@ import releaseLock from './commands/releaseLock-1.lua?raw';
 import settleEvent from './commands/settleEvent-2.lua?raw';
 import takeSendSlots from './commands/takeSendSlots-3.lua?raw';
 
-const SCRIPTS = { checkIds, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
+const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
 export type ScriptName = keyof typeof SCRIPTS;
 
 /** Teaches a client the scripts (no round trip: ioredis loads each on its first use). */

@@ -22,12 +22,18 @@ export declare class RedisKeys {
     readonly pause: string;
     /** Requests that go before events for the next free slot (media-object calls). */
     readonly waiters: string;
+    /** The media catalog: each object's record (JSON) by `mediaType:externalId`. */
+    readonly mediaObjects: string;
+    /** When each media type's last complete listing ended, by media type. */
+    readonly mediaListed: string;
     private readonly base;
     constructor(prefix: string, queue: string);
     /** An OAuth install's access token and newest refresh token (see ./tokens.ts). */
     oauth(install: string): string;
     /** The lock of the one instance refreshing an install's tokens. */
     oauthLock(install: string): string;
+    /** The claim on creating one media object (see claimMediaObject-2.lua). */
+    mediaClaim(field: string): string;
     /** A session's hash: whether it had a media-played, and which are pending. */
     session(sessionId: string): string;
 }

@@ -1,10 +1,11 @@
 import type { RedisOptions } from 'ioredis';
-import type { WireEvent } from '../../../wire.js';
+import type { MediaType, WireEvent } from '../../../wire.js';
 import { type Logger } from '../../log.js';
 import type { UpstreamError } from '../../upstream/backoff.js';
 import type { UpstreamGate } from '../../upstream/gate.js';
 import type { OAuthTokenStore } from '../../upstream/oauth.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats, type StoreConnection } from '../outbox.js';
+import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
 import { RedisKeys } from './keys.js';
 export declare const DEFAULT_QUEUE = "media-bridge";
 export declare const DEFAULT_LEASE_MS = 30000;
@@ -25,7 +26,7 @@ export interface RedisOutboxOptions extends OutboxOptions {
     /** ioredis options on top of the URL's (TLS certificates, timeouts…). */
     redis?: RedisOptions;
 }
-export declare class RedisOutbox implements Outbox {
+export declare class RedisOutbox implements Outbox, PortalStore {
     readonly queueName: string;
     readonly keys: RedisKeys;
     private readonly link;
@@ -38,6 +39,7 @@ export declare class RedisOutbox implements Outbox {
     private readonly keepDeadMs;
     private readonly jobOptions;
     private readonly claimed;
+    private readonly portal;
     private readonly oauthTokens;
     private readonly lockTimer;
     private extending;
@@ -73,6 +75,12 @@ export declare class RedisOutbox implements Outbox {
         windowMs?: number;
     }): UpstreamGate;
     tokenStore(): OAuthTokenStore;
+    mediaCatalog(): Promise<MediaCatalogSnapshot>;
+    mediaObject(mediaType: MediaType, externalId: string): Promise<MediaObjectRecord | undefined>;
+    putMediaObjects(records: readonly MediaObjectRecord[]): Promise<void>;
+    removeMediaObjects(keys: readonly MediaObjectKey[]): Promise<void>;
+    setMediaListedAt(mediaType: MediaType, at: number): Promise<void>;
+    claimMediaObject(mediaType: MediaType, externalId: string, owner: string, now: number, until: number): Promise<boolean>;
     connection(): StoreConnection;
     /** Where Redis is, without its password. */
     get where(): string;

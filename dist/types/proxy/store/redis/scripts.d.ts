@@ -8,6 +8,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 declare const SCRIPTS: {
     checkIds: string;
+    claimMediaObject: string;
     completeSendSlot: string;
     orderFacts: string;
     pauseUpstream: string;
