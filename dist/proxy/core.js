@@ -1694,6 +1694,8 @@ const CLAIM_MS = 60_000;
 const CLAIM_POLL_MS = 1_000;
 /** Object calls at once: few, so events keep most of the limit. */
 const MAX_OBJECT_CALLS = 2;
+/** A stale listing looks in the store again first, unless it was read this recently. */
+const STORE_LOOK_MS = 60_000;
 /** Failures kept for /healthz. */
 const SHOWN_FAILURES = 10;
 class MediaCatalog {
@@ -1706,6 +1708,8 @@ class MediaCatalog {
     /** Names this process in creation claims. */
     owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
     loaded;
+    /** When the store's catalog was last read. */
+    readAt = -Infinity;
     stopped;
     lastError;
     rateLimitStreak = 0;
@@ -1848,19 +1852,29 @@ class MediaCatalog {
         this.o.onReady?.();
     }
     load() {
-        this.loaded ??= (async () => {
-            try {
-                const snapshot = await this.o.store.mediaCatalog();
-                for (const r of snapshot.objects)
-                    this.known.set(mediaKey(r.mediaType, r.externalId), r);
-                for (const [type, at] of Object.entries(snapshot.listedAt))
-                    this.listing(type).listedAt = at;
-            }
-            catch (error) {
-                this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
-            }
-        })();
+        this.loaded ??= this.readStore();
         return this.loaded;
+    }
+    /** Takes in what the store holds: this proxy's catalog of a previous run, or what proxies sharing the store learned. */
+    async readStore() {
+        this.readAt = this.o.now();
+        try {
+            const snapshot = await this.o.store.mediaCatalog();
+            for (const r of snapshot.objects) {
+                const key = mediaKey(r.mediaType, r.externalId);
+                const mine = this.known.get(key);
+                if (!mine || mine.at <= r.at)
+                    this.known.set(key, r);
+            }
+            for (const [type, at] of Object.entries(snapshot.listedAt)) {
+                const l = this.listing(type);
+                if (l.listedAt === undefined || l.listedAt < at)
+                    l.listedAt = at;
+            }
+        }
+        catch (error) {
+            this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
+        }
     }
     listing(type) {
         let l = this.listings.get(type);
@@ -1872,13 +1886,24 @@ class MediaCatalog {
     async fresh(type) {
         await this.load();
         const l = this.listing(type);
-        const now = this.o.now();
-        if (l.listedAt !== undefined && now - l.listedAt < this.o.refreshMs)
+        if (this.listedLately(l))
             return true;
-        if (l.refusedAt !== undefined && now - l.refusedAt < this.o.refreshMs)
+        if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs)
             return false;
-        l.running ??= this.list(type).finally(() => (l.running = undefined));
+        l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
         return l.running;
+    }
+    listedLately(l) {
+        return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+    }
+    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
+    async relist(type, l) {
+        if (this.o.now() - this.readAt >= STORE_LOOK_MS) {
+            await this.readStore();
+            if (this.listedLately(l))
+                return true;
+        }
+        return this.list(type);
     }
     /** Reads every page of `type`'s listing into the catalog. */
     async list(type) {

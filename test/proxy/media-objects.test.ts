@@ -237,6 +237,24 @@ describe('media objects', () => {
     expect(await second.catalog()).toMatchObject({ known: 2, created: 1 });
   });
 
+  it('before listing a stale media type again, takes the listing a proxy sharing its store made lately', async () => {
+    const fake = await startFake();
+    let t = Date.now();
+    const now = () => t;
+    const shared = new MemoryOutbox({ orderGraceMs: 0 });
+    const a = start(fake, { outbox: shared, now });
+    await waitFor(async () => listings(fake).length === 2 && (await a.catalog()).state === 'ok', 5_000, "a's listings");
+    t += 25 * 3600_000; // a day later: a's listings are stale, and so is what the store holds
+    const b = start(fake, { outbox: shared, now });
+    await waitFor(async () => listings(fake).length === 4 && (await b.catalog()).state === 'ok', 5_000, "b's listings");
+    // a needs a fresh VIDEO listing before it may create: it finds b's in the store.
+    await a.send([played('d1', 's1', { externalId: 'next-day' })]);
+    await fake.waitFor(() => deliveredFor(fake, 'next-day').length === 1);
+    expect(listings(fake)).toHaveLength(4);
+    expect(creations(fake)).toHaveLength(1);
+    expect(deliveredFor(fake, 'next-day')[0].json?.mediaBridgeId).toBe(Number(fake.objects[0].id));
+  });
+
   it('says it is off by default, and sends no object call', async () => {
     const fake = await startFake();
     const { proxy, send } = start(fake, { mediaObjects: undefined });

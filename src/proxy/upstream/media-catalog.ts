@@ -5,6 +5,8 @@
  *   in the store (PortalStore) with when it ended. VIDEO and AUDIO are listed at start-up,
  *   other types at their first event; a listing older than `refreshMs` (24 h) is read again,
  *   in the background, and no object is created until its type has a listing that fresh.
+ *   Before listing again it looks in the store: a proxy sharing it (Redis) may have just
+ *   listed, and then this one takes that listing instead.
  * - **Create once, first.** The first event naming an unknown `externalId` starts its
  *   creation; later ones join it. The store's claim makes it one creation across restarts
  *   and proxies sharing a store.
@@ -36,6 +38,8 @@ const CLAIM_MS = 60_000;
 const CLAIM_POLL_MS = 1_000;
 /** Object calls at once: few, so events keep most of the limit. */
 const MAX_OBJECT_CALLS = 2;
+/** A stale listing looks in the store again first, unless it was read this recently. */
+const STORE_LOOK_MS = 60_000;
 /** Failures kept for /healthz. */
 const SHOWN_FAILURES = 10;
 
@@ -110,6 +114,8 @@ export class MediaCatalog {
   /** Names this process in creation claims. */
   private readonly owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   private loaded: Promise<void> | undefined;
+  /** When the store's catalog was last read. */
+  private readAt = -Infinity;
   private stopped: { call: ObjectCall; scopes: string[] } | undefined;
   private lastError: ObjectFailure | undefined;
   private rateLimitStreak = 0;
@@ -241,16 +247,27 @@ export class MediaCatalog {
   }
 
   private load(): Promise<void> {
-    this.loaded ??= (async () => {
-      try {
-        const snapshot = await this.o.store.mediaCatalog();
-        for (const r of snapshot.objects) this.known.set(mediaKey(r.mediaType, r.externalId), r);
-        for (const [type, at] of Object.entries(snapshot.listedAt)) this.listing(type as MediaType).listedAt = at;
-      } catch (error) {
-        this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
-      }
-    })();
+    this.loaded ??= this.readStore();
     return this.loaded;
+  }
+
+  /** Takes in what the store holds: this proxy's catalog of a previous run, or what proxies sharing the store learned. */
+  private async readStore(): Promise<void> {
+    this.readAt = this.o.now();
+    try {
+      const snapshot = await this.o.store.mediaCatalog();
+      for (const r of snapshot.objects) {
+        const key = mediaKey(r.mediaType, r.externalId);
+        const mine = this.known.get(key);
+        if (!mine || mine.at <= r.at) this.known.set(key, r);
+      }
+      for (const [type, at] of Object.entries(snapshot.listedAt)) {
+        const l = this.listing(type as MediaType);
+        if (l.listedAt === undefined || l.listedAt < at) l.listedAt = at;
+      }
+    } catch (error) {
+      this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
+    }
   }
 
   private listing(type: MediaType): Listing {
@@ -263,11 +280,23 @@ export class MediaCatalog {
   private async fresh(type: MediaType): Promise<boolean> {
     await this.load();
     const l = this.listing(type);
-    const now = this.o.now();
-    if (l.listedAt !== undefined && now - l.listedAt < this.o.refreshMs) return true;
-    if (l.refusedAt !== undefined && now - l.refusedAt < this.o.refreshMs) return false;
-    l.running ??= this.list(type).finally(() => (l.running = undefined));
+    if (this.listedLately(l)) return true;
+    if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs) return false;
+    l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
     return l.running;
+  }
+
+  private listedLately(l: Listing): boolean {
+    return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+  }
+
+  /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
+  private async relist(type: MediaType, l: Listing): Promise<boolean> {
+    if (this.o.now() - this.readAt >= STORE_LOOK_MS) {
+      await this.readStore();
+      if (this.listedLately(l)) return true;
+    }
+    return this.list(type);
   }
 
   /** Reads every page of `type`'s listing into the catalog. */

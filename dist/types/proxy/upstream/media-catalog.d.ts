@@ -5,6 +5,8 @@
  *   in the store (PortalStore) with when it ended. VIDEO and AUDIO are listed at start-up,
  *   other types at their first event; a listing older than `refreshMs` (24 h) is read again,
  *   in the background, and no object is created until its type has a listing that fresh.
+ *   Before listing again it looks in the store: a proxy sharing it (Redis) may have just
+ *   listed, and then this one takes that listing instead.
  * - **Create once, first.** The first event naming an unknown `externalId` starts its
  *   creation; later ones join it. The store's claim makes it one creation across restarts
  *   and proxies sharing a store.
@@ -81,6 +83,8 @@ export declare class MediaCatalog {
     /** Names this process in creation claims. */
     private readonly owner;
     private loaded;
+    /** When the store's catalog was last read. */
+    private readAt;
     private stopped;
     private lastError;
     private rateLimitStreak;
@@ -108,9 +112,14 @@ export declare class MediaCatalog {
     private findOrCreate;
     private settle;
     private load;
+    /** Takes in what the store holds: this proxy's catalog of a previous run, or what proxies sharing the store learned. */
+    private readStore;
     private listing;
     /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
     private fresh;
+    private listedLately;
+    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
+    private relist;
     /** Reads every page of `type`'s listing into the catalog. */
     private list;
     /** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
