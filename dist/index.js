@@ -205,6 +205,21 @@ function reachedMilestones(milestones, sent, percent) {
 }
 
 /**
+ * One tracker per element, however many copies of the tracker run on the page: the script
+ * tag pasted twice, or the tag beside `startTracking`.
+ *
+ * The mark is a property under a `Symbol.for` key, which every copy of the script reaches
+ * through the browser's symbol registry: it adds no global to `window`, and, unlike an
+ * attribute, it is invisible to the page's markup and CSS and to frameworks that compare
+ * attributes when they hydrate.
+ */
+const KEY = Symbol.for('media-bridge');
+/** Marks `el` as tracked (or the document as recovered); false when another tracker did already. */
+const mark = (el) => !el[KEY] && (el[KEY] = 1);
+/** Lets another tracker take `el`. */
+const unmark = (el) => (el[KEY] = 0);
+
+/**
  * A random id for an event or a session. `crypto.randomUUID` exists only in secure contexts;
  * a page served over plain http gets 52 random bits and the time instead, which is enough
  * for the proxy to tell events apart.
@@ -217,23 +232,6 @@ function newId() {
         return Math.random() + '-' + Date.now();
     }
 }
-
-/**
- * One tracker per element, and one page view per document, however many copies of the
- * tracker run on the page: the script tag pasted twice, or the tag beside `startTracking`.
- *
- * The mark is a property under a `Symbol.for` key, which every copy of the script reaches
- * through the browser's symbol registry: it adds no global to `window`, and, unlike an
- * attribute, it is invisible to the page's markup and CSS and to frameworks that compare
- * attributes when they hydrate.
- */
-const KEY = Symbol.for('media-bridge-tracker');
-/** Marks `el` as tracked; false when another tracker holds it already. */
-const mark = (el) => !el[KEY] && (el[KEY] = 1);
-/** Lets another tracker take `el`. */
-const unmark = (el) => delete el[KEY];
-/** The id of this page view: the same for every tracker in the document, new in each document. */
-const pageView = () => (document[KEY] = document[KEY] || newId());
 
 /**
  * One event on the wire. A field with no value is left out, never sent as null or ""
@@ -264,11 +262,11 @@ const resendable = (status) => !status || status == 429 || status > 499;
  * Milliseconds to wait before the next probe, after `fails` failed rounds in a row: 3 s,
  * then four times longer each round up to 5 minutes, its lower half fixed and its upper half
  * random so that pages spread out; or what the answer's `Retry-After` (in seconds) says,
- * when that is later, up to an hour. It grows fast because an event goes out three times at
+ * when that is later. It grows fast because an event goes out three times at
  * most: the first two waits alone span 7.5 to 15 s, and every event held meanwhile takes its
  * turn as the probe, so the events of a viewing outlast an outage of many minutes.
  */
-const backoff = (fails, retryAfter) => Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, Math.min(+retryAfter * 1e3 || 0, 36e5));
+const backoff = (fails, retryAfter) => Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, +retryAfter * 1e3 || 0);
 /** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
 const sendable = (kept, now) => kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;
 
@@ -282,63 +280,63 @@ function storage(fn) {
         /* no storage, or it is full */
     }
 }
-/** The ids of the events kept. */
-const keptIds = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX)).map((key) => key.slice(PREFIX.length));
+/** The storage keys of the events kept. */
+const keptKeys = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
+/** The event kept under a storage key, if any. */
+const read = (key) => storage((s) => JSON.parse(s[key]));
 /** The event kept under `id`, if any. */
-const load = (id) => storage((s) => JSON.parse(s[PREFIX + id]));
+const load = (id) => read(PREFIX + id);
 /**
  * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
  * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
  */
-const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || keptIds(s).length < MAX_KEPT) &&
+const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || keptKeys(s).length < MAX_KEPT) &&
     (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))));
-const drop = (id) => storage((s) => s.removeItem(PREFIX + id));
+/** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
+const drop = (id) => storage((s) => delete s[PREFIX + id]);
 
 /**
  * What earlier page views left in storage, sent by this one: the attention spans of sessions
  * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
  * proxy, and events that went by sendBeacon, whose answer no page could read.
  *
- * Each kept event names the page view that holds it, and when that page last wrote it. A
- * page view pings (writes the ping key with the time), and every live page of the site, on
- * that `storage` event, rewrites the events it still holds: its live sessions and the events
- * it waits to send again. After a short wait, this page takes, under a Web Lock, every event
- * of another page not written since the ping: it writes its own id into the event, and only
- * then sends it. Two page views never both take one event, and the attention span's id,
- * derived from its session, lets the proxy drop a copy that slips through (no Web Locks:
- * Safari before 15.4, insecure contexts).
- *
- * The trackers of one document share its page view (owner.ts), and a page does not hear its
- * own `storage` events: a page never takes its own events.
+ * Each kept event carries when a page last wrote it. A page view pings (writes the ping key
+ * with the time), and every live page of the site, on that `storage` event, rewrites the
+ * events it still holds: its live sessions and the events it waits to send again. After a
+ * short wait, this page takes, under a Web Lock, every event not written since the ping. It
+ * writes each again, with the time, and only then sends it. A page view recovers once, by
+ * its first tracker (page-tracker.ts): a page hears none of its own `storage` events, so a
+ * second tracker's ping would take the first one's events. Two page views never both take one event, and the attention
+ * span's id, derived from its session, lets the proxy drop a copy that slips through (no Web
+ * Locks: Safari before 15.4, insecure contexts).
  */
 /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
 const PING = 'media-bridge';
-/** How long live pages have to answer a ping, in ms. */
-const ANSWER_WAIT = 1000;
 /**
- * How long the lock is kept after the events are taken, in ms. Each renderer reads a copy of
- * `localStorage` that the browser updates a little after another tab writes (Chromium), so
- * the next page view must not read before this page's writes have reached it.
+ * How long live pages have to answer a ping, in ms; and how long the lock is kept after the
+ * events are taken. Each renderer reads a copy of `localStorage` that the browser updates a
+ * little after another tab writes (Chromium), so the next page view must not read before this
+ * page's writes have reached it.
  */
-const LOCK_HOLD = 250;
+const ANSWER_WAIT = 1000;
 /**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
  */
-function recover(page, may, send, guard) {
+function recover(may, send, guard) {
     const ping = Date.now();
-    // Taken: this page's id is written into each event before it goes.
+    // Taken: each event is written again, with the time, before it goes.
     const take = guard(() => may() &&
-        send(keptIds(localStorage)
-            .map(load)
-            .filter((kept) => kept && kept.p != page && kept.t < ping && keep(((kept.p = page), kept)))));
+        send(keptKeys(localStorage)
+            .map(read)
+            .filter((kept) => kept && kept.t < ping && keep(kept))));
     storage((s) => (s[PING] = ping));
     setTimeout(() => {
         // The lock is held only while the store is read and rewritten, and a moment after: a
         // lock held for the page's life would keep it out of the back/forward cache.
         try {
-            navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, LOCK_HOLD)))).catch(take);
+            navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, ANSWER_WAIT)))).catch(take);
         }
         catch {
             take();
@@ -355,6 +353,10 @@ function recover(page, may, send, guard) {
  * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
  * or when the element is released; its end is when its attention span is reported.
  */
+/** What a report says besides a milestone's percent: a reading changed the session's state. */
+const CHANGED = 0;
+/** What a report says besides a milestone's percent: the session ended. */
+const ENDED = -1;
 /** `el.played` as runs. */
 function playedRuns(ranges) {
     const runs = [];
@@ -366,8 +368,7 @@ function playedRuns(ranges) {
 const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
-/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
-function createPlayhead(milestones, newId, report, ended) {
+function createPlayhead(milestones, newId, report) {
     let session;
     // Where the media was at the last reading: NaN before the first, so that nothing is
     // credited before the tracker has seen a position.
@@ -376,7 +377,7 @@ function createPlayhead(milestones, newId, report, ended) {
     let at = 0;
     const end = () => {
         if (session && !session._gone)
-            ended(session);
+            report(session, ENDED);
         session = undefined;
     };
     const read = (el, type, mayBegin, now = Date.now()) => {
@@ -423,6 +424,7 @@ function createPlayhead(milestones, newId, report, ended) {
                 session._sent.push(m);
                 report(session, m);
             }
+            report(session, CHANGED);
         }
         if (type == 'ended' || next < 0)
             end();
@@ -446,22 +448,14 @@ function createPlayhead(milestones, newId, report, ended) {
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
 // source resets the position, so neither `pause` nor `loadstart` is needed.
 const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
-/**
- * Tracks `el`: `report` and `ended` hear of its sessions (session.ts), and `changed` of each
- * reading taken while one lasts, for the page to keep its state (throttled: it is called on
- * every timeupdate).
- */
-function trackMedia(el, milestones, mayBegin, report, ended, changed, guard) {
+/** Tracks `el`: `report` hears of its sessions (session.ts). */
+function trackMedia(el, milestones, mayBegin, report, guard) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
     // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
     // it with a click or a key.
     let touched = el.dataset.mediaTrack == 'on';
-    const playhead = createPlayhead(milestones, newId, report, ended);
-    const read = (type) => {
-        playhead._read(el, type, mayBegin() && (touched || !el.muted));
-        if (playhead._session())
-            changed();
-    };
+    const playhead = createPlayhead(milestones, newId, report);
+    const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
         const type = e.type;
         const activation = navigator.userActivation;
@@ -545,7 +539,7 @@ function batches(items, send) {
     }
     close();
 }
-function createTransport(endpoint, page, log, guard) {
+function createTransport(endpoint, log, guard) {
     let queue = [];
     /** Events the proxy did not take yet, waiting for a probe. */
     let held = [];
@@ -559,7 +553,8 @@ function createTransport(endpoint, page, log, guard) {
     });
     const post = (items, beacon) => {
         const now = Date.now();
-        items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
+        // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
+        items = items.filter((item) => sendable(item, now) || (drop(item.e.id), false));
         // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
         // Not as the page goes: Firefox says a closing tab is offline.
         if (timer || (!beacon && !navigator.onLine))
@@ -603,15 +598,16 @@ function createTransport(endpoint, page, log, guard) {
         timer = 0;
         post(held.splice(0, 1));
     });
-    const later = guard(() => post(queue.splice(0)));
+    // What is queued: by fetch a moment later, or by sendBeacon at once as the page goes.
+    const flush = (beacon) => post(queue.splice(0), beacon);
+    const later = guard(flush);
     return {
-        _add(event) {
+        _add(item) {
             // The first event of a moment schedules the send, after the moment's other events.
-            if (queue.push({ e: event, n: 0, p: page }) == 1)
+            if (queue.push(item) == 1)
                 queueMicrotask(later);
         },
-        _post: post,
-        _flush: () => post(queue.splice(0), true),
+        _flush: () => flush(true),
         // A probe timer still pending finds nothing held, or probes once more: harmless.
         _retry: probe,
         _touch: () => held.forEach(keep),
@@ -632,36 +628,35 @@ function trackPage(options) {
     };
     const milestones = parseMilestones(options.milestones);
     const consent = createConsent(options.consent == 'required');
-    const page = pageView();
-    const transport = createTransport(options.endpoint || '/media-events', page, log, guard);
+    const transport = createTransport(options.endpoint || '/media-events', log, guard);
+    const pageId = wholeNumber(options.pageId);
     const tracked = new Map();
     /** An event of `type` for `el`'s session, with its context. */
     const build = (el, session, type, fields) => {
         const media = mediaFields(el);
-        // A blob: source cannot identify the media; say so once a session, in debug mode.
-        if (type == 'media-played' && !media.externalId)
+        // A blob: source cannot identify the media; say so, in debug mode.
+        if (!media.externalId)
             log('blob: needs data-media-id', el);
-        return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), wholeNumber(options.pageId)), ...fields });
+        return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), pageId), ...fields });
     };
     const queue = (event) => {
         log(event);
-        transport._add(event);
+        transport._add({ e: event, n: 0 });
         if (options.onEvent)
             guard(options.onEvent)(event);
     };
-    // The id of a session's attention span comes from the session, so that every copy of it
-    // (kept in storage, sent again) is one event to the proxy.
-    const spanId = (session) => 'attention-span:' + session._id;
     // The attention span as it stands, of a session that has played some of a known duration.
     const span = (el, session) => {
         const fields = attentionSpan(session._runs, el.duration);
-        return fields && build(el, session, 'attention-span', { ...fields, id: spanId(session) });
+        // Its id is its session's: one attention span per session, and every copy of it (kept in
+        // storage, sent again) is one event to the proxy.
+        return fields && build(el, session, 'attention-span', { ...fields, id: session._id });
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
     // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
-    // record that is gone, or held by another page, was taken by another page view while this
-    // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
-    // page drops the session, and play from here on is a new one.
+    // record that is gone, or that went out (a live one never does), was taken by another page
+    // view while this one was frozen (in the back/forward cache, or a frozen tab): that view
+    // sent it, so this page drops the session, and play from here on is a new one.
     let writing = 0;
     const keepLive = guard(() => {
         // A write the timer still holds only writes again, harmlessly.
@@ -673,12 +668,12 @@ function trackPage(options) {
                 const session = media._session();
                 if (!session)
                     return;
-                const kept = load(spanId(session));
-                if (session._kept && (!kept || kept.p != page))
+                const kept = load(session._id);
+                if (session._kept && (!kept || kept.n))
                     session._gone = true;
                 else {
                     const event = span(el, session);
-                    session._kept = event && !!keep({ e: event, n: 0, p: page });
+                    session._kept = (event && keep({ e: event, n: 0 }));
                 }
             });
     });
@@ -688,7 +683,7 @@ function trackPage(options) {
         if (event)
             queue(event);
         else
-            drop(spanId(session));
+            drop(session._id);
     };
     // Only ever called for a tracked element.
     const release = (el) => {
@@ -701,10 +696,15 @@ function trackPage(options) {
         if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
             tracked.set(el, trackMedia(el, milestones, consent._send, 
             // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-            (session, percent) => consent._send() &&
-                queue(percent
-                    ? build(el, session, 'media-played-percent', { playedPercent: percent })
-                    : build(el, session, 'media-played', { state: 'STARTED' })), (session) => ended(el, session), changed, guard));
+            // (CHANGED is 0 and ENDED -1; a beginning has no `what`, a milestone its percent.)
+            (session, what) => what < 1
+                ? what == ENDED
+                    ? ended(el, session)
+                    : changed()
+                : consent._send() &&
+                    queue(what
+                        ? build(el, session, 'media-played-percent', { playedPercent: what })
+                        : build(el, session, 'media-played', { state: 'STARTED' })), guard));
     };
     // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
     // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
@@ -719,12 +719,15 @@ function trackPage(options) {
     const listeners = [
         [window, 'pagehide', hide],
         [document, 'visibilitychange', hide],
-        // Another page view asks which pages live: this one rewrites what it holds.
+        // Another page view (or another tracker of this one) asks which pages live: this one
+        // rewrites what it holds.
         [window, 'storage', (e) => e.key == PING && keepLive()],
         [window, 'online', transport._retry],
     ];
     listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
-    recover(page, consent._send, transport._post, guard);
+    // Once a page view: the document is marked as its first tracker starts.
+    if (mark(document))
+        recover(consent._send, (items) => items.forEach(transport._add), guard);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
     return {

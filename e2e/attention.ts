@@ -54,7 +54,7 @@ export async function keptUpToDate(page: Page, sessionId: string) {
   await page.waitForFunction(
     ([id, map]) => {
       try {
-        return JSON.stringify(JSON.parse(localStorage[`media-bridge:attention-span:${id}`]).e.rawDataMap) == map;
+        return JSON.stringify(JSON.parse(localStorage[`media-bridge:${id}`]).e.rawDataMap) == map;
       } catch {
         return false;
       }

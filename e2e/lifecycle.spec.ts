@@ -27,7 +27,7 @@ for (const build of BUILDS) {
       // What the hide read (the 25% since the last timeupdate) went at once, by sendBeacon.
       expect(steps(await track.sent())).toContain(25);
       // The session goes on, kept in storage in case the tab dies in the background.
-      expect(await keys(page)).toContain(`media-bridge:attention-span:${played.sessionId}`);
+      expect(await keys(page)).toContain(`media-bridge:${played.sessionId}`);
       await track.media('v', 'ended');
       await setHidden(page, false);
       const events = await track.events(6);

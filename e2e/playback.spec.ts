@@ -24,7 +24,7 @@ for (const build of BUILDS) {
       expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
       expect(new Set(events.map((e) => e.id)).size).toBe(6);
       expect(events[5]).toMatchObject({
-        id: `attention-span:${events[0].sessionId}`,
+        id: events[0].sessionId,
         rawDataMap: { 0: 1, 1: 1, 2: 1, 3: 1 },
         derivedValues: { totalPercentPlayed: 100, totalSecondsPlayed: 4 },
       });

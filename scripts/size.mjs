@@ -26,5 +26,5 @@ export function sizes(buf) {
 
 /** Budgets in gzip -9 bytes, by dist file. */
 export const BUDGETS = {
-  'media-bridge-tracker.min.js': { gzip: 3000, goal: 2000 },
+  'media-bridge-tracker.min.js': { gzip: 3900, goal: 3500 },
 };

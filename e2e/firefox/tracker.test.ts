@@ -161,7 +161,7 @@ for (const build of BUILDS) {
       await page.goto(server.url + pagePath({ build }, run));
       await until(async () => steps(await stored()), ['STARTED', 25, 50, 'attention-span']);
       expect((await stored())[3]).toMatchObject({
-        id: `attention-span:${played.sessionId}`,
+        id: played.sessionId,
         sessionId: played.sessionId,
         externalId: 'webinar-60',
         rawDataMap: DONE_WHEN_MAP,

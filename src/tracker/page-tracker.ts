@@ -12,10 +12,10 @@ import { mediaFields, pageFields, wholeNumber } from './context.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
-import { mark, pageView, unmark } from './owner.js';
+import { mark, unmark } from './owner.js';
 import { wireEvent } from './payload.js';
 import { PING, recover } from './recovery.js';
-import type { Session } from './session.js';
+import { ENDED, type Session } from './session.js';
 import { drop, keep, load } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, type Transport } from './transport.js';
@@ -52,39 +52,37 @@ export function trackPage(options: TrackerOptions): PageTracker {
     };
   const milestones = parseMilestones(options.milestones);
   const consent = createConsent(options.consent == 'required');
-  const page = pageView();
-  const transport = createTransport(options.endpoint || '/media-events', page, log, guard);
+  const transport = createTransport(options.endpoint || '/media-events', log, guard);
+  const pageId = wholeNumber(options.pageId);
   const tracked = new Map<HTMLMediaElement, TrackedMedia>();
 
   /** An event of `type` for `el`'s session, with its context. */
   const build = (el: HTMLMediaElement, session: Session, type: EventType, fields: object) => {
     const media = mediaFields(el);
-    // A blob: source cannot identify the media; say so once a session, in debug mode.
-    if (type == 'media-played' && !media.externalId) log('blob: needs data-media-id', el);
-    return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), wholeNumber(options.pageId)), ...fields });
+    // A blob: source cannot identify the media; say so, in debug mode.
+    if (!media.externalId) log('blob: needs data-media-id', el);
+    return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), pageId), ...fields });
   };
 
   const queue = (event: WireEvent) => {
     log(event);
-    transport._add(event);
+    transport._add({ e: event, n: 0 });
     if (options.onEvent) guard(options.onEvent)(event);
   };
-
-  // The id of a session's attention span comes from the session, so that every copy of it
-  // (kept in storage, sent again) is one event to the proxy.
-  const spanId = (session: Session) => 'attention-span:' + session._id;
 
   // The attention span as it stands, of a session that has played some of a known duration.
   const span = (el: HTMLMediaElement, session: Session) => {
     const fields = attentionSpan(session._runs, el.duration);
-    return fields && build(el, session, 'attention-span', { ...fields, id: spanId(session) });
+    // Its id is its session's: one attention span per session, and every copy of it (kept in
+    // storage, sent again) is one event to the proxy.
+    return fields && build(el, session, 'attention-span', { ...fields, id: session._id });
   };
 
   // Each live session's attention span is kept in storage, for the next page view to send if
   // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
-  // record that is gone, or held by another page, was taken by another page view while this
-  // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
-  // page drops the session, and play from here on is a new one.
+  // record that is gone, or that went out (a live one never does), was taken by another page
+  // view while this one was frozen (in the back/forward cache, or a frozen tab): that view
+  // sent it, so this page drops the session, and play from here on is a new one.
   let writing: ReturnType<typeof setTimeout> | 0 = 0;
   const keepLive = guard(() => {
     // A write the timer still holds only writes again, harmlessly.
@@ -95,11 +93,11 @@ export function trackPage(options: TrackerOptions): PageTracker {
       tracked.forEach((media, el) => {
         const session = media._session();
         if (!session) return;
-        const kept = load(spanId(session));
-        if (session._kept && (!kept || kept.p != page)) session._gone = true;
+        const kept = load(session._id);
+        if (session._kept && (!kept || kept.n)) session._gone = true;
         else {
           const event = span(el, session);
-          session._kept = event && !!keep({ e: event, n: 0, p: page });
+          session._kept = (event && keep({ e: event, n: 0 })) as boolean;
         }
       });
   });
@@ -108,7 +106,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
   const ended = (el: HTMLMediaElement, session: Session) => {
     const event = consent._send() && span(el, session);
     if (event) queue(event);
-    else drop(spanId(session));
+    else drop(session._id);
   };
 
   // Only ever called for a tracked element.
@@ -128,15 +126,18 @@ export function trackPage(options: TrackerOptions): PageTracker {
           milestones,
           consent._send,
           // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-          (session, percent) =>
-            consent._send() &&
-            queue(
-              percent
-                ? build(el, session, 'media-played-percent', { playedPercent: percent })
-                : build(el, session, 'media-played', { state: 'STARTED' }),
-            ),
-          (session) => ended(el, session),
-          changed,
+          // (CHANGED is 0 and ENDED -1; a beginning has no `what`, a milestone its percent.)
+          (session, what) =>
+            what! < 1
+              ? what == ENDED
+                ? ended(el, session)
+                : changed()
+              : consent._send() &&
+                  queue(
+                    what
+                      ? build(el, session, 'media-played-percent', { playedPercent: what })
+                      : build(el, session, 'media-played', { state: 'STARTED' }),
+                  ),
           guard,
         ),
       );
@@ -158,12 +159,14 @@ export function trackPage(options: TrackerOptions): PageTracker {
   const listeners: PageTracker['_listeners'] = [
     [window, 'pagehide', hide],
     [document, 'visibilitychange', hide],
-    // Another page view asks which pages live: this one rewrites what it holds.
+    // Another page view (or another tracker of this one) asks which pages live: this one
+    // rewrites what it holds.
     [window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive()],
     [window, 'online', transport._retry],
   ];
   listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
-  recover(page, consent._send, transport._post, guard);
+  // Once a page view: the document is marked as its first tracker starts.
+  if (mark(document)) recover(consent._send, (items) => items.forEach(transport._add), guard);
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));

@@ -3,33 +3,29 @@
  * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
  * proxy, and events that went by sendBeacon, whose answer no page could read.
  *
- * Each kept event names the page view that holds it, and when that page last wrote it. A
- * page view pings (writes the ping key with the time), and every live page of the site, on
- * that `storage` event, rewrites the events it still holds: its live sessions and the events
- * it waits to send again. After a short wait, this page takes, under a Web Lock, every event
- * of another page not written since the ping: it writes its own id into the event, and only
- * then sends it. Two page views never both take one event, and the attention span's id,
- * derived from its session, lets the proxy drop a copy that slips through (no Web Locks:
- * Safari before 15.4, insecure contexts).
- *
- * The trackers of one document share its page view (owner.ts), and a page does not hear its
- * own `storage` events: a page never takes its own events.
+ * Each kept event carries when a page last wrote it. A page view pings (writes the ping key
+ * with the time), and every live page of the site, on that `storage` event, rewrites the
+ * events it still holds: its live sessions and the events it waits to send again. After a
+ * short wait, this page takes, under a Web Lock, every event not written since the ping. It
+ * writes each again, with the time, and only then sends it. A page view recovers once, by
+ * its first tracker (page-tracker.ts): a page hears none of its own `storage` events, so a
+ * second tracker's ping would take the first one's events. Two page views never both take one event, and the attention
+ * span's id, derived from its session, lets the proxy drop a copy that slips through (no Web
+ * Locks: Safari before 15.4, insecure contexts).
  */
-import { keep, keptIds, load, storage, type Kept } from './store.js';
+import { keep, keptKeys, read, storage, type Kept } from './store.js';
 import type { Item } from './transport.js';
 
 /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
 export const PING = 'media-bridge';
 
-/** How long live pages have to answer a ping, in ms. */
-export const ANSWER_WAIT = 1000;
-
 /**
- * How long the lock is kept after the events are taken, in ms. Each renderer reads a copy of
- * `localStorage` that the browser updates a little after another tab writes (Chromium), so
- * the next page view must not read before this page's writes have reached it.
+ * How long live pages have to answer a ping, in ms; and how long the lock is kept after the
+ * events are taken. Each renderer reads a copy of `localStorage` that the browser updates a
+ * little after another tab writes (Chromium), so the next page view must not read before this
+ * page's writes have reached it.
  */
-export const LOCK_HOLD = 250;
+export const ANSWER_WAIT = 1000;
 
 /**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
@@ -37,20 +33,19 @@ export const LOCK_HOLD = 250;
  * session's `media-played` first whatever the order it gets them in.
  */
 export function recover(
-  page: string,
   may: () => boolean,
   send: (items: Item[]) => void,
   guard: (fn: () => void) => () => void,
 ): void {
   const ping = Date.now();
-  // Taken: this page's id is written into each event before it goes.
+  // Taken: each event is written again, with the time, before it goes.
   const take = guard(
     () =>
       may() &&
       send(
-        keptIds(localStorage)
-          .map(load)
-          .filter((kept) => kept && kept.p != page && kept.t! < ping && keep(((kept.p = page), kept))) as Kept[],
+        keptKeys(localStorage)
+          .map(read)
+          .filter((kept) => kept && kept.t! < ping && keep(kept)) as Kept[],
       ),
   );
   storage((s) => (s[PING] = ping));
@@ -58,7 +53,7 @@ export function recover(
     // The lock is held only while the store is read and rewritten, and a moment after: a
     // lock held for the page's life would keep it out of the back/forward cache.
     try {
-      navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, LOCK_HOLD)))).catch(take);
+      navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, ANSWER_WAIT)))).catch(take);
     } catch {
       take();
     }

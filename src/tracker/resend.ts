@@ -28,12 +28,12 @@ export const resendable = (status?: number): boolean => !status || status == 429
  * Milliseconds to wait before the next probe, after `fails` failed rounds in a row: 3 s,
  * then four times longer each round up to 5 minutes, its lower half fixed and its upper half
  * random so that pages spread out; or what the answer's `Retry-After` (in seconds) says,
- * when that is later, up to an hour. It grows fast because an event goes out three times at
+ * when that is later. It grows fast because an event goes out three times at
  * most: the first two waits alone span 7.5 to 15 s, and every event held meanwhile takes its
  * turn as the probe, so the events of a viewing outlast an outage of many minutes.
  */
 export const backoff = (fails: number, retryAfter?: string | null): number =>
-  Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, Math.min(+retryAfter! * 1e3 || 0, 36e5));
+  Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, +retryAfter! * 1e3 || 0);
 
 /** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
 export const sendable = (kept: { e: WireEvent; n: number }, now: number): boolean =>

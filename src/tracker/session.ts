@@ -30,8 +30,17 @@ export interface Session {
   _gone?: boolean;
 }
 
-/** Called when a session begins (no `percent`), and for each milestone it reaches. */
-export type Report = (session: Session, percent?: number) => void;
+/** What a report says besides a milestone's percent: a reading changed the session's state. */
+export const CHANGED = 0;
+/** What a report says besides a milestone's percent: the session ended. */
+export const ENDED = -1;
+
+/**
+ * Called when a session begins (no `what`), for each milestone it reaches (`what` is the
+ * percent), after each reading while it lasts (CHANGED: on every timeupdate, so whatever it
+ * does must be cheap), and when it ends (ENDED).
+ */
+export type Report = (session: Session, what?: number) => void;
 
 /** Follows one media element from event to event. */
 export interface Playhead {
@@ -58,13 +67,7 @@ const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
 
-/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
-export function createPlayhead(
-  milestones: number[],
-  newId: () => string,
-  report: Report,
-  ended: (session: Session) => void,
-): Playhead {
+export function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead {
   let session: Session | undefined;
   // Where the media was at the last reading: NaN before the first, so that nothing is
   // credited before the tracker has seen a position.
@@ -73,7 +76,7 @@ export function createPlayhead(
   let at = 0;
 
   const end = () => {
-    if (session && !session._gone) ended(session);
+    if (session && !session._gone) report(session, ENDED);
     session = undefined;
   };
 
@@ -115,6 +118,7 @@ export function createPlayhead(
         session._sent.push(m);
         report(session, m);
       }
+      report(session, CHANGED);
     }
     if (type == 'ended' || next < 0) end();
     // A loop plays on from its start (HTML: "seek to the earliest possible position").

@@ -7,12 +7,11 @@
 import type { WireEvent } from '../wire.js';
 import { MAX_KEPT } from './resend.js';
 
-/** A kept event: the event, how many times it went out, and the page view that holds it. */
+/** A kept event: the event, and how many times it went out. */
 export interface Kept {
   e: WireEvent;
   n: number;
-  p: string;
-  /** When its page last wrote it. */
+  /** When a page last wrote it: a live page rewrites what it holds when another view pings. */
   t?: number;
 }
 
@@ -27,11 +26,14 @@ export function storage<T>(fn: (s: Storage) => T): T | undefined {
   }
 }
 
-/** The ids of the events kept. */
-export const keptIds = (s: Storage) => Object.keys(s).filter((key) => !key.indexOf(PREFIX)).map((key) => key.slice(PREFIX.length));
+/** The storage keys of the events kept. */
+export const keptKeys = (s: Storage) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
+
+/** The event kept under a storage key, if any. */
+export const read = (key: string): Kept | undefined => storage((s) => JSON.parse(s[key]));
 
 /** The event kept under `id`, if any. */
-export const load = (id: string): Kept | undefined => storage((s) => JSON.parse(s[PREFIX + id]));
+export const load = (id: string) => read(PREFIX + id);
 
 /**
  * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
@@ -40,8 +42,9 @@ export const load = (id: string): Kept | undefined => storage((s) => JSON.parse(
 export const keep = (kept: Kept) =>
   storage(
     (s) =>
-      (s[PREFIX + kept.e.id] || keptIds(s).length < MAX_KEPT) &&
+      (s[PREFIX + kept.e.id] || keptKeys(s).length < MAX_KEPT) &&
       (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))),
   );
 
-export const drop = (id: string) => storage((s) => s.removeItem(PREFIX + id));
+/** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
+export const drop = (id: string) => storage((s) => delete s[PREFIX + id]);

@@ -16,29 +16,20 @@ export interface TrackedMedia {
   _session(): Session | undefined;
 }
 
-/**
- * Tracks `el`: `report` and `ended` hear of its sessions (session.ts), and `changed` of each
- * reading taken while one lasts, for the page to keep its state (throttled: it is called on
- * every timeupdate).
- */
+/** Tracks `el`: `report` hears of its sessions (session.ts). */
 export function trackMedia(
   el: HTMLMediaElement,
   milestones: number[],
   mayBegin: () => boolean,
   report: Report,
-  ended: (session: Session) => void,
-  changed: () => void,
   guard: (fn: (e: Event) => void) => (e: Event) => void,
 ): TrackedMedia {
   // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
   // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
   // it with a click or a key.
   let touched = el.dataset.mediaTrack == 'on';
-  const playhead = createPlayhead(milestones, newId, report, ended);
-  const read = (type: string) => {
-    playhead._read(el, type, mayBegin() && (touched || !el.muted));
-    if (playhead._session()) changed();
-  };
+  const playhead = createPlayhead(milestones, newId, report);
+  const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
     const type = e.type;
     const activation = navigator.userActivation;

@@ -14,7 +14,7 @@
  * - Every event is written to storage before it goes out, and dropped from there only once
  *   the proxy took it, or refused it for good.
  */
-import { MAX_EVENTS_PER_REQUEST, type WireEvent } from '../wire.js';
+import { MAX_EVENTS_PER_REQUEST } from '../wire.js';
 import { backoff, resendable, sendable } from './resend.js';
 import { drop, keep, type Kept } from './store.js';
 
@@ -25,7 +25,7 @@ const MAX_REQUEST_BYTES = 60 * 1024;
 // `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
 const WRAPPER = 15 * 3;
 
-/** An event on its way, as it is kept in storage: how many times it went out already, and which page holds it. */
+/** An event on its way, as it is kept in storage: with how many times it went out already. */
 export type Item = Kept;
 
 /** Cuts `items` into request bodies, in order, and hands each to `send` with its items. */
@@ -47,10 +47,8 @@ export function batches(items: Item[], send: (body: string, items: Item[]) => vo
 }
 
 export interface Transport {
-  /** Queues an event; it goes with the others of the same moment. */
-  _add(event: WireEvent): void;
-  /** Sends events kept by an earlier page view. */
-  _post(items: Item[]): void;
+  /** Queues an event (new, or kept by an earlier page view); it goes with the others of the same moment. */
+  _add(item: Item): void;
   /** Sends what is queued now, by sendBeacon: the page is being hidden or left. */
   _flush(): void;
   /** Probes the proxy with a held event now: the visitor is back online. */
@@ -61,7 +59,6 @@ export interface Transport {
 
 export function createTransport(
   endpoint: string,
-  page: string,
   log: (...args: unknown[]) => void,
   guard: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
 ): Transport {
@@ -81,7 +78,8 @@ export function createTransport(
 
   const post = (items: Item[], beacon?: boolean) => {
     const now = Date.now();
-    items = items.filter((item) => sendable(item, now) || void (drop(item.e.id), log('dropped', item.e)));
+    // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
+    items = items.filter((item) => sendable(item, now) || (drop(item.e.id), false));
     // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
     // Not as the page goes: Firefox says a closing tab is offline.
     if (timer || (!beacon && !navigator.onLine)) return hold(items);
@@ -125,15 +123,16 @@ export function createTransport(
     post(held.splice(0, 1));
   });
 
-  const later = guard(() => post(queue.splice(0)));
+  // What is queued: by fetch a moment later, or by sendBeacon at once as the page goes.
+  const flush = (beacon?: boolean) => post(queue.splice(0), beacon);
+  const later = guard(flush);
 
   return {
-    _add(event) {
+    _add(item) {
       // The first event of a moment schedules the send, after the moment's other events.
-      if (queue.push({ e: event, n: 0, p: page }) == 1) queueMicrotask(later);
+      if (queue.push(item) == 1) queueMicrotask(later);
     },
-    _post: post,
-    _flush: () => post(queue.splice(0), true),
+    _flush: () => flush(true),
     // A probe timer still pending finds nothing held, or probes once more: harmless.
     _retry: probe,
     _touch: () => held.forEach(keep),

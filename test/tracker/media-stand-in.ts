@@ -3,7 +3,7 @@
  * one: timeupdates while playing, `el.played` closed at each seek, `ended` at the end, a
  * wrap to 0 for a loop. Wall time is simulated, so a test runs in microseconds.
  */
-import { createPlayhead, type MediaState, type Session } from '../../src/tracker/session.js';
+import { CHANGED, createPlayhead, ENDED, type MediaState, type Session } from '../../src/tracker/session.js';
 import type { Run } from '../../src/tracker/played-ranges.js';
 
 /** The stand-in's state is written by the test, where a browser's is read-only. */
@@ -40,8 +40,10 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
   const playhead = createPlayhead(
     milestones,
     () => `session-${++count}`,
-    (s, percent) => reports.push(percent ? { session: s._id, percent } : { session: s._id }),
-    (s) => ended.push(s),
+    (s, what) =>
+      what == ENDED
+        ? ended.push(s)
+        : what != CHANGED && reports.push(what ? { session: s._id, percent: what } : { session: s._id }),
   );
   /** Adds [from, to] to the browser's own played ranges (a sorted union). */
   const closeRange = () => {

@@ -33,10 +33,10 @@ describe('backoff', () => {
     expect(at(0, 30)).toBe(150_000);
   });
 
-  it('honours Retry-After in seconds when it is longer, up to an hour', () => {
+  it('honours Retry-After in seconds when it is longer', () => {
     expect(at(0, 0, '20')).toBe(20_000);
     expect(at(0, 0, '1')).toBe(1500);
-    expect(at(0, 0, '86400')).toBe(3_600_000);
+    expect(at(0, 0, '86400')).toBe(86_400_000);
   });
 
   it('ignores a Retry-After it cannot read (an HTTP date, garbage, none)', () => {

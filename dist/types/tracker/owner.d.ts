@@ -1,6 +1,4 @@
-/** Marks `el` as tracked; false when another tracker holds it already. */
+/** Marks `el` as tracked (or the document as recovered); false when another tracker did already. */
 export declare const mark: (el: object) => unknown;
 /** Lets another tracker take `el`. */
-export declare const unmark: (el: object) => boolean;
-/** The id of this page view: the same for every tracker in the document, new in each document. */
-export declare const pageView: () => string;
+export declare const unmark: (el: object) => number;

@@ -1,17 +1,16 @@
 import type { Item } from './transport.js';
 /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
 export declare const PING = "media-bridge";
-/** How long live pages have to answer a ping, in ms. */
-export declare const ANSWER_WAIT = 1000;
 /**
- * How long the lock is kept after the events are taken, in ms. Each renderer reads a copy of
- * `localStorage` that the browser updates a little after another tab writes (Chromium), so
- * the next page view must not read before this page's writes have reached it.
+ * How long live pages have to answer a ping, in ms; and how long the lock is kept after the
+ * events are taken. Each renderer reads a copy of `localStorage` that the browser updates a
+ * little after another tab writes (Chromium), so the next page view must not read before this
+ * page's writes have reached it.
  */
-export declare const LOCK_HOLD = 250;
+export declare const ANSWER_WAIT = 1000;
 /**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
  */
-export declare function recover(page: string, may: () => boolean, send: (items: Item[]) => void, guard: (fn: () => void) => () => void): void;
+export declare function recover(may: () => boolean, send: (items: Item[]) => void, guard: (fn: () => void) => () => void): void;

@@ -23,7 +23,7 @@ export declare const resendable: (status?: number) => boolean;
  * Milliseconds to wait before the next probe, after `fails` failed rounds in a row: 3 s,
  * then four times longer each round up to 5 minutes, its lower half fixed and its upper half
  * random so that pages spread out; or what the answer's `Retry-After` (in seconds) says,
- * when that is later, up to an hour. It grows fast because an event goes out three times at
+ * when that is later. It grows fast because an event goes out three times at
  * most: the first two waits alone span 7.5 to 15 s, and every event held meanwhile takes its
  * turn as the probe, so the events of a viewing outlast an outage of many minutes.
  */

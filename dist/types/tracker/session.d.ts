@@ -16,8 +16,16 @@ export interface Session {
     /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
     _gone?: boolean;
 }
-/** Called when a session begins (no `percent`), and for each milestone it reaches. */
-export type Report = (session: Session, percent?: number) => void;
+/** What a report says besides a milestone's percent: a reading changed the session's state. */
+export declare const CHANGED = 0;
+/** What a report says besides a milestone's percent: the session ended. */
+export declare const ENDED = -1;
+/**
+ * Called when a session begins (no `what`), for each milestone it reaches (`what` is the
+ * percent), after each reading while it lasts (CHANGED: on every timeupdate, so whatever it
+ * does must be cheap), and when it ends (ENDED).
+ */
+export type Report = (session: Session, what?: number) => void;
 /** Follows one media element from event to event. */
 export interface Playhead {
     /**
@@ -32,5 +40,4 @@ export interface Playhead {
 }
 /** `el.played` as runs. */
 export declare function playedRuns(ranges: MediaState['played']): Run[];
-/** `report` hears of each beginning and milestone, `ended` of the end of each session. */
-export declare function createPlayhead(milestones: number[], newId: () => string, report: Report, ended: (session: Session) => void): Playhead;
+export declare function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead;

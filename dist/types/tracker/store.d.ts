@@ -5,18 +5,19 @@
  * private mode): each call swallows that, and then nothing is kept.
  */
 import type { WireEvent } from '../wire.js';
-/** A kept event: the event, how many times it went out, and the page view that holds it. */
+/** A kept event: the event, and how many times it went out. */
 export interface Kept {
     e: WireEvent;
     n: number;
-    p: string;
-    /** When its page last wrote it. */
+    /** When a page last wrote it: a live page rewrites what it holds when another view pings. */
     t?: number;
 }
 /** `fn(localStorage)`, or undefined where storage throws. */
 export declare function storage<T>(fn: (s: Storage) => T): T | undefined;
-/** The ids of the events kept. */
-export declare const keptIds: (s: Storage) => string[];
+/** The storage keys of the events kept. */
+export declare const keptKeys: (s: Storage) => string[];
+/** The event kept under a storage key, if any. */
+export declare const read: (key: string) => Kept | undefined;
 /** The event kept under `id`, if any. */
 export declare const load: (id: string) => Kept | undefined;
 /**
@@ -24,4 +25,5 @@ export declare const load: (id: string) => Kept | undefined;
  * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
  */
 export declare const keep: (kept: Kept) => any;
-export declare const drop: (id: string) => void | undefined;
+/** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
+export declare const drop: (id: string) => boolean | undefined;

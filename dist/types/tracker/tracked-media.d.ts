@@ -6,9 +6,5 @@ export interface TrackedMedia {
     _close(): void;
     _session(): Session | undefined;
 }
-/**
- * Tracks `el`: `report` and `ended` hear of its sessions (session.ts), and `changed` of each
- * reading taken while one lasts, for the page to keep its state (throttled: it is called on
- * every timeupdate).
- */
-export declare function trackMedia(el: HTMLMediaElement, milestones: number[], mayBegin: () => boolean, report: Report, ended: (session: Session) => void, changed: () => void, guard: (fn: (e: Event) => void) => (e: Event) => void): TrackedMedia;
+/** Tracks `el`: `report` hears of its sessions (session.ts). */
+export declare function trackMedia(el: HTMLMediaElement, milestones: number[], mayBegin: () => boolean, report: Report, guard: (fn: (e: Event) => void) => (e: Event) => void): TrackedMedia;
