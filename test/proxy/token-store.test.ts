@@ -4,17 +4,21 @@
  * once between them, the refresh token HubSpot rotates is kept for the next refresh and the
  * next start, a new install's configured token wins over an old rotation, and refused tokens
  * surface as TokenRefreshError. On Redis the sources are separate instances (their own
- * connections), and they share the access token too. The token endpoint here rotates on
+ * connections), and they share the access token too. An outbox of your own without a token
+ * store still works, in memory, and the proxy says so. The token endpoint here rotates on
  * every refresh and refuses a spent refresh token, as HubSpot may.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMediaBridgeProxy } from '../../src/proxy/core.js';
 import { silentLogger } from '../../src/proxy/log.js';
 import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
 import type { Outbox } from '../../src/proxy/store/outbox.js';
 import { RedisOutbox } from '../../src/proxy/store/redis/outbox.js';
 import { SqliteOutbox } from '../../src/proxy/store/sqlite-outbox.js';
 import { oauthToken, TokenRefreshError, type OAuthTokenStore } from '../../src/proxy/upstream/oauth.js';
+import type { WireEvent } from '../../src/wire.js';
+import { played } from './proxy-process.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 import { tempDir } from './temp-dirs.js';
 
@@ -145,5 +149,28 @@ describe.each(cases)('OAuth tokens kept by %s', (name, store) => {
     expect(a.rejected('access-1')).toBe(true);
     await expect(a.get()).rejects.toBeInstanceOf(TokenRefreshError);
     expect(endpoint.calls).toEqual(['refresh-0', 'refresh-1', 'refresh-0']);
+  });
+});
+
+describe('an outbox of your own that keeps no OAuth tokens', () => {
+  it('still refreshes, with the rotated token in memory, and the proxy says so at start-up', async () => {
+    const endpoint = rotatingEndpoint();
+    const fetch = async (url: string, init: RequestInit) => (url.endsWith('/oauth/v3/token') ? endpoint.fetch(url, init) : Response.json({}));
+    const own = new MemoryOutbox({ orderGraceMs: 0 });
+    Object.assign(own, { tokenStore: undefined }); // as an Outbox without the optional method
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (msg: string) => void warnings.push(msg) };
+    const proxy = createMediaBridgeProxy({
+      outbox: own,
+      forward: false,
+      logger,
+      hubspot: { oauth: { clientId: 'id', clientSecret: 'secret-value', refreshToken: 'refresh-0' }, apiBase: 'https://hubspot.test', fetch },
+    });
+    expect(warnings.filter((w) => w.includes('keeps no OAuth tokens'))).toHaveLength(1);
+    await own.add([played('own-1', 's1') as WireEvent], Date.now());
+    await proxy.forwardPending();
+    expect(endpoint.calls).toEqual(['refresh-0']);
+    expect((await own.stats(Date.now())).pending).toBe(0);
+    await proxy.close();
   });
 });
