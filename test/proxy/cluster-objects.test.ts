@@ -5,9 +5,14 @@
  * sessions of a new video and a new audio reach different instances (a session's beacons
  * too): each object is created exactly once, before its first event; every event carries
  * its object's mediaBridgeId; the instances started after the first take its listing from
- * Redis; and object calls plus events never pass the limit in any 10 s window.
+ * Redis; and object calls plus events never pass the limit in any 10 s window. And, in
+ * process, that a 429 to one instance's object call pauses every instance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMediaBridgeProxy, type MediaBridgeProxy } from '../../src/proxy/core.js';
+import { createFetchHandler } from '../../src/proxy/http/fetch-handler.js';
+import { silentLogger } from '../../src/proxy/log.js';
+import { RedisOutbox } from '../../src/proxy/store/redis/outbox.js';
 import { maxInWindow, startFakeHubSpot, waitFor, type FakeHubSpot } from './fake-hubspot.js';
 import { beacon, CLUSTER_TOKEN, clusterEnv, startCluster } from './cluster.js';
 import { played, quartile, type ProxyProcess } from './proxy-process.js';
@@ -19,6 +24,8 @@ const LIMIT = 15;
 let redis: RedisServer;
 let hub: FakeHubSpot;
 let procs: ProxyProcess[] = [];
+const inProcess: MediaBridgeProxy[] = [];
+const otherHubs: FakeHubSpot[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -36,6 +43,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  for (const p of inProcess) await p.close();
+  for (const h of otherHubs) await h.close();
   for (const p of procs) p.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
   await hub?.close();
@@ -103,4 +112,43 @@ describe('media objects on three instances sharing one Redis', () => {
     for (const p of procs) expect(await catalogOf(p)).toMatchObject({ mode: 'create', state: 'ok', failed: 0, listed: { VIDEO: expect.any(String), AUDIO: expect.any(String) } });
     console.log(`cluster media objects: ${upstream.length} requests (${creations.length} creations) delivered in ${Date.now() - t0} ms; most in 10 s: ${maxInWindow(upstream.map((r) => r.receivedAt))} of ${LIMIT}`);
   }, 60_000);
+
+  it("pauses every instance when one instance's object call meets a 429", async () => {
+    let limited: number | undefined;
+    const other = await startFakeHubSpot({
+      acceptTokens: [CLUSTER_TOKEN],
+      objects: {
+        rule: (r) => {
+          if (r.method !== 'POST' || limited !== undefined) return undefined;
+          limited = Date.now();
+          return { status: 429, body: { status: 'error', message: 'You have reached your TEN_SECONDLY_ROLLING limit.', policyName: 'TEN_SECONDLY_ROLLING' } };
+        },
+      },
+    });
+    otherHubs.push(other);
+    const instance = () => {
+      const proxy = createMediaBridgeProxy({
+        logger: silentLogger,
+        outbox: new RedisOutbox({ url: redis.url, queue: 'cluster-objects-429', logger: silentLogger, orderGraceMs: 0 }),
+        mediaObjects: 'create',
+        hubspot: { accessToken: CLUSTER_TOKEN, apiBase: other.url, timeoutMs: 1_000, retry: { baseMs: 20, rollingPauseMs: 1_500 } },
+      });
+      inProcess.push(proxy);
+      return proxy;
+    };
+    const [a, b] = [instance(), instance()];
+    await waitFor(async () => (await a.health()).mediaObjects.mode === 'create' && other.objectRequests().filter((r) => r.method === 'GET').length >= 2, 5_000, 'the listings');
+    const send = (proxy: MediaBridgeProxy, events: unknown[]) =>
+      createFetchHandler(proxy)(new Request('http://proxy.test/media-events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ events }) }));
+    expect((await send(a, [played('x-p', 'x', { externalId: 'x-new' })])).status).toBe(202);
+    await waitFor(() => limited !== undefined, 5_000, 'the 429');
+    // b learns of the pause from Redis, and sends nothing during it, events included.
+    expect((await b.health()).upstream.state).toBe('backing-off');
+    expect((await send(b, [played('y-p', 'y', { externalId: 'y-old' })])).status).toBe(202);
+    await other.waitFor(() => other.delivered().length === 2, 10_000, 'both events');
+    const during = other.requests.filter((r) => r.path.startsWith('/media-bridge/') && r.receivedAt > limited! && r.receivedAt < limited! + 1_400);
+    expect(during).toEqual([]);
+    const made = other.objects.find((o) => o.externalId === 'x-new')!;
+    expect(other.delivered().find((r) => r.json?.externalId === 'x-new')!.json?.mediaBridgeId).toBe(Number(made.id));
+  });
 });
