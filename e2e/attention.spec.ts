@@ -100,12 +100,14 @@ for (const build of BUILDS) {
 
     test('a session that ends sends its attention span at once, and a live one is kept only in storage', async ({ page, track }) => {
       await track.open({ build, body: media('v', 'clip-4s.webm') });
-      await track.play('v', 2);
+      await track.play('v', 1);
       await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 1.5);
+      await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).pause());
       const [played] = await track.events(1);
-      // While it lasts: in storage, not on the wire.
+      // While it lasts: in storage (within 5 s), not on the wire.
       await page.waitForFunction((key) => !!localStorage[key], `media-bridge:${played.sessionId}`);
       expect(spans(await track.sent())).toEqual([]);
+      await track.play('v', 4);
       await track.media('v', 'ended');
       const [span] = spans(await track.events(6));
       expect(span).toMatchObject({ rawDataMap: { 0: 1, 1: 1, 2: 1, 3: 1 }, derivedValues: { totalPercentPlayed: 100 } });

@@ -65,6 +65,7 @@ for (const build of BUILDS) {
       await track.open({ build, head: HUBSPOT_PAGE, body: media('v', 'clip-1s.webm') });
       await track.play('v', 4);
       await track.media('v', 'ended');
+      await track.events(6);
       const before = await track.sent();
       expect(steps(before)).toEqual(VIEWING);
       for (const event of before) expect(event).not.toHaveProperty('contactUtk');
@@ -98,9 +99,8 @@ for (const build of BUILDS) {
       await track.media('other', 'ended');
       await track.play('v', 4);
       await track.media('v', 'ended');
-      const sent = await track.sent();
-      expect(steps(sent)).toEqual(['STARTED', 50, 100, 'attention-span']);
       await track.events(4);
+      expect(steps(await track.sent())).toEqual(['STARTED', 50, 100, 'attention-span']);
     });
   });
 }

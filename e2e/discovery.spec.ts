@@ -19,22 +19,23 @@ for (const build of BUILDS) {
       await page.evaluate(() => document.querySelector('aside')!.append(document.getElementById('v')!));
       await track.play('v', 16);
       await track.media('v', 'ended');
-      expect(steps(await track.sent())).toEqual(VIEWING);
       await track.events(6);
+      expect(steps(await track.sent())).toEqual(VIEWING);
     });
 
     test('a removed element is released: nothing is sent for it after its removal', async ({ page, track }) => {
       await track.open({ build, body: media('v', 'clip-8s.webm') });
       await track.play('v', 2);
       await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 2.5);
-      const atRemoval = await page.evaluate(() => {
-        const w = window as unknown as { __sent: unknown[]; detached: HTMLVideoElement; detachedEnded: boolean };
+      await page.evaluate(() => {
+        const w = window as unknown as { detached: HTMLVideoElement; detachedEnded: boolean };
         w.detached = document.getElementById('v') as HTMLVideoElement;
         w.detached.addEventListener('ended', () => (w.detachedEnded = true));
         w.detached.remove();
-        // The observer's callback and the send are microtasks: count after this task.
-        return new Promise<number>((resolve) => setTimeout(() => resolve(w.__sent.length)));
       });
+      // Released: its session ends, and its attention span goes with the last events.
+      expect(steps(await track.events(3))).toEqual(['STARTED', 25, 'attention-span']);
+      const atRemoval = await sentCount(page);
       // Played on, detached, to its end: the tracker no longer listens to it.
       await page.evaluate(() => (window as unknown as { detached: HTMLVideoElement }).detached.play());
       await page.waitForFunction(() => (window as unknown as { detachedEnded: boolean }).detachedEnded);
@@ -51,6 +52,7 @@ for (const build of BUILDS) {
       await track.media('hero', 'seeked', 2);
       await track.play('v', 16);
       await track.media('v', 'ended');
+      await track.events(6);
       const sent = await track.sent();
       expect(sent.every((e) => e.mediaUrl!.endsWith('clip-4s.webm'))).toBe(true);
       expect(steps(sent)).toEqual(VIEWING);
@@ -64,6 +66,7 @@ for (const build of BUILDS) {
       await track.play('skipped', 4);
       await track.media('skipped', 'ended');
       await track.media('hero', 'ended');
+      await track.events(6);
       const sent = await track.sent();
       expect(steps(sent)).toEqual(VIEWING);
       expect(sent.every((e) => e.mediaUrl!.endsWith('clip-1s.webm'))).toBe(true);
@@ -77,7 +80,7 @@ for (const build of BUILDS) {
       });
       await page.click('button');
       await track.media('v', 'ended');
-      expect(steps(await track.sent())).toEqual(VIEWING);
+      expect(steps(await track.events(6))).toEqual(VIEWING);
     });
 
     test('a muted looping video is tracked from the moment the visitor unmutes it', async ({ page, track }) => {

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test, type Track } from './fixtures.js';
-import { BUILDS, media, steps } from './media.js';
+import { BUILDS, media, steps, VIEWING } from './media.js';
 
 /** Keeps timeupdates from the tracker, so that only a hide or a page exit reads the media. */
 const HOLD_TIMEUPDATES = `<script>document.addEventListener('timeupdate', (e) => window.holdTimeupdates && e.stopImmediatePropagation(), true);</script>`;
@@ -62,7 +62,7 @@ for (const build of BUILDS) {
       test(`falls back to fetch with keepalive when sendBeacon ${why}`, async ({ page, track }) => {
         await track.open({ build, head, body: media('v', 'clip-1s.webm') });
         await track.play('v', 4);
-        expect(steps(await track.events(5))).toEqual(['STARTED', 25, 50, 75, 100]);
+        expect(steps(await track.events(6))).toEqual(VIEWING);
         const via = await page.evaluate(() => (window as unknown as { __sent: { via: string; keepalive?: boolean }[] }).__sent);
         expect(via.every((s) => s.via == 'fetch' && s.keepalive)).toBe(true);
       });
@@ -88,8 +88,8 @@ for (const build of BUILDS) {
     test('keeps working in an insecure context, without crypto.randomUUID', async ({ track }) => {
       await track.open({ build, head: '<script>Crypto.prototype.randomUUID = undefined;</script>', body: media('v', 'clip-1s.webm') });
       await track.play('v', 4);
-      const events = await track.events(5);
-      expect(new Set(events.map((e) => e.id)).size).toBe(5);
+      const events = await track.events(6);
+      expect(new Set(events.map((e) => e.id)).size).toBe(6);
       expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
     });
 

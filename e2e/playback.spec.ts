@@ -80,9 +80,9 @@ for (const build of BUILDS) {
         (document.getElementById('v') as HTMLVideoElement).currentTime = 6;
       });
       await track.media('v', 'ended');
+      await track.events(3);
       const sent = await track.sent();
       expect(steps(sent)).toEqual(['STARTED', 25, 'attention-span']);
-      await track.events(3);
       // The attention span has the first second and the last two, and nothing between.
       const spans = Object.keys((sent[2] as AttentionSpanEvent).rawDataMap).map(Number);
       expect(spans).toEqual(expect.arrayContaining([0, 6, 7]));

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.js';
+import type { WireEvent } from '../src/wire.js';
 import { media, steps, VIEWING } from './media.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -18,8 +19,8 @@ test('the script-tag snippet tracks its video', async ({ track }) => {
   const body = blocks('html')[0].replace('/js/', '/dist/').replace('/media/webinar.mp4', '/media/clip-4s.mp4').replace('<video ', '<video id="v" ');
   await track.open({ build: 'none', body });
   await track.play('v', 16);
-  const events = await track.events(5);
-  expect(steps(events)).toEqual(['STARTED', 25, 50, 75, 100]);
+  const events = await track.events(6);
+  expect(steps(events)).toEqual(VIEWING);
   expect(events[0]).toMatchObject({ externalId: 'webinar-2026-q3', mediaName: 'Q3 webinar' });
 });
 
@@ -39,13 +40,20 @@ document.getElementById('player').attachShadow({ mode: 'open' }).innerHTML = ${J
   await expect.poll(() => logs.some((l) => l.startsWith(events.find((e) => e.externalId != 'in-shadow')!.sessionId))).toBe(true);
 });
 
-test('the wire format example is an event as the tracker sends it', async ({ track }) => {
-  const example = JSON.parse(blocks('json')[0]).events[0];
+test('the wire format examples are events as the tracker sends them', async ({ track }) => {
+  const examples = JSON.parse(blocks('json')[0]).events;
   await track.open({ body: media('v', 'clip-1s.webm', 'data-media-id="webinar-2026-q3"') });
   await track.play('v', 4);
-  const sent = (await track.events(2)).find((e) => e.type == 'media-played-percent')!;
-  // The same fields (the example has a contact; this page has none), of the same types.
-  const fields = (e: object) => Object.keys(e).filter((k) => k != 'contactUtk').sort();
-  expect(fields(example)).toEqual(fields(sent));
-  for (const key of fields(sent)) expect(typeof example[key]).toBe(typeof (sent as unknown as Record<string, unknown>)[key]);
+  const sent = await track.events(6);
+  expect(examples.map((e: WireEvent) => e.type)).toEqual(['media-played-percent', 'attention-span']);
+  for (const example of examples) {
+    const like = sent.find((e) => e.type == example.type)! as unknown as Record<string, unknown>;
+    // The same fields (the example has a contact; this page has none), of the same types.
+    const fields = (e: object) => Object.keys(e).filter((k) => k != 'contactUtk').sort();
+    expect(fields(example)).toEqual(fields(like));
+    for (const key of fields(like)) expect(typeof example[key]).toBe(typeof like[key]);
+  }
+  // An attention span's id is its session's.
+  expect(examples[1].id).toBe(examples[1].sessionId);
+  expect(sent.find((e) => e.type == 'attention-span')!.id).toBe(sent[0].sessionId);
 });

@@ -22,6 +22,10 @@ const want = (name) => !only || only.split(',').includes(name);
 
 const totals = { passed: 0, failed: 0 };
 const lines = [];
+// The name and first line of each failed test, repeated just above the summary, so that a
+// log cut to its end still says what failed.
+const failures = [];
+const firstLine = (text = '') => String(text).replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) || '';
 
 function run(cmd, args, env = {}) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
@@ -50,6 +54,10 @@ function vitest(suite, config) {
   const r = readJson(file);
   if (!r) return record(suite, 0, 1, 'no report');
   const failed = r.numFailedTests + (ok || r.numFailedTests ? 0 : 1);
+  for (const file of r.testResults || [])
+    for (const t of file.assertionResults || [])
+      if (t.status == 'failed')
+        failures.push(`${suite}: ${file.name.replace(root, '')} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
   record(suite, r.numPassedTests, failed, ok ? '' : 'exit code non-zero');
 }
 
@@ -81,6 +89,16 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   else {
     const s = r.stats;
     const failed = s.unexpected + (ok || s.unexpected ? 0 : 1);
+    const walk = (suite) => {
+      for (const spec of suite.specs || [])
+        for (const t of spec.tests || [])
+          if (t.status == 'unexpected' || t.status == 'flaky') {
+            const error = t.results?.find((x) => x.error)?.error?.message;
+            failures.push(`chromium e2e${t.status == 'flaky' ? ' (flaky)' : ''}: ${spec.file}:${spec.line} > ${t.projectName} > ${spec.title}: ${firstLine(error)}`);
+          }
+      (suite.suites || []).forEach(walk);
+    };
+    (r.suites || []).forEach(walk);
     record('chromium e2e', s.expected + s.flaky, failed, s.flaky ? `${s.flaky} flaky` : '');
   }
 }
@@ -97,10 +115,12 @@ if (want('bench')) {
   if (!checks) record('bench (short)', 0, 1, 'no report');
   else {
     const failed = checks.filter((c) => !c.ok).length;
+    for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
     record('bench (short)', checks.length - failed, failed + (ok || failed ? 0 : 1));
   }
 }
 
+if (failures.length) console.log('\nFailed:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
 console.log('\n' + lines.join('\n'));
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed ? 1 : 0);

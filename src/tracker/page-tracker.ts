@@ -36,8 +36,11 @@ export interface PageTracker {
   _transport: Transport;
 }
 
-/** How often, at most, a live session's state is written to storage, in ms. */
-export const KEEP_EVERY = 1000;
+/**
+ * How often, at most, the live sessions' state is written to storage, in ms: a page killed
+ * mid-play loses at most this much of its attention span. Hiding the page writes it at once.
+ */
+export const KEEP_EVERY = 5000;
 
 export function trackPage(options: TrackerOptions): PageTracker {
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_KEPT } from '../../src/tracker/resend.js';
 import type { Kept } from '../../src/tracker/store.js';
-import { batches, createTransport, type Item } from '../../src/tracker/transport.js';
+import { batches, createTransport, MOMENT, type Item } from '../../src/tracker/transport.js';
 import type { WireEvent } from '../../src/wire.js';
 import { fakeStorage, type FakeStorage } from './fake-storage.js';
 
@@ -72,6 +72,9 @@ const post = (s: ReturnType<typeof setup>, items: Item[]) => items.forEach(s.t._
 /** Lets answers arrive and timers run, `ms` of fake time. */
 const wait = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
+/** Lets the moment's events go out: the first event of a moment waits MOMENT ms for the others. */
+const moment = () => wait(MOMENT);
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   vi.setSystemTime(1_764_000_000_000);
@@ -122,8 +125,9 @@ describe('sending while the page is open', () => {
     const s = setup();
     s.t._add(item(event(1)));
     s.t._add(item(event(2)));
+    await wait(MOMENT - 1);
     expect(s.fetch).not.toHaveBeenCalled();
-    await wait();
+    await wait(1);
     expect(s.fetch).toHaveBeenCalledTimes(1);
     const [url, init] = s.fetch.mock.calls[0];
     expect(url).toBe('/media-events');
@@ -138,9 +142,10 @@ describe('sending while the page is open', () => {
   it('writes each event to storage before it goes, so a page that dies mid-request leaves it for the next view', async () => {
     const s = setup();
     s.fetch.mockImplementationOnce(() => new Promise(() => {})); // never answered
-    s.t._add(item(event(1)));
-    await wait();
-    expect(s.kept()).toEqual({ 'id-1': { e: event(1), n: 1, t: Date.now() } });
+    const e = event(1);
+    s.t._add(item(e));
+    await moment();
+    expect(s.kept()).toEqual({ 'id-1': { e, n: 1, t: Date.now() } });
   });
 
   for (const [answer, why] of [
@@ -153,7 +158,7 @@ describe('sending while the page is open', () => {
       const s = setup();
       s.answers.push(answer);
       s.t._add(item(event(1)));
-      await wait();
+      await moment();
       expect(s.kept()['id-1']).toMatchObject({ n: 1 });
       // The first wait is 1.5 to 3 s.
       await wait(1499);
@@ -167,6 +172,7 @@ describe('sending while the page is open', () => {
     const s = setup();
     s.answers.push({ status: 503, retryAfter: '20' });
     s.t._add(item(event(1)));
+    await moment();
     await wait(19_999);
     expect(s.fetch).toHaveBeenCalledTimes(1);
     await wait(1);
@@ -191,7 +197,7 @@ describe('sending while the page is open', () => {
     s.answers.push(...Array<Answer>(8).fill(503));
     // Enough events that each probe can be a different one.
     for (let i = 0; i < 6; i++) s.t._add(item(event(i)));
-    await wait();
+    await moment();
     const at: number[] = [];
     s.fetch.mockImplementation(async () => {
       at.push(Date.now());
@@ -216,7 +222,7 @@ describe('sending while the page is open', () => {
     s.t._add(item(event(1)));
     s.t._add(item(event(2)));
     s.t._add(item(event(3)));
-    await wait();
+    await moment();
     await wait(3000); // the first probe, refused
     expect(s.fetched()).toEqual([['id-1', 'id-2', 'id-3'], ['id-1']]);
     await wait(12_000); // the second probe, taken: the rest follow
@@ -228,9 +234,9 @@ describe('sending while the page is open', () => {
     const s = setup();
     s.answers.push(503);
     s.t._add(item(event(1)));
-    await wait();
+    await moment();
     s.t._add(item(event(2)));
-    await wait();
+    await moment();
     expect(s.fetched()).toEqual([['id-1']]);
     expect(s.kept()['id-2']).toMatchObject({ n: 0 });
     await wait(3000);
@@ -258,7 +264,7 @@ describe('sending while the page is open', () => {
   it('does not send an event older than 2 days (the proxy refuses a request holding one whole)', async () => {
     const s = setup();
     post(s, [item(event(1, { occurredTimestamp: Date.now() - 2 * 86_400_000 - 1 })), item(event(2))]);
-    await wait();
+    await moment();
     expect(s.fetched()).toEqual([['id-2']]);
   });
 });
@@ -322,7 +328,7 @@ describe('as the page is hidden or left', () => {
     const s = setup();
     s.answers.push(503);
     s.t._add(item(event(1)));
-    await wait();
+    await moment();
     s.t._add(item(event(2)));
     s.t._flush();
     expect(s.sendBeacon).not.toHaveBeenCalled();
@@ -335,7 +341,7 @@ describe('storage', () => {
     const s = setup({ quota: 0 });
     s.answers.push(503);
     s.t._add(item(event(1)));
-    await wait();
+    await moment();
     expect(s.kept()).toEqual({});
     await wait(3000);
     expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
@@ -352,6 +358,7 @@ describe('storage', () => {
     });
     s.answers.push('network');
     s.t._add(item(event(1)));
+    await moment();
     await wait(3000);
     expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
   });
@@ -359,7 +366,7 @@ describe('storage', () => {
   it(`keeps at most ${MAX_KEPT} events; more still go out from memory`, async () => {
     const s = setup({ online: false });
     for (let i = 0; i < MAX_KEPT + 20; i++) s.t._add(item(event(i)));
-    await wait();
+    await moment();
     expect(Object.keys(s.kept())).toHaveLength(MAX_KEPT);
     s.nav.onLine = true;
     s.t._retry();
@@ -371,7 +378,7 @@ describe('storage', () => {
     const s = setup();
     s.answers.push(503);
     s.t._add(item(event(1)));
-    await wait();
+    await moment();
     const before = s.kept()['id-1'].t!;
     await wait(500);
     s.t._touch();

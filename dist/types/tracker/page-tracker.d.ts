@@ -16,6 +16,9 @@ export interface PageTracker {
     _consent: Consent;
     _transport: Transport;
 }
-/** How often, at most, a live session's state is written to storage, in ms. */
-export declare const KEEP_EVERY = 1000;
+/**
+ * How often, at most, the live sessions' state is written to storage, in ms: a page killed
+ * mid-play loses at most this much of its attention span. Hiding the page writes it at once.
+ */
+export declare const KEEP_EVERY = 5000;
 export declare function trackPage(options: TrackerOptions): PageTracker;

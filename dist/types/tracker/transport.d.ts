@@ -1,4 +1,10 @@
 import { type Kept } from './store.js';
+/**
+ * How long, in ms, the first event of a moment waits for the others. A page with many media
+ * playing then sends one request where it would send one per element: each `fetch` costs the
+ * page far more script time than a timeupdate does (npm run bench).
+ */
+export declare const MOMENT = 250;
 /** An event on its way, as it is kept in storage: with how many times it went out already. */
 export type Item = Kept;
 /** Cuts `items` into request bodies, in order, and hands each to `send` with its items. */
