@@ -1,0 +1,31 @@
+/**
+ * The drop-in script's size: the budget the README and CONTRIBUTING state is the one the
+ * build enforces (scripts/size.mjs), and the committed dist/ file is within it, measured as
+ * the budget is stated, in `gzip -9` bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUDGETS, gzip9Bytes } from '../../scripts/size.mjs';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url));
+const budget = BUDGETS['media-bridge-tracker.min.js'];
+const figure = (n: number) => n.toLocaleString('en-US');
+
+describe('the drop-in script', () => {
+  it('has the budget of the decision on size: 3,900 bytes gzip -9, aiming at 3,500', () => {
+    expect(budget).toEqual({ gzip: 3900, goal: 3500 });
+  });
+
+  it('is within its budget as committed', () => {
+    const bytes = gzip9Bytes(read('dist/media-bridge-tracker.min.js'));
+    expect(bytes).toBeGreaterThan(1000); // a real build, not an empty file
+    expect(bytes).toBeLessThanOrEqual(budget.gzip);
+  });
+
+  it('has that budget in the README and in CONTRIBUTING', () => {
+    const readme = read('README.md').toString();
+    const tracker = readme.slice(readme.indexOf('## The tracker'), readme.indexOf('### With a script tag'));
+    expect(tracker).toContain(`stays under ${figure(budget.gzip)} bytes\n\`gzip -9\``);
+    expect(read('CONTRIBUTING.md').toString()).toContain(`a budget of ${figure(budget.gzip)} bytes \`gzip -9\` (aim ${figure(budget.goal)})`);
+  });
+});
