@@ -74,16 +74,16 @@ function playedPercent(runs, duration) {
 /** Most spans a media is cut into. */
 const MAX_SPANS = 1000;
 function attentionSpan(runs, duration) {
-    // Whole seconds a span; Infinity (or NaN) for a duration that cannot be cut.
+    // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) the
+    // first span's start is NaN, so no span is counted and there is nothing to say.
     const size = Math.ceil(duration / MAX_SPANS);
     const rawDataMap = {};
     let played;
-    if (size < Infinity)
-        for (const [from, to] of runs)
-            for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
-                // The span is [start, start + size], its last one cut at the duration.
-                if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
-                    played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
+    for (const [from, to] of runs)
+        for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
+            // The span is [start, start + size], its last one cut at the duration.
+            if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
+                played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
     if (played)
         return {
             rawDataMap,
@@ -268,7 +268,7 @@ const resendable = (status) => !status || status == 429 || status > 499;
  */
 const backoff = (fails, retryAfter) => Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, +retryAfter * 1e3 || 0);
 /** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
-const sendable = (kept, now) => kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;
+const sendable = (kept, now = Date.now()) => kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;
 
 const PREFIX = 'media-bridge:';
 /** `fn(localStorage)`, or undefined where storage throws. */
@@ -375,6 +375,7 @@ function createPlayhead(milestones, newId, report) {
     let pos = NaN;
     // When the last reading was taken, if the media was playing then; 0 if it was not.
     let at = 0;
+    // A session another page view took (`_gone`) ends unreported: that view sent it.
     const end = () => {
         if (session && !session._gone)
             report(session, ENDED);
@@ -385,11 +386,9 @@ function createPlayhead(milestones, newId, report) {
         const src = el.currentSrc;
         let to = el.currentTime;
         let next = to;
-        if (session && session._gone)
-            session = undefined;
         // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
         // players reload the same source, and that is still one viewing.
-        if (session && session._src != src)
+        if (session && (session._gone || session._src != src))
             end();
         // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
         // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
@@ -554,18 +553,16 @@ function createTransport(endpoint, log, guard) {
     let timer = 0;
     /** Failed rounds in a row. */
     let fails = 0;
-    const hold = (items) => items.forEach((item) => {
-        keep(item);
-        held.push(item);
-    });
     const post = (items, beacon) => {
-        const now = Date.now();
         // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
-        items = items.filter((item) => sendable(item, now) || (drop(item.e.id), false));
+        items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
         // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
         // Not as the page goes: Firefox says a closing tab is offline.
         if (timer || (!beacon && !navigator.onLine))
-            return hold(items);
+            return items.forEach((item) => {
+                keep(item);
+                held.push(item);
+            });
         batches(items, (body, batch) => {
             batch.forEach((item) => {
                 item.n++;
@@ -583,11 +580,12 @@ function createTransport(endpoint, log, guard) {
         });
     };
     const answer = guard((batch, status, retryAfter) => {
+        // Not taken: back off, then post them again, which holds them for the probe (or drops
+        // those that went out three times).
         if (resendable(status)) {
-            hold(batch);
             if (!timer)
                 timer = setTimeout(probe, backoff(fails++, retryAfter));
-            return;
+            return post(batch);
         }
         batch.forEach((item) => drop(item.e.id));
         // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.

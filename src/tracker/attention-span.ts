@@ -21,16 +21,16 @@ export const MAX_SPANS = 1000;
 export type AttentionSpan = Pick<AttentionSpanEvent, 'rawDataMap' | 'derivedValues'>;
 
 export function attentionSpan(runs: Run[], duration: number): AttentionSpan | undefined {
-  // Whole seconds a span; Infinity (or NaN) for a duration that cannot be cut.
+  // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) the
+  // first span's start is NaN, so no span is counted and there is nothing to say.
   const size = Math.ceil(duration / MAX_SPANS);
   const rawDataMap: Record<string, number> = {};
   let played;
-  if (size < Infinity)
-    for (const [from, to] of runs)
-      for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
-        // The span is [start, start + size], its last one cut at the duration.
-        if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
-          played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
+  for (const [from, to] of runs)
+    for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
+      // The span is [start, start + size], its last one cut at the duration.
+      if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
+        played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
   if (played)
     return {
       rawDataMap,

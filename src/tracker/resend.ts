@@ -36,5 +36,5 @@ export const backoff = (fails: number, retryAfter?: string | null): number =>
   Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, +retryAfter! * 1e3 || 0);
 
 /** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
-export const sendable = (kept: { e: WireEvent; n: number }, now: number): boolean =>
+export const sendable = (kept: { e: WireEvent; n: number }, now = Date.now()): boolean =>
   kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;

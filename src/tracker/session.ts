@@ -75,6 +75,7 @@ export function createPlayhead(milestones: number[], newId: () => string, report
   // When the last reading was taken, if the media was playing then; 0 if it was not.
   let at = 0;
 
+  // A session another page view took (`_gone`) ends unreported: that view sent it.
   const end = () => {
     if (session && !session._gone) report(session, ENDED);
     session = undefined;
@@ -85,10 +86,9 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     const src = el.currentSrc;
     let to = el.currentTime;
     let next = to;
-    if (session && session._gone) session = undefined;
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
     // players reload the same source, and that is still one viewing.
-    if (session && session._src != src) end();
+    if (session && (session._gone || session._src != src)) end();
     // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
     // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
     if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {

@@ -78,19 +78,16 @@ export function createTransport(
   /** Failed rounds in a row. */
   let fails = 0;
 
-  const hold = (items: Item[]) =>
-    items.forEach((item) => {
-      keep(item);
-      held.push(item);
-    });
-
   const post = (items: Item[], beacon?: boolean) => {
-    const now = Date.now();
     // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
-    items = items.filter((item) => sendable(item, now) || (drop(item.e.id), false));
+    items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
     // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
     // Not as the page goes: Firefox says a closing tab is offline.
-    if (timer || (!beacon && !navigator.onLine)) return hold(items);
+    if (timer || (!beacon && !navigator.onLine))
+      return items.forEach((item) => {
+        keep(item);
+        held.push(item);
+      });
     batches(items, (body, batch) => {
       batch.forEach((item) => {
         item.n++;
@@ -110,10 +107,11 @@ export function createTransport(
   };
 
   const answer = guard((batch: Item[], status?: number, retryAfter?: string | null) => {
+    // Not taken: back off, then post them again, which holds them for the probe (or drops
+    // those that went out three times).
     if (resendable(status)) {
-      hold(batch);
       if (!timer) timer = setTimeout(probe, backoff(fails++, retryAfter));
-      return;
+      return post(batch);
     }
     batch.forEach((item) => drop(item.e.id));
     // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.

@@ -32,4 +32,4 @@ export declare const backoff: (fails: number, retryAfter?: string | null) => num
 export declare const sendable: (kept: {
     e: WireEvent;
     n: number;
-}, now: number) => boolean;
+}, now?: number) => boolean;
