@@ -21,7 +21,7 @@ const sizeReport = () => ({
   generateBundle(_options, bundle) {
     for (const [file, chunk] of Object.entries(bundle)) {
       if (chunk.type !== 'chunk') continue;
-      const s = sizes(Buffer.from(chunk.code));
+      const s = sizes(Buffer.from(chunk.code), file);
       const budget = BUDGETS[file];
       const limit = budget ? ` (budget ${budget.gzip}, goal ${budget.goal})` : '';
       console.log(`dist/${file}: ${s.raw} bytes, ${s.gzip} bytes gzip -9, ${s.brotli} bytes brotli${limit}`);

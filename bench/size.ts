@@ -19,7 +19,7 @@ export function measureSizes() {
     .map((file) => {
       const name = relative(dist, file);
       const budget = (BUDGETS as Record<string, { gzip: number; goal: number } | undefined>)[name];
-      const s = sizes(readFileSync(file));
+      const s = sizes(readFileSync(file), file);
       return { file: `dist/${name}`, ...s, budget: budget?.gzip, goal: budget?.goal, withinBudget: budget ? s.gzip <= budget.gzip : true };
     });
 }
