@@ -125,8 +125,9 @@ for (const build of BUILDS) {
       await page.evaluate(() => (window as unknown as { __startTracker(): void }).__startTracker());
       const events = await track.events(3);
       expect(steps(events.slice(0, 3))).toEqual(['STARTED', 25, 50]);
-      // Events of the same moment travel in one request.
-      expect(track.beacons()[0].body!.events).toHaveLength(3);
+      // Events of the same moment travel in one request. It may carry 75 too: at 4×, the
+      // 250 ms that a moment's first event waits for the others play another second.
+      expect(steps(track.beacons()[0].body!.events).slice(0, 3)).toEqual(['STARTED', 25, 50]);
     });
   });
 }

@@ -89,16 +89,17 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   else {
     const s = r.stats;
     const failed = s.unexpected + (ok || s.unexpected ? 0 : 1);
-    const walk = (suite) => {
+    // Suites nest: the file's, then each describe's; their titles name the test.
+    const walk = (suite, titles) => {
       for (const spec of suite.specs || [])
         for (const t of spec.tests || [])
           if (t.status == 'unexpected' || t.status == 'flaky') {
             const error = t.results?.find((x) => x.error)?.error?.message;
-            failures.push(`chromium e2e${t.status == 'flaky' ? ' (flaky)' : ''}: ${spec.file}:${spec.line} > ${t.projectName} > ${spec.title}: ${firstLine(error)}`);
+            failures.push(`chromium e2e${t.status == 'flaky' ? ' (flaky)' : ''}: ${spec.file}:${spec.line} > ${[...titles, spec.title].join(' > ')}: ${firstLine(error)}`);
           }
-      (suite.suites || []).forEach(walk);
+      for (const inner of suite.suites || []) walk(inner, [...titles, inner.title]);
     };
-    (r.suites || []).forEach(walk);
+    for (const suite of r.suites || []) walk(suite, []);
     record('chromium e2e', s.expected + s.flaky, failed, s.flaky ? `${s.flaky} flaky` : '');
   }
 }
