@@ -22,6 +22,21 @@ ff -f lavfi -i "$(video 8 96x54 10)" -c:v libvpx -b:v 30k e2e/media/clip-8s.webm
 ff -f lavfi -i "$(video 60 64x36 2)" -c:v libvpx -b:v 10k e2e/media/clip-60s.webm
 ff -f lavfi -i "sine=frequency=330:duration=4" -ac 1 -ar 8000 -c:a pcm_u8 e2e/media/tone-4s.wav
 
+# The media matrix (issue 18): lengths and formats as sites have them, never whole seconds.
+# 6.008 s is a length ffmpeg and browser recorders often write, and one where a whole play
+# once reported 99% (6.008 * 100 / 6.008 rounds down to 99): VP9, at 125 fps so that the
+# last frame ends at exactly 6.008 s (Opus audio would pad it to 6.016 s).
+ff -f lavfi -i "testsrc2=duration=6.008:size=96x54:rate=125" -c:v libvpx-vp9 -b:v 40k -row-mt 1 e2e/media/vp9-6008ms.webm
+# VP8 and Vorbis at film rate, 23.976 fps: 177 frames are 7.382 s.
+ff -f lavfi -i "testsrc2=size=96x54:rate=24000/1001" -f lavfi -i "sine=frequency=550:duration=7.38" \
+   -frames:v 177 -c:v libvpx -b:v 40k -c:a libvorbis -q:a 0 e2e/media/vp8-23976fps.webm
+# H.264 and AAC in MP4, about 5.5 s (AAC's priming makes the file's length odder still).
+ff -f lavfi -i "testsrc2=duration=5.523:size=96x54:rate=30" -f lavfi -i "sine=frequency=440:duration=5.523" \
+   -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 40k -c:a aac -b:a 24k -movflags +faststart e2e/media/h264-aac.mp4
+# Audio only: an MP3 of about 4.4 s and an AAC .m4a of about 3.8 s.
+ff -f lavfi -i "sine=frequency=330:duration=4.37" -ac 1 -ar 22050 -c:a libmp3lame -b:a 32k e2e/media/tone.mp3
+ff -f lavfi -i "sine=frequency=392:duration=3.83" -ac 1 -ar 22050 -c:a aac -b:a 24k -movflags +faststart e2e/media/tone.m4a
+
 # demo media: a "webinar", a "podcast" and a background loop, all local.
 ff -f lavfi -i "$(video 24 320x180 12)" -f lavfi -i "sine=frequency=220:duration=24" \
    -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 30k -c:a aac -b:a 12k -shortest \
