@@ -64,27 +64,37 @@ function playedSeconds(runs, end) {
 }
 /**
  * The share of a media of `duration` seconds played at least once, in whole percents rounded
- * down. For a duration that is unknown (NaN), 0 or infinite (a live stream) it is NaN or 0,
- * so it reaches no milestone.
+ * down: the largest whole `p` with `played * 100 >= p * duration`. It is compared that way,
+ * not read off `played * 100 / duration`, because that quotient rounds below a whole percent
+ * for many ordinary durations: a whole play of 6.008 s gives 99.99999999999999, so dividing
+ * would never reach 100 (issue 18). For a duration that is unknown (NaN), 0 or infinite (a
+ * live stream) it is NaN or 0, so it reaches no milestone.
  */
 function playedPercent(runs, duration) {
-    return Math.floor((playedSeconds(runs, duration) * 100) / duration);
+    const played = playedSeconds(runs, duration) * 100;
+    const percent = Math.floor(played / duration);
+    return played >= (percent + 1) * duration ? percent + 1 : percent;
 }
 
 /** Most spans a media is cut into. */
 const MAX_SPANS = 1000;
 function attentionSpan(runs, duration) {
-    // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) the
-    // first span's start is NaN, so no span is counted and there is nothing to say.
+    // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) there
+    // are no spans (NaN of them), and nothing to say.
     const size = Math.ceil(duration / MAX_SPANS);
+    const spans = Math.ceil(duration / size);
+    // Seconds of play within each span.
+    const play = [];
     const rawDataMap = {};
-    let played;
+    let counted;
+    for (let i = 0; i < spans; i++)
+        play[i] = 0;
     for (const [from, to] of runs)
-        for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
-            // The span is [start, start + size], its last one cut at the duration.
-            if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
-                played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
-    if (played)
+        for (let i = Math.floor(from / size), start; i < spans && (start = i * size) < to; i++)
+            play[i] += Math.min(to, start + size, duration) - Math.max(from, start);
+    // The last span is cut at the duration.
+    play.forEach((seconds, i) => (rawDataMap[i] = Math.round(seconds / Math.min(size, duration - i * size))) && (counted = 1));
+    if (counted)
         return {
             rawDataMap,
             derivedValues: {
@@ -344,19 +354,16 @@ function recover(may, send, guard) {
     }, ANSWER_WAIT);
 }
 
-/**
- * Sessions and progress for one media element, as pure logic: it reads the element's state
- * when one of its events fires, and reports what happened. The DOM side (listeners) lives
- * in tracked-media.ts.
- *
- * A session is one viewing of one source (issue 2). It begins at the first `playing` of a
- * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
- * or when the element is released; its end is when its attention span is reported.
- */
 /** What a report says besides a milestone's percent: a reading changed the session's state. */
 const CHANGED = 0;
 /** What a report says besides a milestone's percent: the session ended. */
 const ENDED = -1;
+/**
+ * What a report says besides a milestone's percent: play stopped or jumped at this reading
+ * (a pause, a seek). Nothing more will be played for a while, so its state is worth keeping
+ * at once: a page killed now must not lose what was played up to here.
+ */
+const STOPPED = -2;
 /** `el.played` as runs. */
 function playedRuns(ranges) {
     const runs = [];
@@ -371,8 +378,9 @@ const CLOCK_SLACK = 0.25;
 function createPlayhead(milestones, newId, report) {
     let session;
     // Where the media was at the last reading: NaN before the first, so that nothing is
-    // credited before the tracker has seen a position.
+    // credited before the tracker has seen a position (of this source: see `read`).
     let pos = NaN;
+    let source;
     // When the last reading was taken, if the media was playing then; 0 if it was not.
     let at = 0;
     // A session another page view took (`_gone`) ends unreported: that view sent it.
@@ -390,13 +398,25 @@ function createPlayhead(milestones, newId, report) {
         // players reload the same source, and that is still one viewing.
         if (session && (session._gone || session._src != src))
             end();
+        // A position of another source says nothing of this one's: nothing is credited from it.
+        if (src != source)
+            pos = NaN;
+        source = src;
         // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
         // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
         if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
             // A tracker attached to a playing element credits what it has played already.
-            session = { _id: newId(), _src: src, _runs: type == 'attach' ? playedRuns(el.played) : [], _sent: [] };
+            session = {
+                _id: newId(),
+                _src: src,
+                _runs: type == 'attach' ? playedRuns(el.played) : [],
+                _sent: [],
+                _duration: duration,
+            };
             report(session);
         }
+        // Play stops here: a seek, or a pause (the media played at the last reading and no longer does).
+        const stopped = type == 'seeking' || el.seeking || (at && el.paused);
         if (type == 'seeking' || el.seeking) {
             // currentTime already holds the seek target (HTML "seeking" steps). Where play stopped
             // is in `el.played`, which the browser closes at the seek: the end of the last range
@@ -417,13 +437,14 @@ function createPlayhead(milestones, newId, report) {
         if (type == 'ended' && duration > to)
             to = duration;
         if (session) {
+            session._duration = duration;
             if (to > pos)
                 addPlay(session._runs, pos, to);
             for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
                 session._sent.push(m);
                 report(session, m);
             }
-            report(session, CHANGED);
+            report(session, stopped ? STOPPED : CHANGED);
         }
         if (type == 'ended' || next < 0)
             end();
@@ -639,13 +660,19 @@ function trackPage(options) {
     const transport = createTransport(options.endpoint || '/media-events', log, guard);
     const pageId = wholeNumber(options.pageId);
     const tracked = new Map();
-    /** An event of `type` for `el`'s session, with its context. */
-    const build = (el, session, type, fields) => {
-        const media = mediaFields(el);
-        // A blob: source cannot identify the media; say so, in debug mode.
-        if (!media.externalId)
-            log('blob: needs data-media-id', el);
-        return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), pageId), ...fields });
+    /**
+     * An event of `type` of `session`, with the session's context: its media as the session
+     * began, and the page's fields, built once a session for each answer of consent (which
+     * counts at once, both ways).
+     */
+    const build = (session, type, fields) => {
+        var _a;
+        const identify = consent._identify();
+        const ctx = (session._ctx || (session._ctx = []));
+        return wireEvent(type, session._id, {
+            ...(ctx[_a = +identify] || (ctx[_a] = { ...session._media, ...pageFields(identify, pageId) })),
+            ...fields,
+        });
     };
     const queue = (event) => {
         log(event);
@@ -654,17 +681,27 @@ function trackPage(options) {
             guard(options.onEvent)(event);
     };
     // The attention span as it stands, of a session that has played some of a known duration.
-    const span = (el, session) => {
-        const fields = attentionSpan(session._runs, el.duration);
+    const span = (session) => {
+        const fields = attentionSpan(session._runs, session._duration);
         // Its id is its session's: one attention span per session, and every copy of it (kept in
         // storage, sent again) is one event to the proxy.
-        return fields && build(el, session, 'attention-span', { ...fields, id: session._id });
+        return fields && build(session, 'attention-span', { ...fields, id: session._id });
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
-    // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
-    // record that is gone, or that went out (a live one never does), was taken by another page
-    // view while this one was frozen (in the back/forward cache, or a frozen tab): that view
-    // sent it, so this page drops the session, and play from here on is a new one.
+    // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
+    // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
+    // timeupdate. A record that is gone, or that went out (a live one never does), was taken by
+    // another page view while this one was frozen (in the back/forward cache, or a frozen tab):
+    // that view sent it, so this page drops the session, and play from here on is a new one.
+    const keepSession = (session) => {
+        const kept = load(session._id);
+        if (session._kept && (!kept || kept.n))
+            session._gone = true;
+        else {
+            const event = span(session);
+            session._kept = (event && keep({ e: event, n: 0 }));
+        }
+    };
     let writing = 0;
     const keepLive = guard(() => {
         // A write the timer still holds only writes again, harmlessly.
@@ -672,26 +709,43 @@ function trackPage(options) {
         // The events waiting to go out again are this page's too.
         transport._touch();
         if (consent._send())
-            tracked.forEach((media, el) => {
+            tracked.forEach((media) => {
                 const session = media._session();
-                if (!session)
-                    return;
-                const kept = load(session._id);
-                if (session._kept && (!kept || kept.n))
-                    session._gone = true;
-                else {
-                    const event = span(el, session);
-                    session._kept = (event && keep({ e: event, n: 0 }));
-                }
+                if (session)
+                    keepSession(session);
             });
     });
     const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
-    const ended = (el, session) => {
-        const event = consent._send() && span(el, session);
+    const ended = (session) => {
+        const event = consent._send() && span(session);
+        // Kept at once (the transport keeps it again as it sends), so a page killed before the
+        // moment's request goes out still leaves the whole of it.
         if (event)
-            queue(event);
+            queue((keep({ e: event, n: 0 }), event));
         else
             drop(session._id);
+    };
+    // How a session's reports become events: HubSpot's timeline shows nothing without the
+    // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+    // beginning has no `what`, a milestone its percent.)
+    const report = (el, session, what) => {
+        if (what == CHANGED)
+            return changed();
+        if (what == ENDED)
+            return ended(session);
+        if (!what) {
+            // The session's media, taken as it begins. A blob: source cannot identify the media;
+            // say so, in debug mode, once a session.
+            if (!(session._media = mediaFields(el)).externalId)
+                log('blob: needs data-media-id', el);
+            if (consent._send())
+                queue(build(session, 'media-played', { state: 'STARTED' }));
+        }
+        else if (consent._send()) {
+            if (what > 0)
+                queue(build(session, 'media-played-percent', { playedPercent: what }));
+            keepSession(session);
+        }
     };
     // Only ever called for a tracked element.
     const release = (el) => {
@@ -702,17 +756,7 @@ function trackPage(options) {
     };
     const attach = (el) => {
         if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
-            tracked.set(el, trackMedia(el, milestones, consent._send, 
-            // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-            // (CHANGED is 0 and ENDED -1; a beginning has no `what`, a milestone its percent.)
-            (session, what) => what < 1
-                ? what == ENDED
-                    ? ended(el, session)
-                    : changed()
-                : consent._send() &&
-                    queue(what
-                        ? build(el, session, 'media-played-percent', { playedPercent: what })
-                        : build(el, session, 'media-played', { state: 'STARTED' })), guard));
+            tracked.set(el, trackMedia(el, milestones, consent._send, (session, what) => report(el, session, what), guard));
     };
     // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
     // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
@@ -793,8 +837,8 @@ function startTracking(options = {}) {
             return session
                 ? {
                     sessionId: session._id,
-                    duration: el.duration,
-                    played: union(session._runs, el.duration || Infinity),
+                    duration: session._duration,
+                    played: union(session._runs, session._duration || Infinity),
                     milestones: session._sent.slice(),
                 }
                 : undefined;

@@ -42,5 +42,5 @@ export function sizes(buf, name) {
 
 /** Budgets in gzip -9 bytes, by dist file. */
 export const BUDGETS = {
-  'media-bridge-tracker.min.js': { gzip: 3900, goal: 3500 },
+  'media-bridge-tracker.min.js': { gzip: 4096, goal: 3800 },
 };

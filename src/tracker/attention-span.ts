@@ -5,9 +5,16 @@
  * - Spans are 1 s long, as in HubSpot's examples. A media over 1,000 s gets the fewest whole
  *   seconds a span that make at most 1,000 spans, which keeps the event under 16 KiB: each
  *   entry of `rawDataMap` takes at most 12 characters (`"999":99999,`), 12 KB for 1,000.
- * - Each continuous run that covers more than half of a span is one play of it: a re-watch
- *   counts again, and the edges of a seek or a pause do not count a span the visitor did not
- *   watch. Spans never played are left out.
+ * - Every span of the media is named, from 0 to the last (the last one cut at the duration),
+ *   and a span never played is 0. HubSpot reads the map that way: its reference example of a
+ *   10 s video names spans 0 to 9, and when `totalPercentPlayed` is missing it derives it as
+ *   the spans played at least once over all spans, so a map without its zeros would read as
+ *   all of the media watched.
+ * - A span's count is the play it had, in spans' worth, rounded to the nearest: each time it
+ *   was played through counts one, and the edges of a seek or a pause (less than half of a
+ *   span) count nothing. Play split over several runs still adds up, so a span that was played
+ *   whole, however often play was broken off and resumed in it, counts at least one.
+ * - A session that played no span's worth of any span (half a span, at least) says nothing.
  * - The totals measure the union of the runs, as the quartiles do, rounded down to whole
  *   seconds and percents: `totalPercentPlayed` reaches a milestone exactly when it was reported.
  */
@@ -21,17 +28,21 @@ export const MAX_SPANS = 1000;
 export type AttentionSpan = Pick<AttentionSpanEvent, 'rawDataMap' | 'derivedValues'>;
 
 export function attentionSpan(runs: Run[], duration: number): AttentionSpan | undefined {
-  // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) the
-  // first span's start is NaN, so no span is counted and there is nothing to say.
+  // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) there
+  // are no spans (NaN of them), and nothing to say.
   const size = Math.ceil(duration / MAX_SPANS);
+  const spans = Math.ceil(duration / size);
+  // Seconds of play within each span.
+  const play: number[] = [];
   const rawDataMap: Record<string, number> = {};
-  let played;
+  let counted;
+  for (let i = 0; i < spans; i++) play[i] = 0;
   for (const [from, to] of runs)
-    for (let i = Math.floor(from / size), start; (start = i * size) < to; i++)
-      // The span is [start, start + size], its last one cut at the duration.
-      if (2 * (Math.min(to, start + size, duration) - Math.max(from, start)) > Math.min(size, duration - start))
-        played = rawDataMap[i] = (rawDataMap[i] || 0) + 1;
-  if (played)
+    for (let i = Math.floor(from / size), start; i < spans && (start = i * size) < to; i++)
+      play[i] += Math.min(to, start + size, duration) - Math.max(from, start);
+  // The last span is cut at the duration.
+  play.forEach((seconds, i) => (rawDataMap[i] = Math.round(seconds / Math.min(size, duration - i * size))) && (counted = 1));
+  if (counted)
     return {
       rawDataMap,
       derivedValues: {

@@ -15,7 +15,7 @@ import type { TrackerOptions } from './options.js';
 import { mark, unmark } from './owner.js';
 import { wireEvent } from './payload.js';
 import { PING, recover } from './recovery.js';
-import { ENDED, type Session } from './session.js';
+import { CHANGED, ENDED, type Session } from './session.js';
 import { drop, keep, load } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, type Transport } from './transport.js';
@@ -59,12 +59,18 @@ export function trackPage(options: TrackerOptions): PageTracker {
   const pageId = wholeNumber(options.pageId);
   const tracked = new Map<HTMLMediaElement, TrackedMedia>();
 
-  /** An event of `type` for `el`'s session, with its context. */
-  const build = (el: HTMLMediaElement, session: Session, type: EventType, fields: object) => {
-    const media = mediaFields(el);
-    // A blob: source cannot identify the media; say so, in debug mode.
-    if (!media.externalId) log('blob: needs data-media-id', el);
-    return wireEvent(type, session._id, { ...media, ...pageFields(consent._identify(), pageId), ...fields });
+  /**
+   * An event of `type` of `session`, with the session's context: its media as the session
+   * began, and the page's fields, built once a session for each answer of consent (which
+   * counts at once, both ways).
+   */
+  const build = (session: Session, type: EventType, fields: object) => {
+    const identify = consent._identify();
+    const ctx = (session._ctx ||= []);
+    return wireEvent(type, session._id, {
+      ...(ctx[+identify] ||= { ...session._media, ...pageFields(identify, pageId) }),
+      ...fields,
+    });
   };
 
   const queue = (event: WireEvent) => {
@@ -74,18 +80,27 @@ export function trackPage(options: TrackerOptions): PageTracker {
   };
 
   // The attention span as it stands, of a session that has played some of a known duration.
-  const span = (el: HTMLMediaElement, session: Session) => {
-    const fields = attentionSpan(session._runs, el.duration);
+  const span = (session: Session) => {
+    const fields = attentionSpan(session._runs, session._duration);
     // Its id is its session's: one attention span per session, and every copy of it (kept in
     // storage, sent again) is one event to the proxy.
-    return fields && build(el, session, 'attention-span', { ...fields, id: session._id });
+    return fields && build(session, 'attention-span', { ...fields, id: session._id });
   };
 
   // Each live session's attention span is kept in storage, for the next page view to send if
-  // this one dies. It is written at most every KEEP_EVERY ms, never on each timeupdate. A
-  // record that is gone, or that went out (a live one never does), was taken by another page
-  // view while this one was frozen (in the back/forward cache, or a frozen tab): that view
-  // sent it, so this page drops the session, and play from here on is a new one.
+  // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
+  // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
+  // timeupdate. A record that is gone, or that went out (a live one never does), was taken by
+  // another page view while this one was frozen (in the back/forward cache, or a frozen tab):
+  // that view sent it, so this page drops the session, and play from here on is a new one.
+  const keepSession = (session: Session) => {
+    const kept = load(session._id);
+    if (session._kept && (!kept || kept.n)) session._gone = true;
+    else {
+      const event = span(session);
+      session._kept = (event && keep({ e: event, n: 0 })) as boolean;
+    }
+  };
   let writing: ReturnType<typeof setTimeout> | 0 = 0;
   const keepLive = guard(() => {
     // A write the timer still holds only writes again, harmlessly.
@@ -93,23 +108,36 @@ export function trackPage(options: TrackerOptions): PageTracker {
     // The events waiting to go out again are this page's too.
     transport._touch();
     if (consent._send())
-      tracked.forEach((media, el) => {
+      tracked.forEach((media) => {
         const session = media._session();
-        if (!session) return;
-        const kept = load(session._id);
-        if (session._kept && (!kept || kept.n)) session._gone = true;
-        else {
-          const event = span(el, session);
-          session._kept = (event && keep({ e: event, n: 0 })) as boolean;
-        }
+        if (session) keepSession(session);
       });
   });
   const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
 
-  const ended = (el: HTMLMediaElement, session: Session) => {
-    const event = consent._send() && span(el, session);
-    if (event) queue(event);
+  const ended = (session: Session) => {
+    const event = consent._send() && span(session);
+    // Kept at once (the transport keeps it again as it sends), so a page killed before the
+    // moment's request goes out still leaves the whole of it.
+    if (event) queue((keep({ e: event, n: 0 }), event));
     else drop(session._id);
+  };
+
+  // How a session's reports become events: HubSpot's timeline shows nothing without the
+  // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+  // beginning has no `what`, a milestone its percent.)
+  const report = (el: HTMLMediaElement, session: Session, what?: number) => {
+    if (what == CHANGED) return changed();
+    if (what == ENDED) return ended(session);
+    if (!what) {
+      // The session's media, taken as it begins. A blob: source cannot identify the media;
+      // say so, in debug mode, once a session.
+      if (!(session._media = mediaFields(el)).externalId) log('blob: needs data-media-id', el);
+      if (consent._send()) queue(build(session, 'media-played', { state: 'STARTED' }));
+    } else if (consent._send()) {
+      if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
+      keepSession(session);
+    }
   };
 
   // Only ever called for a tracked element.
@@ -124,25 +152,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
     if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
       tracked.set(
         el,
-        trackMedia(
-          el,
-          milestones,
-          consent._send,
-          // HubSpot's timeline shows nothing without the `media-played` STARTED of a session.
-          // (CHANGED is 0 and ENDED -1; a beginning has no `what`, a milestone its percent.)
-          (session, what) =>
-            what! < 1
-              ? what == ENDED
-                ? ended(el, session)
-                : changed()
-              : consent._send() &&
-                  queue(
-                    what
-                      ? build(el, session, 'media-played-percent', { playedPercent: what })
-                      : build(el, session, 'media-played', { state: 'STARTED' }),
-                  ),
-          guard,
-        ),
+        trackMedia(el, milestones, consent._send, (session, what) => report(el, session, what), guard),
       );
   };
 

@@ -7,6 +7,7 @@
  * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
  * or when the element is released; its end is when its attention span is reported.
  */
+import type { CommonFields } from '../wire.js';
 import { reachedMilestones } from './milestones.js';
 import { addPlay, playedPercent, type Run } from './played-ranges.js';
 
@@ -24,6 +25,15 @@ export interface Session {
   _runs: Run[];
   /** Milestones already reported: each fires at most once per session. */
   _sent: number[];
+  /** The media's duration as this session last read it: a new source's duration is not this one's. */
+  _duration: number;
+  /**
+   * The session's context, taken as it begins (page-tracker.ts): every event of the session,
+   * its attention span included, describes this media, whatever the element plays later.
+   */
+  _media?: Partial<CommonFields>;
+  /** `_media` with the page's fields, anonymous [0] and identified [1], each built once. */
+  _ctx?: Partial<CommonFields>[];
   /** Its state is in storage, for a later page view to send if this one dies. */
   _kept?: boolean;
   /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
@@ -34,11 +44,17 @@ export interface Session {
 export const CHANGED = 0;
 /** What a report says besides a milestone's percent: the session ended. */
 export const ENDED = -1;
+/**
+ * What a report says besides a milestone's percent: play stopped or jumped at this reading
+ * (a pause, a seek). Nothing more will be played for a while, so its state is worth keeping
+ * at once: a page killed now must not lose what was played up to here.
+ */
+export const STOPPED = -2;
 
 /**
  * Called when a session begins (no `what`), for each milestone it reaches (`what` is the
  * percent), after each reading while it lasts (CHANGED: on every timeupdate, so whatever it
- * does must be cheap), and when it ends (ENDED).
+ * does must be cheap; STOPPED when play paused or jumped), and when it ends (ENDED).
  */
 export type Report = (session: Session, what?: number) => void;
 
@@ -70,8 +86,9 @@ const CLOCK_SLACK = 0.25;
 export function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead {
   let session: Session | undefined;
   // Where the media was at the last reading: NaN before the first, so that nothing is
-  // credited before the tracker has seen a position.
+  // credited before the tracker has seen a position (of this source: see `read`).
   let pos = NaN;
+  let source: string | undefined;
   // When the last reading was taken, if the media was playing then; 0 if it was not.
   let at = 0;
 
@@ -89,13 +106,24 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
     // players reload the same source, and that is still one viewing.
     if (session && (session._gone || session._src != src)) end();
+    // A position of another source says nothing of this one's: nothing is credited from it.
+    if (src != source) pos = NaN;
+    source = src;
     // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
     // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
     if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
       // A tracker attached to a playing element credits what it has played already.
-      session = { _id: newId(), _src: src, _runs: type == 'attach' ? playedRuns(el.played) : [], _sent: [] };
+      session = {
+        _id: newId(),
+        _src: src,
+        _runs: type == 'attach' ? playedRuns(el.played) : [],
+        _sent: [],
+        _duration: duration,
+      };
       report(session);
     }
+    // Play stops here: a seek, or a pause (the media played at the last reading and no longer does).
+    const stopped = type == 'seeking' || el.seeking || (at && el.paused);
     if (type == 'seeking' || el.seeking) {
       // currentTime already holds the seek target (HTML "seeking" steps). Where play stopped
       // is in `el.played`, which the browser closes at the seek: the end of the last range
@@ -113,12 +141,13 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     // (A stream of infinite duration never ends.)
     if (type == 'ended' && duration > to) to = duration;
     if (session) {
+      session._duration = duration;
       if (to > pos) addPlay(session._runs, pos, to);
       for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
         session._sent.push(m);
         report(session, m);
       }
-      report(session, CHANGED);
+      report(session, stopped ? STOPPED : CHANGED);
     }
     if (type == 'ended' || next < 0) end();
     // A loop plays on from its start (HTML: "seek to the earliest possible position").

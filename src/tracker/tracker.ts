@@ -67,8 +67,8 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
       return session
         ? {
             sessionId: session._id,
-            duration: el.duration,
-            played: union(session._runs, el.duration || Infinity),
+            duration: session._duration,
+            played: union(session._runs, session._duration || Infinity),
             milestones: session._sent.slice(),
           }
         : undefined;

@@ -11,6 +11,9 @@ import { standIn } from './media-stand-in.js';
 const spans = (from: number, to: number, count = 1) =>
   Object.fromEntries(Array.from({ length: to - from }, (_, i) => [String(from + i), count]));
 
+/** Every span of a media of `n` spans, 0 unless `played` says otherwise. */
+const map = (n: number, played: Record<string, number> = {}) => ({ ...spans(0, n, 0), ...played });
+
 /** The runs of the session in progress, else of the last one that ended. */
 const runsOf = (m: ReturnType<typeof standIn>) => (m.playhead._session() ?? m.ended[m.ended.length - 1])._runs;
 
@@ -30,7 +33,7 @@ describe('attentionSpan', () => {
     playTo(m, 20);
     const span = attentionSpan(m.playhead._session()!._runs, 60);
     expect(span).toEqual({
-      rawDataMap: { ...spans(0, 30), ...spans(10, 20, 2) },
+      rawDataMap: map(60, { ...spans(0, 30), ...spans(10, 20, 2) }),
       derivedValues: { totalPercentPlayed: 50, totalSecondsPlayed: 30 },
     });
   });
@@ -41,17 +44,31 @@ describe('attentionSpan', () => {
       m.seek(2);
       playTo(m, 4);
     }
-    expect(attentionSpan(m.playhead._session()!._runs, 10)!.rawDataMap).toEqual({ 2: 3, 3: 3 });
+    expect(attentionSpan(m.playhead._session()!._runs, 10)!.rawDataMap).toEqual(map(10, { 2: 3, 3: 3 }));
   });
 
-  it('does not count a span a run covers half of or less: the edges of a seek or a pause', () => {
+  it('does not count a span played for less than half of it: the edges of a seek or a pause', () => {
     // Runs that stop and start a few hundredths of a second off the span boundaries.
     const runs: Run[] = [
       [0, 3.02],
-      [4.49, 6],
-      [6.6, 7.5],
+      [4.51, 6],
+      [6.6, 7.45],
     ];
-    expect(attentionSpan(runs, 10)!.rawDataMap).toEqual({ 0: 1, 1: 1, 2: 1, 4: 1, 5: 1 });
+    expect(attentionSpan(runs, 10)!.rawDataMap).toEqual(map(10, { 0: 1, 1: 1, 2: 1, 5: 1 }));
+  });
+
+  it('adds up the play a span had over several runs: a span played through is played, however often play broke off in it', () => {
+    // Play that stops and resumes a little back, three times within span 3, as a visitor
+    // nudging the slider does: no run covers half of it, all of them together do, once.
+    const runs: Run[] = [
+      [0, 3.3],
+      [3.2, 3.6],
+      [3.5, 10],
+    ];
+    expect(attentionSpan(runs, 10)!.rawDataMap).toEqual(spans(0, 10));
+    // Half a span's play or more counts one, and a span played twice over counts two.
+    expect(attentionSpan([[0, 1.5]], 2)!.rawDataMap).toEqual({ 0: 1, 1: 1 });
+    expect(attentionSpan([[0, 1], [0, 1], [0, 0.4]], 1)!.rawDataMap).toEqual({ 0: 2 });
   });
 
   it('gives a seek forward nothing for what it skipped', () => {
@@ -60,7 +77,7 @@ describe('attentionSpan', () => {
     m.seek(15);
     playTo(m, 20);
     const span = attentionSpan(runsOf(m), 20)!;
-    expect(span.rawDataMap).toEqual({ ...spans(0, 5), ...spans(15, 20) });
+    expect(span.rawDataMap).toEqual(map(20, { ...spans(0, 5), ...spans(15, 20) }));
     expect(span.derivedValues).toEqual({ totalPercentPlayed: 50, totalSecondsPlayed: 10 });
   });
 
@@ -82,12 +99,14 @@ describe('attentionSpan', () => {
     m.run(6);
     expect(m.ended).toHaveLength(1);
     expect(attentionSpan(m.ended[0]._runs, 4)!.rawDataMap).toEqual(spans(0, 4));
-    expect(attentionSpan(m.playhead._session()!._runs, 4)!.rawDataMap).toEqual(spans(0, 2));
+    expect(attentionSpan(m.playhead._session()!._runs, 4)!.rawDataMap).toEqual(map(4, spans(0, 2)));
   });
 
   it('counts the last span, shorter than a second, by its own length', () => {
     expect(attentionSpan([[0, 4.3]], 4.3)!.rawDataMap).toEqual(spans(0, 5));
-    expect(attentionSpan([[4.1, 4.3]], 4.3)!.rawDataMap).toEqual({ 4: 1 });
+    expect(attentionSpan([[4.1, 4.3]], 4.3)!.rawDataMap).toEqual(map(5, { 4: 1 }));
+    // A whole play of 6.008 s: the last span is 8 ms long, and played.
+    expect(attentionSpan([[0, 6.008]], 6.008)!.rawDataMap).toEqual(spans(0, 7));
     expect(attentionSpan([[4.0, 4.1]], 4.3)).toBeUndefined();
   });
 
@@ -126,15 +145,21 @@ describe('attentionSpan', () => {
     expect(Object.keys(attentionSpan([[0, 1001]], 1001)!.rawDataMap)).toHaveLength(501);
   });
 
-  it('leaves out spans never played', () => {
-    const span = attentionSpan([[10, 12]], 60)!;
-    expect(span.rawDataMap).toEqual({ 10: 1, 11: 1 });
-    expect(Object.values(span.rawDataMap)).not.toContain(0);
+  it("names every span, from 0 to the last, a span never played as 0 (HubSpot's reference example)", () => {
+    // A 10 s video whose first 5 s were watched, and the first 2 s once more: HubSpot's API
+    // reference gives 0=2;1=2;2=1;3=1;4=1;5=0;6=0;7=0;8=0;9=0;
+    const span = attentionSpan([[0, 5], [0, 2]], 10)!;
+    expect(span.rawDataMap).toEqual({ 0: 2, 1: 2, 2: 1, 3: 1, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0 });
+    // Spans played at least once over all spans, as HubSpot derives the share: 50%, as sent.
+    const counts = Object.values(span.rawDataMap);
+    expect((100 * counts.filter((c) => c >= 1).length) / counts.length).toBe(span.derivedValues!.totalPercentPlayed);
+    expect(Object.keys(attentionSpan([[10, 12]], 60)!.rawDataMap)).toEqual(Object.keys(spans(0, 60)));
   });
 
   it('says nothing when nothing was played, or the duration is unknown, 0 or infinite (a live stream)', () => {
     expect(attentionSpan([], 60)).toBeUndefined();
     expect(attentionSpan([[0, 0.4]], 60)).toBeUndefined();
+    expect(attentionSpan([[0, 3]], 7200)).toBeUndefined(); // 3 s of a 2-hour webinar's 8 s spans
     expect(attentionSpan([[0, 30]], NaN)).toBeUndefined();
     expect(attentionSpan([[0, 30]], 0)).toBeUndefined();
     expect(attentionSpan([[0, 30]], Infinity)).toBeUndefined();

@@ -3,7 +3,7 @@
  * one: timeupdates while playing, `el.played` closed at each seek, `ended` at the end, a
  * wrap to 0 for a loop. Wall time is simulated, so a test runs in microseconds.
  */
-import { CHANGED, createPlayhead, ENDED, type MediaState, type Session } from '../../src/tracker/session.js';
+import { createPlayhead, ENDED, STOPPED, type MediaState, type Session } from '../../src/tracker/session.js';
 import type { Run } from '../../src/tracker/played-ranges.js';
 
 /** The stand-in's state is written by the test, where a browser's is read-only. */
@@ -37,13 +37,17 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
     },
   };
   const ended: Session[] = [];
+  /** The readings at which play stopped (a pause, a seek), as the session's runs then. */
+  const stops: Run[][] = [];
   const playhead = createPlayhead(
     milestones,
     () => `session-${++count}`,
     (s, what) =>
       what == ENDED
         ? ended.push(s)
-        : what != CHANGED && reports.push(what ? { session: s._id, percent: what } : { session: s._id }),
+        : what == STOPPED
+          ? stops.push(s._runs.map((r) => [...r] as Run))
+          : what !== 0 && reports.push(what ? { session: s._id, percent: what } : { session: s._id }),
   );
   /** Adds [from, to] to the browser's own played ranges (a sorted union). */
   const closeRange = () => {
@@ -67,6 +71,7 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
     reports,
     /** The sessions that ended, in order, with their runs as they ended. */
     ended,
+    stops,
     playhead,
     read,
     /** Whether sessions may begin (background video, consent). */

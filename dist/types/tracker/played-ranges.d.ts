@@ -17,7 +17,10 @@ export declare function union(runs: Run[], end: number): Run[];
 export declare function playedSeconds(runs: Run[], end: number): number;
 /**
  * The share of a media of `duration` seconds played at least once, in whole percents rounded
- * down. For a duration that is unknown (NaN), 0 or infinite (a live stream) it is NaN or 0,
- * so it reaches no milestone.
+ * down: the largest whole `p` with `played * 100 >= p * duration`. It is compared that way,
+ * not read off `played * 100 / duration`, because that quotient rounds below a whole percent
+ * for many ordinary durations: a whole play of 6.008 s gives 99.99999999999999, so dividing
+ * would never reach 100 (issue 18). For a duration that is unknown (NaN), 0 or infinite (a
+ * live stream) it is NaN or 0, so it reaches no milestone.
  */
 export declare function playedPercent(runs: Run[], duration: number): number;

@@ -1,3 +1,13 @@
+/**
+ * Sessions and progress for one media element, as pure logic: it reads the element's state
+ * when one of its events fires, and reports what happened. The DOM side (listeners) lives
+ * in tracked-media.ts.
+ *
+ * A session is one viewing of one source (issue 2). It begins at the first `playing` of a
+ * source, and ends on `ended`, on a change of `currentSrc`, on each wrap-around of a `loop`,
+ * or when the element is released; its end is when its attention span is reported.
+ */
+import type { CommonFields } from '../wire.js';
 import { type Run } from './played-ranges.js';
 /** What the playhead reads of a media element (an HTMLMediaElement, or a stand-in in tests). */
 export type MediaState = Pick<HTMLMediaElement, 'currentTime' | 'currentSrc' | 'duration' | 'playbackRate' | 'paused' | 'seeking' | 'loop'> & {
@@ -11,6 +21,15 @@ export interface Session {
     _runs: Run[];
     /** Milestones already reported: each fires at most once per session. */
     _sent: number[];
+    /** The media's duration as this session last read it: a new source's duration is not this one's. */
+    _duration: number;
+    /**
+     * The session's context, taken as it begins (page-tracker.ts): every event of the session,
+     * its attention span included, describes this media, whatever the element plays later.
+     */
+    _media?: Partial<CommonFields>;
+    /** `_media` with the page's fields, anonymous [0] and identified [1], each built once. */
+    _ctx?: Partial<CommonFields>[];
     /** Its state is in storage, for a later page view to send if this one dies. */
     _kept?: boolean;
     /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
@@ -21,9 +40,15 @@ export declare const CHANGED = 0;
 /** What a report says besides a milestone's percent: the session ended. */
 export declare const ENDED = -1;
 /**
+ * What a report says besides a milestone's percent: play stopped or jumped at this reading
+ * (a pause, a seek). Nothing more will be played for a while, so its state is worth keeping
+ * at once: a page killed now must not lose what was played up to here.
+ */
+export declare const STOPPED = -2;
+/**
  * Called when a session begins (no `what`), for each milestone it reaches (`what` is the
  * percent), after each reading while it lasts (CHANGED: on every timeupdate, so whatever it
- * does must be cheap), and when it ends (ENDED).
+ * does must be cheap; STOPPED when play paused or jumped), and when it ends (ENDED).
  */
 export type Report = (session: Session, what?: number) => void;
 /** Follows one media element from event to event. */
