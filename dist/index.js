@@ -83,17 +83,18 @@ function attentionSpan(runs, duration) {
     // are no spans (NaN of them), and nothing to say.
     const size = Math.ceil(duration / MAX_SPANS);
     const spans = Math.ceil(duration / size);
-    // Seconds of play within each span.
-    const play = [];
     const rawDataMap = {};
     let counted;
-    for (let i = 0; i < spans; i++)
-        play[i] = 0;
-    for (const [from, to] of runs)
-        for (let i = Math.floor(from / size), start; i < spans && (start = i * size) < to; i++)
-            play[i] += Math.min(to, start + size, duration) - Math.max(from, start);
-    // The last span is cut at the duration.
-    play.forEach((seconds, i) => (rawDataMap[i] = Math.round(seconds / Math.min(size, duration - i * size))) && (counted = 1));
+    for (let i = 0; i < spans; i++) {
+        // The span is [start, end], the last one cut at the duration.
+        const start = i * size;
+        const end = Math.min(start + size, duration);
+        let seconds = 0;
+        for (const [from, to] of runs)
+            seconds += Math.max(0, Math.min(to, end) - Math.max(from, start));
+        if ((rawDataMap[i] = Math.round(seconds / (end - start))))
+            counted = 1;
+    }
     if (counted)
         return {
             rawDataMap,
@@ -375,7 +376,11 @@ function playedRuns(ranges) {
 const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
-function createPlayhead(milestones, newId, report) {
+/**
+ * A playhead that reports to `report`, and takes each session's media fields with
+ * `describe` as the session begins.
+ */
+function createPlayhead(milestones, newId, report, describe) {
     let session;
     // Where the media was at the last reading: NaN before the first, so that nothing is
     // credited before the tracker has seen a position (of this source: see `read`).
@@ -405,46 +410,63 @@ function createPlayhead(milestones, newId, report) {
         // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
         // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
         if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+            const before = playedRuns(el.played);
             // A tracker attached to a playing element credits what it has played already.
             session = {
                 _id: newId(),
                 _src: src,
-                _runs: type == 'attach' ? playedRuns(el.played) : [],
+                // (The same array: what played before, credited, is known as this session's own.)
+                _runs: type == 'attach' ? before : [],
+                _before: before,
                 _sent: [],
-                _duration: duration,
+                _media: describe(el),
             };
             report(session);
         }
-        // Play stops here: a seek, or a pause (the media played at the last reading and no longer does).
-        const stopped = type == 'seeking' || el.seeking || (at && el.paused);
-        if (type == 'seeking' || el.seeking) {
-            // currentTime already holds the seek target (HTML "seeking" steps). Where play stopped
-            // is in `el.played`, which the browser closes at the seek: the end of the last range
-            // that starts at or before `pos` (sorted and disjoint; one that ends before `pos`
-            // credits nothing). That range may hold plays of earlier sessions, so the clock bounds
-            // it too, with the slack of one timeupdate for events handled late on a busy page.
+        // The furthest the media can have played since the last reading, by the clock at the
+        // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
+        const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate;
+        // Play stops here: a seek (one a browser announces, or a jump further than play can
+        // reach, which is all a player without `seeking` shows), or a pause.
+        const jumped = type == 'seeking' || el.seeking || (at && to > reach);
+        if (jumped) {
+            // The position already holds the seek's target (HTML "seeking" steps). Where play
+            // stopped is in `el.played`, which the browser closes at the seek: the end of the last
+            // range that starts at or before `pos` (sorted and disjoint; one that ends before
+            // `pos` credits nothing), and never beyond the clock's reach.
             to = pos;
             if (at)
                 for (const [from, until] of playedRuns(el.played))
                     if (from <= pos)
-                        to = Math.min(until, pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate);
-            // The wrap of a loop. Firefox reports it with currentTime already past 0 and `seeking` false.
+                        to = Math.min(until, reach);
+            // The wrap of a loop: the end was reached. Firefox reports it with currentTime already
+            // past 0 and `seeking` false.
             if (el.loop && next < pos && to >= duration - WRAP_SLACK)
-                next = -1;
+                (next = -1), (to = duration);
+            // That range may hold play from before: of this session, or of earlier ones. It says
+            // where play stopped only if play ran beyond all that was played before; if it stopped
+            // within it, where is not known, and nothing more is credited.
+            else if (session)
+                for (const [from, until] of union([...session._before, ...session._runs], Infinity))
+                    if (from <= pos ? until > pos && until >= to : from < to)
+                        to = from > pos ? from : pos;
         }
         // `ended` means the end was reached, even when the last timeupdate stopped short of it.
         // (A stream of infinite duration never ends.)
         if (type == 'ended' && duration > to)
             to = duration;
         if (session) {
-            session._duration = duration;
+            // A new source's load empties the duration before its currentSrc changes: keep the last known.
+            if (duration >= 0)
+                session._duration = duration;
             if (to > pos)
                 addPlay(session._runs, pos, to);
             for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
                 session._sent.push(m);
                 report(session, m);
             }
-            report(session, stopped ? STOPPED : CHANGED);
+            // A seek, or a pause (the media played at the last reading and no longer does).
+            report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
         }
         if (type == 'ended' || next < 0)
             end();
@@ -466,15 +488,16 @@ function createPlayhead(milestones, newId, report) {
  * One tracked media element: its listeners, feeding readings to its playhead.
  */
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
-// source resets the position, so neither `pause` nor `loadstart` is needed.
-const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
+// source resets the position, so neither `pause` nor `loadstart` is needed. `ratechange` is
+// read so that the clock the playhead bounds a seek with counts each stretch at its own rate.
+const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'ratechange'];
 /** Tracks `el`: `report` hears of its sessions (session.ts). */
 function trackMedia(el, milestones, mayBegin, report, guard) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
     // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
     // it with a click or a key.
     let touched = el.dataset.mediaTrack == 'on';
-    const playhead = createPlayhead(milestones, newId, report);
+    const playhead = createPlayhead(milestones, newId, report, mediaFields);
     const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
         const type = e.type;
@@ -580,15 +603,9 @@ function createTransport(endpoint, log, guard) {
         // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
         // Not as the page goes: Firefox says a closing tab is offline.
         if (timer || (!beacon && !navigator.onLine))
-            return items.forEach((item) => {
-                keep(item);
-                held.push(item);
-            });
+            return items.forEach(keep), held.push(...items);
         batches(items, (body, batch) => {
-            batch.forEach((item) => {
-                item.n++;
-                keep(item);
-            });
+            batch.forEach((item) => keep((item.n++, item)));
             try {
                 // sendBeacon outlives the page; it returns false when its queue is full.
                 if (beacon && navigator.sendBeacon(endpoint, body))
@@ -661,19 +678,10 @@ function trackPage(options) {
     const pageId = wholeNumber(options.pageId);
     const tracked = new Map();
     /**
-     * An event of `type` of `session`, with the session's context: its media as the session
-     * began, and the page's fields, built once a session for each answer of consent (which
-     * counts at once, both ways).
+     * An event of `type` of `session`: the session's media, as it was when the session began,
+     * and the page's fields now, so that a change of consent counts at once, both ways.
      */
-    const build = (session, type, fields) => {
-        var _a;
-        const identify = consent._identify();
-        const ctx = (session._ctx || (session._ctx = []));
-        return wireEvent(type, session._id, {
-            ...(ctx[_a = +identify] || (ctx[_a] = { ...session._media, ...pageFields(identify, pageId) })),
-            ...fields,
-        });
-    };
+    const build = (session, type, fields) => wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
     const queue = (event) => {
         log(event);
         transport._add({ e: event, n: 0 });
@@ -725,28 +733,6 @@ function trackPage(options) {
         else
             drop(session._id);
     };
-    // How a session's reports become events: HubSpot's timeline shows nothing without the
-    // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
-    // beginning has no `what`, a milestone its percent.)
-    const report = (el, session, what) => {
-        if (what == CHANGED)
-            return changed();
-        if (what == ENDED)
-            return ended(session);
-        if (!what) {
-            // The session's media, taken as it begins. A blob: source cannot identify the media;
-            // say so, in debug mode, once a session.
-            if (!(session._media = mediaFields(el)).externalId)
-                log('blob: needs data-media-id', el);
-            if (consent._send())
-                queue(build(session, 'media-played', { state: 'STARTED' }));
-        }
-        else if (consent._send()) {
-            if (what > 0)
-                queue(build(session, 'media-played-percent', { playedPercent: what }));
-            keepSession(session);
-        }
-    };
     // Only ever called for a tracked element.
     const release = (el) => {
         const media = tracked.get(el);
@@ -756,7 +742,28 @@ function trackPage(options) {
     };
     const attach = (el) => {
         if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
-            tracked.set(el, trackMedia(el, milestones, consent._send, (session, what) => report(el, session, what), guard));
+            tracked.set(el, 
+            // How a session's reports become events: HubSpot's timeline shows nothing without the
+            // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+            // beginning has no `what`, a milestone its percent.)
+            trackMedia(el, milestones, consent._send, (session, what) => {
+                if (what == CHANGED)
+                    return changed();
+                if (what == ENDED)
+                    return ended(session);
+                if (!what) {
+                    // A blob: source cannot identify the media; say so, in debug mode, once a session.
+                    if (!session._media.externalId)
+                        log('blob: needs data-media-id', el);
+                    if (consent._send())
+                        queue(build(session, 'media-played', { state: 'STARTED' }));
+                }
+                else if (consent._send()) {
+                    if (what > 0)
+                        queue(build(session, 'media-played-percent', { playedPercent: what }));
+                    keepSession(session);
+                }
+            }, guard));
     };
     // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
     // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
@@ -832,12 +839,13 @@ function startTracking(options = {}) {
                 observer.observe(root, WATCHED);
         }),
         session: guard((el) => {
+            var _a;
             const media = tracked.get(el);
             const session = media && media._session();
             return session
                 ? {
                     sessionId: session._id,
-                    duration: session._duration,
+                    duration: (_a = session._duration) !== null && _a !== void 0 ? _a : NaN,
                     played: union(session._runs, session._duration || Infinity),
                     milestones: session._sent.slice(),
                 }

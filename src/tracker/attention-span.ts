@@ -32,16 +32,16 @@ export function attentionSpan(runs: Run[], duration: number): AttentionSpan | un
   // are no spans (NaN of them), and nothing to say.
   const size = Math.ceil(duration / MAX_SPANS);
   const spans = Math.ceil(duration / size);
-  // Seconds of play within each span.
-  const play: number[] = [];
   const rawDataMap: Record<string, number> = {};
   let counted;
-  for (let i = 0; i < spans; i++) play[i] = 0;
-  for (const [from, to] of runs)
-    for (let i = Math.floor(from / size), start; i < spans && (start = i * size) < to; i++)
-      play[i] += Math.min(to, start + size, duration) - Math.max(from, start);
-  // The last span is cut at the duration.
-  play.forEach((seconds, i) => (rawDataMap[i] = Math.round(seconds / Math.min(size, duration - i * size))) && (counted = 1));
+  for (let i = 0; i < spans; i++) {
+    // The span is [start, end], the last one cut at the duration.
+    const start = i * size;
+    const end = Math.min(start + size, duration);
+    let seconds = 0;
+    for (const [from, to] of runs) seconds += Math.max(0, Math.min(to, end) - Math.max(from, start));
+    if ((rawDataMap[i] = Math.round(seconds / (end - start)))) counted = 1;
+  }
   if (counted)
     return {
       rawDataMap,

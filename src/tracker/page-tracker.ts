@@ -8,7 +8,7 @@
 import type { EventType, WireEvent } from '../wire.js';
 import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
-import { mediaFields, pageFields, wholeNumber } from './context.js';
+import { pageFields, wholeNumber } from './context.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
@@ -60,18 +60,11 @@ export function trackPage(options: TrackerOptions): PageTracker {
   const tracked = new Map<HTMLMediaElement, TrackedMedia>();
 
   /**
-   * An event of `type` of `session`, with the session's context: its media as the session
-   * began, and the page's fields, built once a session for each answer of consent (which
-   * counts at once, both ways).
+   * An event of `type` of `session`: the session's media, as it was when the session began,
+   * and the page's fields now, so that a change of consent counts at once, both ways.
    */
-  const build = (session: Session, type: EventType, fields: object) => {
-    const identify = consent._identify();
-    const ctx = (session._ctx ||= []);
-    return wireEvent(type, session._id, {
-      ...(ctx[+identify] ||= { ...session._media, ...pageFields(identify, pageId) }),
-      ...fields,
-    });
-  };
+  const build = (session: Session, type: EventType, fields: object) =>
+    wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
 
   const queue = (event: WireEvent) => {
     log(event);
@@ -81,7 +74,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
 
   // The attention span as it stands, of a session that has played some of a known duration.
   const span = (session: Session) => {
-    const fields = attentionSpan(session._runs, session._duration);
+    const fields = attentionSpan(session._runs, session._duration!);
     // Its id is its session's: one attention span per session, and every copy of it (kept in
     // storage, sent again) is one event to the proxy.
     return fields && build(session, 'attention-span', { ...fields, id: session._id });
@@ -123,23 +116,6 @@ export function trackPage(options: TrackerOptions): PageTracker {
     else drop(session._id);
   };
 
-  // How a session's reports become events: HubSpot's timeline shows nothing without the
-  // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
-  // beginning has no `what`, a milestone its percent.)
-  const report = (el: HTMLMediaElement, session: Session, what?: number) => {
-    if (what == CHANGED) return changed();
-    if (what == ENDED) return ended(session);
-    if (!what) {
-      // The session's media, taken as it begins. A blob: source cannot identify the media;
-      // say so, in debug mode, once a session.
-      if (!(session._media = mediaFields(el)).externalId) log('blob: needs data-media-id', el);
-      if (consent._send()) queue(build(session, 'media-played', { state: 'STARTED' }));
-    } else if (consent._send()) {
-      if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
-      keepSession(session);
-    }
-  };
-
   // Only ever called for a tracked element.
   const release = (el: HTMLMediaElement) => {
     const media = tracked.get(el)!;
@@ -152,7 +128,27 @@ export function trackPage(options: TrackerOptions): PageTracker {
     if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
       tracked.set(
         el,
-        trackMedia(el, milestones, consent._send, (session, what) => report(el, session, what), guard),
+        // How a session's reports become events: HubSpot's timeline shows nothing without the
+        // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+        // beginning has no `what`, a milestone its percent.)
+        trackMedia(
+          el,
+          milestones,
+          consent._send,
+          (session, what) => {
+            if (what == CHANGED) return changed();
+            if (what == ENDED) return ended(session);
+            if (!what) {
+              // A blob: source cannot identify the media; say so, in debug mode, once a session.
+              if (!session._media.externalId) log('blob: needs data-media-id', el);
+              if (consent._send()) queue(build(session, 'media-played', { state: 'STARTED' }));
+            } else if (consent._send()) {
+              if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
+              keepSession(session);
+            }
+          },
+          guard,
+        ),
       );
   };
 

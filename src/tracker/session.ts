@@ -9,7 +9,7 @@
  */
 import type { CommonFields } from '../wire.js';
 import { reachedMilestones } from './milestones.js';
-import { addPlay, playedPercent, type Run } from './played-ranges.js';
+import { addPlay, playedPercent, union, type Run } from './played-ranges.js';
 
 /** What the playhead reads of a media element (an HTMLMediaElement, or a stand-in in tests). */
 export type MediaState = Pick<
@@ -23,17 +23,21 @@ export interface Session {
   _src: string;
   /** What was played in this session, run by run. */
   _runs: Run[];
+  /**
+   * What the element had played before this session began (`el.played` then: an earlier
+   * viewing of the same source, a loop's earlier times round). Where a seek stops within it,
+   * `el.played` cannot say where, so nothing is credited there.
+   */
+  _before: Run[];
   /** Milestones already reported: each fires at most once per session. */
   _sent: number[];
-  /** The media's duration as this session last read it: a new source's duration is not this one's. */
-  _duration: number;
+  /** The media's duration as this session last read it (a new source's duration is not this one's); unset while unknown. */
+  _duration?: number;
   /**
-   * The session's context, taken as it begins (page-tracker.ts): every event of the session,
-   * its attention span included, describes this media, whatever the element plays later.
+   * The media's fields, taken as the session begins: every event of the session, its
+   * attention span included, describes this media, whatever the element plays later.
    */
-  _media?: Partial<CommonFields>;
-  /** `_media` with the page's fields, anonymous [0] and identified [1], each built once. */
-  _ctx?: Partial<CommonFields>[];
+  _media: Partial<CommonFields>;
   /** Its state is in storage, for a later page view to send if this one dies. */
   _kept?: boolean;
   /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
@@ -59,14 +63,14 @@ export const STOPPED = -2;
 export type Report = (session: Session, what?: number) => void;
 
 /** Follows one media element from event to event. */
-export interface Playhead {
+export interface Playhead<E extends MediaState = MediaState> {
   /**
    * Reads the element as event `type` fires (or `attach`, `hide`, `close` for the tracker's
    * own readings). A session may begin only if `mayBegin` (not a background video, consent given).
    */
-  _read(el: MediaState, type: string, mayBegin: boolean, now?: number): void;
+  _read(el: E, type: string, mayBegin: boolean, now?: number): void;
   /** Takes a last reading and closes the session: the element is released. */
-  _close(el: MediaState): void;
+  _close(el: E): void;
   /** The session in progress, if any. */
   _session(): Session | undefined;
 }
@@ -83,7 +87,16 @@ const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
 
-export function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead {
+/**
+ * A playhead that reports to `report`, and takes each session's media fields with
+ * `describe` as the session begins.
+ */
+export function createPlayhead<E extends MediaState>(
+  milestones: number[],
+  newId: () => string,
+  report: Report,
+  describe: (el: E) => Partial<CommonFields>,
+): Playhead<E> {
   let session: Session | undefined;
   // Where the media was at the last reading: NaN before the first, so that nothing is
   // credited before the tracker has seen a position (of this source: see `read`).
@@ -98,7 +111,7 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     session = undefined;
   };
 
-  const read = (el: MediaState, type: string, mayBegin: boolean, now = Date.now()) => {
+  const read = (el: E, type: string, mayBegin: boolean, now = Date.now()) => {
     const duration = el.duration;
     const src = el.currentSrc;
     let to = el.currentTime;
@@ -112,42 +125,55 @@ export function createPlayhead(milestones: number[], newId: () => string, report
     // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
     // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
     if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+      const before = playedRuns(el.played);
       // A tracker attached to a playing element credits what it has played already.
       session = {
         _id: newId(),
         _src: src,
-        _runs: type == 'attach' ? playedRuns(el.played) : [],
+        // (The same array: what played before, credited, is known as this session's own.)
+        _runs: type == 'attach' ? before : [],
+        _before: before,
         _sent: [],
-        _duration: duration,
+        _media: describe(el),
       };
       report(session);
     }
-    // Play stops here: a seek, or a pause (the media played at the last reading and no longer does).
-    const stopped = type == 'seeking' || el.seeking || (at && el.paused);
-    if (type == 'seeking' || el.seeking) {
-      // currentTime already holds the seek target (HTML "seeking" steps). Where play stopped
-      // is in `el.played`, which the browser closes at the seek: the end of the last range
-      // that starts at or before `pos` (sorted and disjoint; one that ends before `pos`
-      // credits nothing). That range may hold plays of earlier sessions, so the clock bounds
-      // it too, with the slack of one timeupdate for events handled late on a busy page.
+    // The furthest the media can have played since the last reading, by the clock at the
+    // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
+    const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate;
+    // Play stops here: a seek (one a browser announces, or a jump further than play can
+    // reach, which is all a player without `seeking` shows), or a pause.
+    const jumped = type == 'seeking' || el.seeking || (at && to > reach);
+    if (jumped) {
+      // The position already holds the seek's target (HTML "seeking" steps). Where play
+      // stopped is in `el.played`, which the browser closes at the seek: the end of the last
+      // range that starts at or before `pos` (sorted and disjoint; one that ends before
+      // `pos` credits nothing), and never beyond the clock's reach.
       to = pos;
-      if (at)
-        for (const [from, until] of playedRuns(el.played))
-          if (from <= pos) to = Math.min(until, pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate);
-      // The wrap of a loop. Firefox reports it with currentTime already past 0 and `seeking` false.
-      if (el.loop && next < pos && to >= duration - WRAP_SLACK) next = -1;
+      if (at) for (const [from, until] of playedRuns(el.played)) if (from <= pos) to = Math.min(until, reach);
+      // The wrap of a loop: the end was reached. Firefox reports it with currentTime already
+      // past 0 and `seeking` false.
+      if (el.loop && next < pos && to >= duration - WRAP_SLACK) (next = -1), (to = duration);
+      // That range may hold play from before: of this session, or of earlier ones. It says
+      // where play stopped only if play ran beyond all that was played before; if it stopped
+      // within it, where is not known, and nothing more is credited.
+      else if (session)
+        for (const [from, until] of union([...session._before, ...session._runs], Infinity))
+          if (from <= pos ? until > pos && until >= to : from < to) to = from > pos ? from : pos;
     }
     // `ended` means the end was reached, even when the last timeupdate stopped short of it.
     // (A stream of infinite duration never ends.)
     if (type == 'ended' && duration > to) to = duration;
     if (session) {
-      session._duration = duration;
+      // A new source's load empties the duration before its currentSrc changes: keep the last known.
+      if (duration >= 0) session._duration = duration;
       if (to > pos) addPlay(session._runs, pos, to);
       for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
         session._sent.push(m);
         report(session, m);
       }
-      report(session, stopped ? STOPPED : CHANGED);
+      // A seek, or a pause (the media played at the last reading and no longer does).
+      report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
     }
     if (type == 'ended' || next < 0) end();
     // A loop plays on from its start (HTML: "seek to the earliest possible position").

@@ -1,12 +1,14 @@
 /**
  * One tracked media element: its listeners, feeding readings to its playhead.
  */
+import { mediaFields } from './context.js';
 import { newId } from './id.js';
 import { createPlayhead, type Report, type Session } from './session.js';
 
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
-// source resets the position, so neither `pause` nor `loadstart` is needed.
-const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange'];
+// source resets the position, so neither `pause` nor `loadstart` is needed. `ratechange` is
+// read so that the clock the playhead bounds a seek with counts each stretch at its own rate.
+const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'ratechange'];
 
 export interface TrackedMedia {
   /** Takes a reading outside the element's own events (the page is being hidden). */
@@ -28,7 +30,7 @@ export function trackMedia(
   // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
   // it with a click or a key.
   let touched = el.dataset.mediaTrack == 'on';
-  const playhead = createPlayhead(milestones, newId, report);
+  const playhead = createPlayhead<HTMLMediaElement>(milestones, newId, report, mediaFields);
   const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
     const type = e.type;

@@ -67,7 +67,7 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
       return session
         ? {
             sessionId: session._id,
-            duration: session._duration,
+            duration: session._duration ?? NaN,
             played: union(session._runs, session._duration || Infinity),
             milestones: session._sent.slice(),
           }

@@ -83,16 +83,9 @@ export function createTransport(
     items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
     // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
     // Not as the page goes: Firefox says a closing tab is offline.
-    if (timer || (!beacon && !navigator.onLine))
-      return items.forEach((item) => {
-        keep(item);
-        held.push(item);
-      });
+    if (timer || (!beacon && !navigator.onLine)) return items.forEach(keep), held.push(...items);
     batches(items, (body, batch) => {
-      batch.forEach((item) => {
-        item.n++;
-        keep(item);
-      });
+      batch.forEach((item) => keep((item.n++, item)));
       try {
         // sendBeacon outlives the page; it returns false when its queue is full.
         if (beacon && navigator.sendBeacon(endpoint, body)) return;

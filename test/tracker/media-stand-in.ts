@@ -48,6 +48,7 @@ export function standIn(duration = 8, milestones = [25, 50, 75, 100]) {
         : what == STOPPED
           ? stops.push(s._runs.map((r) => [...r] as Run))
           : what !== 0 && reports.push(what ? { session: s._id, percent: what } : { session: s._id }),
+    (el) => ({ mediaUrl: el.currentSrc }),
   );
   /** Adds [from, to] to the browser's own played ranges (a sorted union). */
   const closeRange = () => {

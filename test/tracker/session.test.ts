@@ -143,17 +143,45 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()!._runs).toEqual([[0, 1.75]]);
   });
 
-  it('bounds a played range of an earlier session by the clock, so a seek credits no more', () => {
+  it('credits nothing past the last reading for a seek within what an earlier session played: where play stopped is not known', () => {
     const m = standIn(8);
     m.play();
     m.run(9);
     m.seek(0);
     m.play();
     m.run(2);
-    // el.played holds all of [0, 8] from the first session; 0.5 s more was played, and the
-    // clock allows that plus the slack of one timeupdate.
+    // el.played holds all of [0, 8] from the first session, so it cannot say where this one
+    // stopped (0.5 s more was played; the clock would allow 0.75 s).
     m.seek(6, 500);
-    expect(m.playhead._session()!._runs).toEqual([[0, 2.75]]);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2]]);
+  });
+
+  it('credits a seek up to where play ran into media this session played already, and no further', () => {
+    const m = standIn(20);
+    m.play();
+    m.run(2);
+    m.seek(6);
+    m.run(2); // [0, 2] and [6, 8]
+    m.seek(1);
+    m.el.playbackRate = 16;
+    m.run(0.25); // a reading at 5
+    // 0.2 s of wall time later (3.2 s of media at 16x), a seek: the browser's range from 1
+    // now runs on into [6, 8], so it shows play to 8. Play is sure to have reached 6.
+    m.seek(15, 200);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2], [6, 8], [1, 6]]);
+  });
+
+  it('treats a jump further than play can reach as a seek, with no seeking event (an embedded player)', () => {
+    const m = standIn(20);
+    m.play();
+    m.run(2);
+    m.el.currentTime = 12;
+    m.advanceClock(250);
+    m.read('timeupdate');
+    expect(m.playhead._session()!._runs).toEqual([[0, 2]]);
+    expect(m.stops).toHaveLength(1);
+    m.run(1);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2], [12, 13]]);
   });
 
   it('still sees a wrap whose events were handled late (a busy page)', () => {

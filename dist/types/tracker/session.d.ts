@@ -19,17 +19,21 @@ export interface Session {
     _src: string;
     /** What was played in this session, run by run. */
     _runs: Run[];
+    /**
+     * What the element had played before this session began (`el.played` then: an earlier
+     * viewing of the same source, a loop's earlier times round). Where a seek stops within it,
+     * `el.played` cannot say where, so nothing is credited there.
+     */
+    _before: Run[];
     /** Milestones already reported: each fires at most once per session. */
     _sent: number[];
-    /** The media's duration as this session last read it: a new source's duration is not this one's. */
-    _duration: number;
+    /** The media's duration as this session last read it (a new source's duration is not this one's); unset while unknown. */
+    _duration?: number;
     /**
-     * The session's context, taken as it begins (page-tracker.ts): every event of the session,
-     * its attention span included, describes this media, whatever the element plays later.
+     * The media's fields, taken as the session begins: every event of the session, its
+     * attention span included, describes this media, whatever the element plays later.
      */
-    _media?: Partial<CommonFields>;
-    /** `_media` with the page's fields, anonymous [0] and identified [1], each built once. */
-    _ctx?: Partial<CommonFields>[];
+    _media: Partial<CommonFields>;
     /** Its state is in storage, for a later page view to send if this one dies. */
     _kept?: boolean;
     /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
@@ -52,17 +56,21 @@ export declare const STOPPED = -2;
  */
 export type Report = (session: Session, what?: number) => void;
 /** Follows one media element from event to event. */
-export interface Playhead {
+export interface Playhead<E extends MediaState = MediaState> {
     /**
      * Reads the element as event `type` fires (or `attach`, `hide`, `close` for the tracker's
      * own readings). A session may begin only if `mayBegin` (not a background video, consent given).
      */
-    _read(el: MediaState, type: string, mayBegin: boolean, now?: number): void;
+    _read(el: E, type: string, mayBegin: boolean, now?: number): void;
     /** Takes a last reading and closes the session: the element is released. */
-    _close(el: MediaState): void;
+    _close(el: E): void;
     /** The session in progress, if any. */
     _session(): Session | undefined;
 }
 /** `el.played` as runs. */
 export declare function playedRuns(ranges: MediaState['played']): Run[];
-export declare function createPlayhead(milestones: number[], newId: () => string, report: Report): Playhead;
+/**
+ * A playhead that reports to `report`, and takes each session's media fields with
+ * `describe` as the session begins.
+ */
+export declare function createPlayhead<E extends MediaState>(milestones: number[], newId: () => string, report: Report, describe: (el: E) => Partial<CommonFields>): Playhead<E>;

@@ -1,0 +1,969 @@
+(function () {
+    'use strict';
+
+    /**
+     * The options written on the tracker's own script tag as data attributes. The dataset's
+     * names are the options' names; the tracker parses `milestones` and `pageId` itself.
+     */
+    function readScriptOptions(script) {
+        const data = (script && script.dataset) || {};
+        // `data-debug` alone turns it on; `data-debug="false"` leaves it off.
+        return { ...data, debug: data.debug != null && data.debug != 'false' };
+    }
+
+    /**
+     * The record of what was played in one session: the runs of continuous playback, in the
+     * order they happened. Quartile progress reads their union; the attention span
+     * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
+     * serves both, so the two can never disagree.
+     */
+    /**
+     * Records that the media played from `from` to `to`. Play that carries on where the last
+     * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
+     */
+    function addPlay(runs, from, to) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] == from)
+            last[1] = to;
+        else
+            runs.push([from, to]);
+    }
+    /** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
+    function union(runs, end) {
+        const out = [];
+        for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
+            const last = out[out.length - 1];
+            const to = Math.min(until, end);
+            if (last && from <= last[1])
+                last[1] = Math.max(last[1], to);
+            else if (to > from)
+                out.push([from, to]);
+        }
+        return out;
+    }
+    /** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
+    function playedSeconds(runs, end) {
+        return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+    }
+    /**
+     * The share of a media of `duration` seconds played at least once, in whole percents rounded
+     * down: the largest whole `p` with `played * 100 >= p * duration`. It is compared that way,
+     * not read off `played * 100 / duration`, because that quotient rounds below a whole percent
+     * for many ordinary durations: a whole play of 6.008 s gives 99.99999999999999, so dividing
+     * would never reach 100 (issue 18). For a duration that is unknown (NaN), 0 or infinite (a
+     * live stream) it is NaN or 0, so it reaches no milestone.
+     */
+    function playedPercent(runs, duration) {
+        const played = playedSeconds(runs, duration) * 100;
+        const percent = Math.floor(played / duration);
+        return played >= (percent + 1) * duration ? percent + 1 : percent;
+    }
+
+    /** Most spans a media is cut into. */
+    const MAX_SPANS = 1000;
+    function attentionSpan(runs, duration) {
+        // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) there
+        // are no spans (NaN of them), and nothing to say.
+        const size = Math.ceil(duration / MAX_SPANS);
+        const spans = Math.ceil(duration / size);
+        // Seconds of play within each span.
+        const play = [];
+        const rawDataMap = {};
+        let counted;
+        for (let i = 0; i < spans; i++)
+            play[i] = 0;
+        for (const [from, to] of runs)
+            for (let i = Math.floor(from / size), start; i < spans && (start = i * size) < to; i++)
+                play[i] += Math.min(to, start + size, duration) - Math.max(from, start);
+        // The last span is cut at the duration.
+        play.forEach((seconds, i) => (rawDataMap[i] = Math.round(seconds / Math.min(size, duration - i * size))) && (counted = 1));
+        if (counted)
+            return {
+                rawDataMap,
+                derivedValues: {
+                    totalPercentPlayed: playedPercent(runs, duration),
+                    totalSecondsPlayed: Math.floor(playedSeconds(runs, duration)),
+                },
+            };
+    }
+
+    /*! js-cookie v3.0.8 | MIT */
+    function assign (target) {
+      for (var i = 1; i < arguments.length; i++) {
+        var source = arguments[i];
+        for (var key in source) {
+          if (key === '__proto__') continue
+          target[key] = source[key];
+        }
+      }
+      return target
+    }
+
+    var defaultConverter = {
+      read: function (value) {
+        if (value[0] === '"') {
+          value = value.slice(1, -1);
+        }
+        return value.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)
+      },
+      write: function (value) {
+        return encodeURIComponent(value).replace(
+          /%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g,
+          decodeURIComponent
+        )
+      }
+    };
+
+    function init(converter, defaultAttributes) {
+      function set(name, value, attributes) {
+        if (typeof document === 'undefined') {
+          return
+        }
+
+        attributes = assign({}, defaultAttributes, attributes);
+
+        if (typeof attributes.expires === 'number') {
+          attributes.expires = new Date(Date.now() + attributes.expires * 864e5);
+        }
+        if (attributes.expires) {
+          attributes.expires = attributes.expires.toUTCString();
+        }
+
+        name = encodeURIComponent(name)
+          .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
+          .replace(/[()]/g, escape);
+
+        var stringifiedAttributes = '';
+        for (var attributeName in attributes) {
+          if (!attributes[attributeName]) {
+            continue
+          }
+
+          stringifiedAttributes += '; ' + attributeName;
+
+          if (attributes[attributeName] === true) {
+            continue
+          }
+
+          // Considers RFC 6265 section 5.2:
+          // ...
+          // 3.  If the remaining unparsed-attributes contains a %x3B (";")
+          //     character:
+          // Consume the characters of the unparsed-attributes up to,
+          // not including, the first %x3B (";") character.
+          // ...
+          stringifiedAttributes += '=' + attributes[attributeName].split(';')[0];
+        }
+
+        return (document.cookie =
+          name + '=' + converter.write(value, name) + stringifiedAttributes)
+      }
+
+      function get(name) {
+        if (typeof document === 'undefined' || (arguments.length && !name)) {
+          return
+        }
+
+        // To prevent the for loop in the first place assign an empty array
+        // in case there are no cookies at all.
+        var cookies = document.cookie ? document.cookie.split('; ') : [];
+        var jar = {};
+        for (var i = 0; i < cookies.length; i++) {
+          var parts = cookies[i].split('=');
+          var value = parts.slice(1).join('=');
+
+          try {
+            var found = decodeURIComponent(parts[0]);
+            if (!(found in jar)) jar[found] = converter.read(value, found);
+            if (name === found) {
+              break
+            }
+          } catch (_e) {
+            // Do nothing...
+          }
+        }
+
+        return name ? jar[name] : jar
+      }
+
+      return Object.create(
+        {
+          set: set,
+          get: get,
+          remove: function (name, attributes) {
+            set(
+              name,
+              '',
+              assign({}, attributes, {
+                expires: -1
+              })
+            );
+          },
+          withAttributes: function (attributes) {
+            return init(this.converter, assign({}, this.attributes, attributes))
+          },
+          withConverter: function (converter) {
+            return init(assign({}, this.converter, converter), this.attributes)
+          }
+        },
+        {
+          attributes: { value: Object.freeze(defaultAttributes) },
+          converter: { value: Object.freeze(converter) }
+        }
+      )
+    }
+
+    var api = init(defaultConverter, { path: '/' });
+
+    /**
+     * The visitor's consent, as issue 2 defines it. Anonymous events go out unless consent is
+     * required; the visitor is identified (`hubspotutk`, `_hsenc`) only without any opt-out.
+     */
+    function createConsent(required) {
+        const hsp = window._hsp;
+        // Consent is implied only where nothing asks for it: no HubSpot banner, not required.
+        let granted = !required && !hsp;
+        // The banner calls back with the visitor's choice, and again on each change.
+        // https://developers.hubspot.com/docs/api-reference/latest/account/settings/consent-banner/consent-banner-api
+        if (hsp)
+            hsp.push([
+                'addPrivacyConsentListener',
+                (c) => (granted = !!(c && (c.categories ? c.categories.analytics : c.allowed))),
+            ]);
+        return {
+            _send: () => granted || !required,
+            _identify: () => granted &&
+                !api.get('__hs_do_not_track') &&
+                // Global Privacy Control: https://privacycg.github.io/gpc-spec/
+                navigator.globalPrivacyControl !== true,
+            _set: (value) => (granted = value),
+        };
+    }
+
+    /**
+     * The context fields of an event: who is watching, on which page, and which media. Read as
+     * each event is built, so that a change of consent, title or attributes counts at once.
+     */
+    /** A whole number written in decimal digits, as a number; undefined for anything else. */
+    function wholeNumber(value) {
+        // test() reads its argument as a string: undefined is "undefined", 42 is "42".
+        return /^\d+$/.test(value) ? Number(value) : undefined;
+    }
+    // HubSpot's `hubspotutk` cookie holds 32 hex digits; anything else is not one.
+    const UTK = /^[\da-f]{32}$/i;
+    /**
+     * The page fields. Unless `identify`, neither `hubspotutk` nor `_hsenc` is read, and
+     * `pageUrl` goes without its query string, where `_hsenc` and the visitor cookies that
+     * HubSpot copies into links across domains (`__hstc`, `__hssc`, `__hsfp`) travel.
+     */
+    function pageFields(identify, pageId) {
+        const url = new URL(location.href);
+        const hsenc = identify && url.searchParams.get('_hsenc');
+        const utk = identify && api.get('hubspotutk');
+        const hsVars = window.hsVars;
+        url.hash = '';
+        if (!identify)
+            url.search = '';
+        return {
+            // As in wholeNumber: no cookie, or no consent, tests as "undefined" or "false".
+            contactUtk: UTK.test(utk) ? utk : undefined,
+            _hsenc: hsenc || undefined,
+            externalPlayContext: hsenc ? 'EMAIL' : 'EXTERNAL_PAGE',
+            // On HubSpot CMS pages, `hsVars.page_id` is the page's id.
+            pageId: pageId || wholeNumber(hsVars && hsVars.page_id),
+            pageName: document.title,
+            pageUrl: url.href,
+        };
+    }
+    /** Whether a source URL lives only in this page: a MediaSource `blob:`, or a `data:` URL. */
+    const isPageLocal = (src) => /^(blob|data):/.test(src);
+    const MEDIA_TYPES = /^(VIDEO|AUDIO|DOCUMENT|IMAGE|OTHER)$/;
+    /** The media fields of a media element, from its data attributes and its current source. */
+    function mediaFields(el) {
+        const data = el.dataset;
+        // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
+        // identifies nothing; a data: URL can be megabytes. Neither is sent.
+        const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
+        const type = data.mediaType;
+        let file;
+        try {
+            file = decodeURIComponent(new URL(url).pathname.split('/').pop());
+        }
+        catch {
+            /* no URL, or a malformed escape */
+        }
+        return {
+            // tagName is VIDEO or AUDIO, HubSpot's names for them.
+            // test() reads undefined as "undefined", which is no media type.
+            mediaType: (MEDIA_TYPES.test(type) ? type : el.tagName),
+            externalId: data.mediaId || url,
+            mediaBridgeId: wholeNumber(data.mediaBridgeId),
+            mediaName: data.mediaName || el.title || el.getAttribute('aria-label') || file,
+            mediaUrl: url,
+        };
+    }
+
+    /**
+     * Finds the media elements to track: those in the document when tracking starts, and each
+     * one added later (a MutationObserver sees what the parser, a framework or a script inserts).
+     */
+    /** What the observer watches: the document, and the shadow roots handed to `track()`. */
+    const WATCHED = { childList: true, subtree: true };
+    /**
+     * Calls `found` for each element matching `selector`, now and whenever one is added, and
+     * `removed` after each batch of changes (the caller knows which elements it holds, and
+     * checks which of them left the document).
+     */
+    function discover(selector, found, removed, guard) {
+        const search = (node) => {
+            if (node.nodeType == 1) {
+                if (node.matches(selector))
+                    found(node);
+                node.querySelectorAll(selector).forEach(found);
+            }
+        };
+        const observer = new MutationObserver(guard((records) => {
+            records.forEach((record) => record.addedNodes.forEach(search));
+            removed();
+        }));
+        observer.observe(document, WATCHED);
+        search(document.documentElement);
+        return observer;
+    }
+
+    /** The quartiles HubSpot's media reports are built on. */
+    const DEFAULT_MILESTONES = '25,50,75,100';
+    /**
+     * Reads a milestone list, `"25,50,75,100"` or `[25, 50]`: whole percents from 1 to 100, in
+     * ascending order, each once (HubSpot's `playedPercent` is an integer). Anything else is dropped.
+     */
+    function parseMilestones(value) {
+        return String(value == null ? DEFAULT_MILESTONES : value)
+            .split(',')
+            .map(Number)
+            .filter((m, i, all) => m > 0 && m <= 100 && !(m % 1) && all.indexOf(m) == i)
+            .sort((a, b) => a - b);
+    }
+    /**
+     * The milestones that `percent` of the media played (see `playedPercent`) reaches and that
+     * are not in `sent` yet, in ascending order. NaN, for a duration unknown, 0 or infinite (a
+     * live stream), reaches none: a share of it means nothing.
+     */
+    function reachedMilestones(milestones, sent, percent) {
+        return milestones.filter((m) => sent.indexOf(m) < 0 && percent >= m);
+    }
+
+    /**
+     * One tracker per element, however many copies of the tracker run on the page: the script
+     * tag pasted twice, or the tag beside `startTracking`.
+     *
+     * The mark is a property under a `Symbol.for` key, which every copy of the script reaches
+     * through the browser's symbol registry: it adds no global to `window`, and, unlike an
+     * attribute, it is invisible to the page's markup and CSS and to frameworks that compare
+     * attributes when they hydrate.
+     */
+    const KEY = Symbol.for('media-bridge');
+    /** Marks `el` as tracked (or the document as recovered); false when another tracker did already. */
+    const mark = (el) => !el[KEY] && (el[KEY] = 1);
+    /** Lets another tracker take `el`. */
+    const unmark = (el) => (el[KEY] = 0);
+
+    /**
+     * A random id for an event or a session. `crypto.randomUUID` exists only in secure contexts;
+     * a page served over plain http gets 52 random bits and the time instead, which is enough
+     * for the proxy to tell events apart.
+     */
+    function newId() {
+        try {
+            return crypto.randomUUID();
+        }
+        catch {
+            return Math.random() + '-' + Date.now();
+        }
+    }
+
+    /**
+     * One event on the wire. A field with no value is left out, never sent as null or ""
+     * (src/wire.ts); no field of an event is legitimately 0 or false.
+     */
+    function wireEvent(type, sessionId, fields) {
+        const event = { type, id: newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
+        for (const key in event)
+            if (!event[key])
+                delete event[key];
+        return event;
+    }
+
+    /** Most times one event goes out. */
+    const MAX_SENDS = 3;
+    /** Most events kept in storage; more are not kept (they are still sent from memory). */
+    const MAX_KEPT = 100;
+    /** Oldest event sent, in ms: 2 days, inside the proxy's 3 (it refuses a request with an older event whole). */
+    const MAX_AGE = 2 * 864e5;
+    /**
+     * Whether the events of a request are kept, to go out again, after its answer: no answer
+     * (the network failed), 429, or 5xx (503: the proxy could not store them). A 2xx means the
+     * proxy took them; any other 4xx, that the events themselves are bad: they are dropped, and
+     * never loop.
+     */
+    const resendable = (status) => !status || status == 429 || status > 499;
+    /**
+     * Milliseconds to wait before the next probe, after `fails` failed rounds in a row: 3 s,
+     * then four times longer each round up to 5 minutes, its lower half fixed and its upper half
+     * random so that pages spread out; or what the answer's `Retry-After` (in seconds) says,
+     * when that is later. It grows fast because an event goes out three times at
+     * most: the first two waits alone span 7.5 to 15 s, and every event held meanwhile takes its
+     * turn as the probe, so the events of a viewing outlast an outage of many minutes.
+     */
+    const backoff = (fails, retryAfter) => Math.max((Math.min(3e3 * 4 ** fails, 3e5) * (1 + Math.random())) / 2, +retryAfter * 1e3 || 0);
+    /** Whether a kept event may go out (again) at `now`: sent fewer than `MAX_SENDS` times, and not too old. */
+    const sendable = (kept, now = Date.now()) => kept.n < MAX_SENDS && kept.e.occurredTimestamp > now - MAX_AGE;
+
+    const PREFIX = 'media-bridge:';
+    /** `fn(localStorage)`, or undefined where storage throws. */
+    function storage(fn) {
+        try {
+            return fn(localStorage);
+        }
+        catch {
+            /* no storage, or it is full */
+        }
+    }
+    /** The storage keys of the events kept. */
+    const keptKeys = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
+    /** The event kept under a storage key, if any. */
+    const read = (key) => storage((s) => JSON.parse(s[key]));
+    /** The event kept under `id`, if any. */
+    const load = (id) => read(PREFIX + id);
+    /**
+     * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
+     * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
+     */
+    const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || keptKeys(s).length < MAX_KEPT) &&
+        (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))));
+    /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
+    const drop = (id) => storage((s) => delete s[PREFIX + id]);
+
+    /**
+     * What earlier page views left in storage, sent by this one: the attention spans of sessions
+     * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
+     * proxy, and events that went by sendBeacon, whose answer no page could read.
+     *
+     * Each kept event carries when a page last wrote it. A page view pings (writes the ping key
+     * with the time), and every live page of the site, on that `storage` event, rewrites the
+     * events it still holds: its live sessions and the events it waits to send again. After a
+     * short wait, this page takes, under a Web Lock, every event not written since the ping. It
+     * writes each again, with the time, and only then sends it. A page view recovers once, by
+     * its first tracker (page-tracker.ts): a page hears none of its own `storage` events, so a
+     * second tracker's ping would take the first one's events. Two page views never both take one event, and the attention
+     * span's id, derived from its session, lets the proxy drop a copy that slips through (no Web
+     * Locks: Safari before 15.4, insecure contexts).
+     */
+    /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
+    const PING = 'media-bridge';
+    /**
+     * How long live pages have to answer a ping, in ms; and how long the lock is kept after the
+     * events are taken. Each renderer reads a copy of `localStorage` that the browser updates a
+     * little after another tab writes (Chromium), so the next page view must not read before this
+     * page's writes have reached it.
+     */
+    const ANSWER_WAIT = 1000;
+    /**
+     * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
+     * consent; else it stays for a later page view). In no particular order: the proxy sends a
+     * session's `media-played` first whatever the order it gets them in.
+     */
+    function recover(may, send, guard) {
+        const ping = Date.now();
+        // Taken: each event is written again, with the time, before it goes.
+        const take = guard(() => may() &&
+            send(keptKeys(localStorage)
+                .map(read)
+                .filter((kept) => kept && kept.t < ping && keep(kept))));
+        storage((s) => (s[PING] = ping));
+        setTimeout(() => {
+            // The lock is held only while the store is read and rewritten, and a moment after: a
+            // lock held for the page's life would keep it out of the back/forward cache.
+            try {
+                navigator.locks.request(PING, () => (take(), new Promise((done) => setTimeout(done, ANSWER_WAIT)))).catch(take);
+            }
+            catch {
+                take();
+            }
+        }, ANSWER_WAIT);
+    }
+
+    /** What a report says besides a milestone's percent: a reading changed the session's state. */
+    const CHANGED = 0;
+    /** What a report says besides a milestone's percent: the session ended. */
+    const ENDED = -1;
+    /**
+     * What a report says besides a milestone's percent: play stopped or jumped at this reading
+     * (a pause, a seek). Nothing more will be played for a while, so its state is worth keeping
+     * at once: a page killed now must not lose what was played up to here.
+     */
+    const STOPPED = -2;
+    /** `el.played` as runs. */
+    function playedRuns(ranges) {
+        const runs = [];
+        for (let i = 0; i < ranges.length; i++)
+            runs.push([ranges.start(i), ranges.end(i)]);
+        return runs;
+    }
+    // A seek back from within this many seconds of the end of a looping media is its wrap-around.
+    const WRAP_SLACK = 0.1;
+    // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
+    const CLOCK_SLACK = 0.25;
+    /**
+     * A playhead that reports to `report`, and takes each session's media fields with
+     * `describe` as the session begins.
+     */
+    function createPlayhead(milestones, newId, report, describe) {
+        let session;
+        // Where the media was at the last reading: NaN before the first, so that nothing is
+        // credited before the tracker has seen a position (of this source: see `read`).
+        let pos = NaN;
+        let source;
+        // When the last reading was taken, if the media was playing then; 0 if it was not.
+        let at = 0;
+        // A session another page view took (`_gone`) ends unreported: that view sent it.
+        const end = () => {
+            if (session && !session._gone)
+                report(session, ENDED);
+            session = undefined;
+        };
+        const read = (el, type, mayBegin, now = Date.now()) => {
+            const duration = el.duration;
+            const src = el.currentSrc;
+            let to = el.currentTime;
+            let next = to;
+            // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
+            // players reload the same source, and that is still one viewing.
+            if (session && (session._gone || session._src != src))
+                end();
+            // A position of another source says nothing of this one's: nothing is credited from it.
+            if (src != source)
+                pos = NaN;
+            source = src;
+            // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
+            // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
+            if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+                const before = playedRuns(el.played);
+                // A tracker attached to a playing element credits what it has played already.
+                session = {
+                    _id: newId(),
+                    _src: src,
+                    _runs: type == 'attach' ? before : [],
+                    _before: before,
+                    _sent: [],
+                    _duration: duration,
+                    _media: describe(el),
+                };
+                report(session);
+            }
+            // The furthest the media can have played since the last reading, by the clock at the
+            // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
+            const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate;
+            // Play stops here: a seek (one a browser announces, or a jump further than play can
+            // reach, which is all a player without `seeking` shows), or a pause.
+            const jumped = type == 'seeking' || el.seeking || (at && to > reach);
+            if (jumped) {
+                // The position already holds the seek's target (HTML "seeking" steps). Where play
+                // stopped is in `el.played`, which the browser closes at the seek: the end of the last
+                // range that starts at or before `pos` (sorted and disjoint; one that ends before
+                // `pos` credits nothing), and never beyond the clock's reach.
+                to = pos;
+                if (at)
+                    for (const [from, until] of playedRuns(el.played))
+                        if (from <= pos)
+                            to = Math.min(until, reach);
+                // The wrap of a loop: the end was reached. Firefox reports it with currentTime already
+                // past 0 and `seeking` false.
+                if (el.loop && next < pos && to >= duration - WRAP_SLACK)
+                    (next = -1), (to = duration);
+                // That range may hold play from before: of this session, or of earlier ones. It says
+                // where play stopped only if play ran beyond all that was played before; if it stopped
+                // within it, where is not known, and nothing more is credited.
+                else if (session)
+                    for (const [from, until] of union([...session._before, ...session._runs], Infinity))
+                        if (from <= pos ? until > pos && until >= to : from < to)
+                            to = from > pos ? from : pos;
+            }
+            // `ended` means the end was reached, even when the last timeupdate stopped short of it.
+            // (A stream of infinite duration never ends.)
+            if (type == 'ended' && duration > to)
+                to = duration;
+            if (session) {
+                // A new source's load empties the duration before its currentSrc changes: keep the last known.
+                if (duration >= 0)
+                    session._duration = duration;
+                if (to > pos)
+                    addPlay(session._runs, pos, to);
+                for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
+                    session._sent.push(m);
+                    report(session, m);
+                }
+                // A seek, or a pause (the media played at the last reading and no longer does).
+                report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
+            }
+            if (type == 'ended' || next < 0)
+                end();
+            // A loop plays on from its start (HTML: "seek to the earliest possible position").
+            pos = next < 0 ? 0 : next;
+            at = el.paused ? 0 : now;
+        };
+        return {
+            _read: read,
+            _close(el) {
+                read(el, 'close', false);
+                end();
+            },
+            _session: () => session,
+        };
+    }
+
+    /**
+     * One tracked media element: its listeners, feeding readings to its playhead.
+     */
+    // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
+    // source resets the position, so neither `pause` nor `loadstart` is needed. `ratechange` is
+    // read so that the clock the playhead bounds a seek with counts each stretch at its own rate.
+    const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'ratechange'];
+    /** Tracks `el`: `report` hears of its sessions (session.ts). */
+    function trackMedia(el, milestones, mayBegin, report, guard) {
+        // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
+        // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
+        // it with a click or a key.
+        let touched = el.dataset.mediaTrack == 'on';
+        const playhead = createPlayhead(milestones, newId, report, mediaFields);
+        const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
+        const on = guard((e) => {
+            const type = e.type;
+            const activation = navigator.userActivation;
+            if (type == 'volumechange' && !el.muted)
+                touched = true;
+            // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
+            // events from the page, so a gesture is what is left to see). It is not read: the clock
+            // runs on before `playing`, and the first run must start where play started.
+            // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
+            if (type != 'play')
+                read(type);
+            else if (activation && activation.isActive)
+                touched = true;
+        });
+        EVENTS.forEach((type) => el.addEventListener(type, on));
+        read('attach');
+        return {
+            ...playhead,
+            _read: read,
+            _close() {
+                EVENTS.forEach((type) => el.removeEventListener(type, on));
+                playhead._close(el);
+            },
+        };
+    }
+
+    /**
+     * The wire format between the tracker and the proxy, shared by both sides.
+     *
+     * A beacon is `POST <endpoint>` with a JSON body sent as `text/plain;charset=UTF-8`
+     * (a CORS "simple request", so no preflight): `{"events": [WireEvent, …]}`.
+     *
+     * Apart from `type` and `id`, every field of an event is exactly the field of
+     * HubSpot's request body for that event type:
+     * https://developers.hubspot.com/docs/api-reference/latest/cms/media-bridge/events/media-played
+     * A field with no value is left out, never sent as null or "".
+     *
+     * The tracker imports only the types from here; the runtime tables below are for
+     * the proxy's validator and are tree-shaken out of the browser bundle.
+     */
+    /** Largest body the proxy reads (64 KiB); the tracker keeps each request under 60 KiB. */
+    /** Most events the proxy accepts in one request. */
+    const MAX_EVENTS_PER_REQUEST = 50;
+
+    /**
+     * Sends events to the proxy: the events of one moment (queued within MOMENT ms of the first)
+     * in one request, each request under 60 KiB and 50 events, as text/plain so that a
+     * cross-origin proxy gets no CORS preflight.
+     *
+     * Nothing is lost on the way (resend.ts has the rules):
+     * - While the page is open, requests go by `fetch` with `keepalive`, whose answer is read.
+     *   Events the proxy did not take (no answer, 429, 5xx) are held, in memory and in storage,
+     *   and the page backs off. Then one event at a time goes out as a probe; once the proxy
+     *   takes it, every held event follows. Events of a page that is backing off, or offline,
+     *   join the held ones without going out, so they spend none of their sends.
+     * - As the page is hidden or left, requests go by `sendBeacon`, whose answer cannot be read.
+     *   Those events stay in storage, and a later page view sends them once more (the proxy
+     *   drops the copy it already has).
+     * - Every event is written to storage before it goes out, and dropped from there only once
+     *   the proxy took it, or refused it for good.
+     */
+    // Under the proxy's 64 KiB cap, and under the 64 KiB that sendBeacon and keepalive fetch
+    // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
+    // bytes of UTF-8, so a body of up to a third of this many characters fits.
+    const MAX_REQUEST_BYTES = 60 * 1024;
+    // `{"events":[` and `]}`, and the comma before the next event, at 3 bytes a character.
+    const WRAPPER = 15 * 3;
+    /**
+     * How long, in ms, the first event of a moment waits for the others. A page with many media
+     * playing then sends one request where it would send one per element: each `fetch` costs the
+     * page far more script time than a timeupdate does (npm run bench).
+     */
+    const MOMENT = 250;
+    /** Cuts `items` into request bodies, in order, and hands each to `send` with its items. */
+    function batches(items, send) {
+        let batch = [];
+        let json = [];
+        const close = () => batch.length && send(`{"events":[${json}]}`, batch);
+        for (const item of items) {
+            const one = JSON.stringify(item.e);
+            if (batch.length == MAX_EVENTS_PER_REQUEST || (json + one).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
+                close();
+                batch = [];
+                json = [];
+            }
+            batch.push(item);
+            json.push(one);
+        }
+        close();
+    }
+    function createTransport(endpoint, log, guard) {
+        let queue = [];
+        /** Events the proxy did not take yet, waiting for a probe. */
+        let held = [];
+        /** The probe's timer while the page backs off. */
+        let timer = 0;
+        /** Failed rounds in a row. */
+        let fails = 0;
+        const post = (items, beacon) => {
+            // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
+            items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
+            // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
+            // Not as the page goes: Firefox says a closing tab is offline.
+            if (timer || (!beacon && !navigator.onLine))
+                return items.forEach((item) => {
+                    keep(item);
+                    held.push(item);
+                });
+            batches(items, (body, batch) => {
+                batch.forEach((item) => {
+                    item.n++;
+                    keep(item);
+                });
+                try {
+                    // sendBeacon outlives the page; it returns false when its queue is full.
+                    if (beacon && navigator.sendBeacon(endpoint, body))
+                        return;
+                }
+                catch {
+                    /* missing, or the URL is refused */
+                }
+                fetch(endpoint, { method: 'POST', body, keepalive: true }).then((r) => answer(batch, r.status, r.headers.get('retry-after')), () => answer(batch));
+            });
+        };
+        const answer = guard((batch, status, retryAfter) => {
+            // Not taken: back off, then post them again, which holds them for the probe (or drops
+            // those that went out three times).
+            if (resendable(status)) {
+                if (!timer)
+                    timer = setTimeout(probe, backoff(fails++, retryAfter));
+                return post(batch);
+            }
+            batch.forEach((item) => drop(item.e.id));
+            // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
+            if (status < 300) {
+                fails = 0;
+                post(held.splice(0));
+            }
+            else
+                log('dropped', status, batch);
+        });
+        // One held event goes out: if the proxy takes it, the rest follow. A refused probe is held
+        // again at the end, so the probes take turns, and a long outage spends the sends of many
+        // events a little each rather than those of the first.
+        const probe = guard(() => {
+            timer = 0;
+            post(held.splice(0, 1));
+        });
+        // What is queued: by fetch a moment later, or by sendBeacon at once as the page goes.
+        const flush = (beacon) => post(queue.splice(0), beacon);
+        const later = guard(flush);
+        return {
+            _add(item) {
+                // The first event of a moment schedules the send, after the moment's other events.
+                if (queue.push(item) == 1)
+                    setTimeout(later, MOMENT);
+            },
+            _flush: () => flush(true),
+            // A probe timer still pending finds nothing held, or probes once more: harmless.
+            _retry: probe,
+            _touch: () => held.forEach(keep),
+        };
+    }
+
+    /**
+     * How often, at most, the live sessions' state is written to storage, in ms: a page killed
+     * mid-play loses at most this much of its attention span. Hiding the page writes it at once.
+     */
+    const KEEP_EVERY = 5000;
+    function trackPage(options) {
+        const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
+        const guard = (fn) => (...args) => {
+            try {
+                return fn(...args);
+            }
+            catch (e) {
+                log(e);
+            }
+        };
+        const milestones = parseMilestones(options.milestones);
+        const consent = createConsent(options.consent == 'required');
+        const transport = createTransport(options.endpoint || '/media-events', log, guard);
+        const pageId = wholeNumber(options.pageId);
+        const tracked = new Map();
+        /**
+         * An event of `type` of `session`, with the session's context: its media as the session
+         * began, and the page's fields, built once a session for each answer of consent (which
+         * counts at once, both ways).
+         */
+        const build = (session, type, fields) => {
+            var _a;
+            const identify = consent._identify();
+            const ctx = (session._ctx || (session._ctx = []));
+            return wireEvent(type, session._id, {
+                ...(ctx[_a = +identify] || (ctx[_a] = { ...session._media, ...pageFields(identify, pageId) })),
+                ...fields,
+            });
+        };
+        const queue = (event) => {
+            log(event);
+            transport._add({ e: event, n: 0 });
+            if (options.onEvent)
+                guard(options.onEvent)(event);
+        };
+        // The attention span as it stands, of a session that has played some of a known duration.
+        const span = (session) => {
+            const fields = attentionSpan(session._runs, session._duration);
+            // Its id is its session's: one attention span per session, and every copy of it (kept in
+            // storage, sent again) is one event to the proxy.
+            return fields && build(session, 'attention-span', { ...fields, id: session._id });
+        };
+        // Each live session's attention span is kept in storage, for the next page view to send if
+        // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
+        // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
+        // timeupdate. A record that is gone, or that went out (a live one never does), was taken by
+        // another page view while this one was frozen (in the back/forward cache, or a frozen tab):
+        // that view sent it, so this page drops the session, and play from here on is a new one.
+        const keepSession = (session) => {
+            const kept = load(session._id);
+            if (session._kept && (!kept || kept.n))
+                session._gone = true;
+            else {
+                const event = span(session);
+                session._kept = (event && keep({ e: event, n: 0 }));
+            }
+        };
+        let writing = 0;
+        const keepLive = guard(() => {
+            // A write the timer still holds only writes again, harmlessly.
+            writing = 0;
+            // The events waiting to go out again are this page's too.
+            transport._touch();
+            if (consent._send())
+                tracked.forEach((media) => {
+                    const session = media._session();
+                    if (session)
+                        keepSession(session);
+                });
+        });
+        const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
+        const ended = (session) => {
+            const event = consent._send() && span(session);
+            // Kept at once (the transport keeps it again as it sends), so a page killed before the
+            // moment's request goes out still leaves the whole of it.
+            if (event)
+                queue((keep({ e: event, n: 0 }), event));
+            else
+                drop(session._id);
+        };
+        // How a session's reports become events: HubSpot's timeline shows nothing without the
+        // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+        // beginning has no `what`, a milestone its percent.)
+        const report = (el, session, what) => {
+            if (what == CHANGED)
+                return changed();
+            if (what == ENDED)
+                return ended(session);
+            if (!what) {
+                // A blob: source cannot identify the media; say so, in debug mode, once a session.
+                if (!session._media.externalId)
+                    log('blob: needs data-media-id', el);
+                if (consent._send())
+                    queue(build(session, 'media-played', { state: 'STARTED' }));
+            }
+            else if (consent._send()) {
+                if (what > 0)
+                    queue(build(session, 'media-played-percent', { playedPercent: what }));
+                keepSession(session);
+            }
+        };
+        // Only ever called for a tracked element.
+        const release = (el) => {
+            const media = tracked.get(el);
+            tracked.delete(el);
+            unmark(el);
+            media._close();
+        };
+        const attach = (el) => {
+            if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+                tracked.set(el, trackMedia(el, milestones, consent._send, (session, what) => report(el, session, what), guard));
+        };
+        // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
+        // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
+        // its sessions; one hidden, or kept in the back/forward cache, carries them on. Never on
+        // unload or beforeunload, which keep a page out of that cache. Becoming visible runs it
+        // too: it credits only what did play, and finds the sessions another page view took.
+        const hide = guard((e) => {
+            tracked.forEach((media, el) => e.type == 'pagehide' && !e.persisted ? release(el) : media._read('hide'));
+            keepLive();
+            transport._flush();
+        });
+        const listeners = [
+            [window, 'pagehide', hide],
+            [document, 'visibilitychange', hide],
+            // Another page view (or another tracker of this one) asks which pages live: this one
+            // rewrites what it holds.
+            [window, 'storage', (e) => e.key == PING && keepLive()],
+            [window, 'online', transport._retry],
+        ];
+        listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+        // Once a page view: the document is marked as its first tracker starts.
+        if (mark(document))
+            recover(consent._send, (items) => items.forEach(transport._add), guard);
+        // A removed element is released: its session closes, and nothing more is sent for it.
+        const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
+        return {
+            _guard: guard,
+            _tracked: tracked,
+            _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
+            _attach: attach,
+            _release: release,
+            _listeners: listeners,
+            _consent: consent,
+            _transport: transport,
+        };
+    }
+
+    /**
+     * The drop-in script, dist/media-bridge-tracker.min.js: it starts itself from the data
+     * attributes of its own script tag. `document.currentScript` is set only while the script
+     * first runs (with `defer` and `async` too).
+     */
+    try {
+        trackPage(readScriptOptions(document.currentScript));
+    }
+    catch {
+        /* never throw into the host page */
+    }
+
+})();
