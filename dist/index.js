@@ -372,7 +372,7 @@ function playedRuns(ranges) {
         runs.push([ranges.start(i), ranges.end(i)]);
     return runs;
 }
-// A seek back from within this many seconds of the end of a looping media is its wrap-around.
+// A seek back from where play stopped within this many seconds of the end of a looping media is its wrap-around.
 const WRAP_SLACK = 0.1;
 // Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
 const CLOCK_SLACK = 0.25;
@@ -388,6 +388,8 @@ function createPlayhead(milestones, newId, report, describe) {
     let source;
     // When the last reading was taken, if the media was playing then; 0 if it was not.
     let at = 0;
+    // The rate it played at since the last reading (a rate change is read as it happens).
+    let speed = 1;
     // A session another page view took (`_gone`) ends unreported: that view sent it.
     const end = () => {
         if (session && !session._gone)
@@ -425,7 +427,7 @@ function createPlayhead(milestones, newId, report, describe) {
         }
         // The furthest the media can have played since the last reading, by the clock at the
         // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
-        const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * el.playbackRate;
+        const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * speed;
         // Play stops here: a seek (one a browser announces, or a jump further than play can
         // reach, which is all a player without `seeking` shows), or a pause.
         const jumped = type == 'seeking' || el.seeking || (at && to > reach);
@@ -434,22 +436,25 @@ function createPlayhead(milestones, newId, report, describe) {
             // stopped is in `el.played`, which the browser closes at the seek: the end of the last
             // range that starts at or before `pos` (sorted and disjoint; one that ends before
             // `pos` credits nothing), and never beyond the clock's reach.
-            to = pos;
+            let until = pos;
             if (at)
-                for (const [from, until] of playedRuns(el.played))
+                for (const [from, end] of playedRuns(el.played))
                     if (from <= pos)
-                        to = Math.min(until, reach);
-            // The wrap of a loop: the end was reached. Firefox reports it with currentTime already
-            // past 0 and `seeking` false.
-            if (el.loop && next < pos && to >= duration - WRAP_SLACK)
-                (next = -1), (to = duration);
+                        until = Math.min(end, reach);
+            to = until;
             // That range may hold play from before: of this session, or of earlier ones. It says
             // where play stopped only if play ran beyond all that was played before; if it stopped
             // within it, where is not known, and nothing more is credited.
-            else if (session)
-                for (const [from, until] of union([...session._before, ...session._runs], Infinity))
-                    if (from <= pos ? until > pos && until >= to : from < to)
+            if (session)
+                for (const [from, end] of union([...session._before, ...session._runs], Infinity))
+                    if (from <= pos ? end > pos && end >= to : from < to)
                         to = from > pos ? from : pos;
+            // The wrap of a loop: play reached the end, as `el.played` shows or, where it cannot
+            // (a later time round), as the clock does, and went back. Firefox reports it with
+            // currentTime already past 0 and `seeking` false.
+            const stop = Math.max(to, Math.min(until, pos + ((now - at) / 1e3 + WRAP_SLACK) * speed));
+            if (el.loop && next < stop && stop >= duration - WRAP_SLACK)
+                (next = -1), (to = duration);
         }
         // `ended` means the end was reached, even when the last timeupdate stopped short of it.
         // (A stream of infinite duration never ends.)
@@ -473,6 +478,7 @@ function createPlayhead(milestones, newId, report, describe) {
         // A loop plays on from its start (HTML: "seek to the earliest possible position").
         pos = next < 0 ? 0 : next;
         at = el.paused ? 0 : now;
+        speed = el.playbackRate;
     };
     return {
         _read: read,

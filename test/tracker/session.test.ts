@@ -164,6 +164,7 @@ describe('progress is the share actually played', () => {
     m.run(2); // [0, 2] and [6, 8]
     m.seek(1);
     m.el.playbackRate = 16;
+    m.read('ratechange');
     m.run(0.25); // a reading at 5
     // 0.2 s of wall time later (3.2 s of media at 16x), a seek: the browser's range from 1
     // now runs on into [6, 8], so it shows play to 8. Play is sure to have reached 6.
