@@ -382,9 +382,8 @@ const CLOCK_SLACK = 0.25;
  */
 function createPlayhead(milestones, newId, report, describe) {
     let session;
-    // Where the media was at the last reading: NaN before the first, so that nothing is
-    // credited before the tracker has seen a position (of this source: see `read`).
-    let pos = NaN;
+    // Where the media was at the last reading (of this source: see `read`).
+    let pos = 0;
     let source;
     // When the last reading was taken, if the media was playing then; 0 if it was not.
     let at = 0;
@@ -405,9 +404,14 @@ function createPlayhead(milestones, newId, report, describe) {
         // players reload the same source, and that is still one viewing.
         if (session && (session._gone || session._src != src))
             end();
-        // A position of another source says nothing of this one's: nothing is credited from it.
+        // A position of another source says nothing of this one's. A new source plays from its
+        // start (HTML's load algorithm resets the position; a start elsewhere, as a media
+        // fragment's or a player's, comes with a seek), and play is credited from there: its first
+        // reading may come after some of it played (Chromium's `playing` at 0.04 s, a tracker
+        // that saw the element before its source was chosen). At the tracker's first look
+        // (`attach`), what played before is in `el.played`, credited if a session begins now.
         if (src != source)
-            pos = NaN;
+            pos = type == 'attach' ? to : 0;
         source = src;
         // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
         // `ended`, `volumechange` and the tracker's `hide` and `close` may not.

@@ -3,26 +3,15 @@
  * same record as the quartiles, sent when the session ends, when the tab is closed, or, when
  * the renderer dies, by the next page view, exactly once.
  */
-import type { BrowserContext, Page } from '@playwright/test';
 import type { AttentionSpanEvent, WireEvent } from '../src/wire.js';
 import { expect, test, type Track } from './fixtures.js';
 import { DONE_WHEN_MAP, keptUpToDate, playRange, watchDoneWhen } from './attention.js';
+import { crash } from './crash.js';
 import { BUILDS, media } from './media.js';
 
 const VIDEO = media('v', 'clip-60s.webm', 'data-media-id="webinar-60"');
 
 const spans = (events: WireEvent[]) => events.filter((e): e is AttentionSpanEvent => e.type == 'attention-span');
-
-/** Kills `page`'s renderer, as a mobile OS kills a background tab: no pagehide, no visibilitychange. */
-async function crash(context: BrowserContext, page: Page, track: Track) {
-  // Chromium closes a context whose last page crashes: another origin's page keeps it open.
-  const keeper = await context.newPage();
-  await keeper.goto(`${track.server.otherOrigin}/page?build=none`);
-  const crashed = new Promise((resolve) => page.once('crash', resolve));
-  const cdp = await context.newCDPSession(page);
-  cdp.send('Page.crash').catch(() => {});
-  await crashed;
-}
 
 /** How many requests carried event `id`. */
 const sends = (track: Track, id: string) => track.attempts().filter((a) => a.ids.includes(id)).length;
@@ -66,7 +55,7 @@ for (const build of BUILDS) {
       await watchDoneWhen(page);
       const [played] = await track.events(1);
       await keptUpToDate(page, played.sessionId);
-      await crash(context, page, track);
+      await crash(context, page, track.server.otherOrigin);
       expect(spans(await track.stored())).toEqual([]);
       const next = await context.newPage();
       await next.goto(track.server.url + `/page?build=${build}&run=${track.run}`);
@@ -86,7 +75,7 @@ for (const build of BUILDS) {
       const [played] = await track.events(1);
       const id = played.sessionId;
       await page.waitForFunction((key) => !!localStorage[key], `media-bridge:${id}`);
-      await crash(context, page, track);
+      await crash(context, page, track.server.otherOrigin);
       const tabs = await Promise.all([context.newPage(), context.newPage()]);
       await Promise.all(tabs.map((tab) => tab.goto(track.server.url + `/page?build=${build}&run=${track.run}`)));
       await expect.poll(() => sends(track, id)).toBe(1);

@@ -46,8 +46,8 @@ export async function watchDoneWhen(page: Evaluates) {
   await playRange(page, 10, 20);
 }
 
-/** Spans 0-9 and 20-29 once, 10-19 twice, and nothing else. */
-export const DONE_WHEN_MAP = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [String(i), i >= 10 && i < 20 ? 2 : 1]));
+/** Spans 0-9 and 20-29 once, 10-19 twice, and 30-59 never played: every span of the 60 s is named. */
+export const DONE_WHEN_MAP = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [String(i), i >= 30 ? 0 : i >= 10 && i < 20 ? 2 : 1]));
 
 /** Resolves once the page has written its live session's state as it stands after the Done-when viewing. */
 export async function keptUpToDate(page: Page, sessionId: string) {

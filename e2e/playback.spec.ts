@@ -83,8 +83,11 @@ for (const build of BUILDS) {
       await track.events(3);
       const sent = await track.sent();
       expect(steps(sent)).toEqual(['STARTED', 25, 'attention-span']);
-      // The attention span has the first second and the last two, and nothing between.
-      const spans = Object.keys((sent[2] as AttentionSpanEvent).rawDataMap).map(Number);
+      // The attention span has the first second and the last two played, and nothing between;
+      // it names all 8 spans, the unplayed ones as 0.
+      const map = (sent[2] as AttentionSpanEvent).rawDataMap;
+      expect(Object.keys(map)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+      const spans = Object.keys(map).filter((k) => map[k] > 0).map(Number);
       expect(spans).toEqual(expect.arrayContaining([0, 6, 7]));
       expect(spans.every((s) => s < 2 || s >= 6)).toBe(true);
     });

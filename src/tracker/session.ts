@@ -98,9 +98,8 @@ export function createPlayhead<E extends MediaState>(
   describe: (el: E) => Partial<CommonFields>,
 ): Playhead<E> {
   let session: Session | undefined;
-  // Where the media was at the last reading: NaN before the first, so that nothing is
-  // credited before the tracker has seen a position (of this source: see `read`).
-  let pos = NaN;
+  // Where the media was at the last reading (of this source: see `read`).
+  let pos = 0;
   let source: string | undefined;
   // When the last reading was taken, if the media was playing then; 0 if it was not.
   let at = 0;
@@ -121,8 +120,13 @@ export function createPlayhead<E extends MediaState>(
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
     // players reload the same source, and that is still one viewing.
     if (session && (session._gone || session._src != src)) end();
-    // A position of another source says nothing of this one's: nothing is credited from it.
-    if (src != source) pos = NaN;
+    // A position of another source says nothing of this one's. A new source plays from its
+    // start (HTML's load algorithm resets the position; a start elsewhere, as a media
+    // fragment's or a player's, comes with a seek), and play is credited from there: its first
+    // reading may come after some of it played (Chromium's `playing` at 0.04 s, a tracker
+    // that saw the element before its source was chosen). At the tracker's first look
+    // (`attach`), what played before is in `el.played`, credited if a session begins now.
+    if (src != source) pos = type == 'attach' ? to : 0;
     source = src;
     // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
     // `ended`, `volumechange` and the tracker's `hide` and `close` may not.

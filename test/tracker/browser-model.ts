@@ -75,6 +75,10 @@ export interface ModelOptions {
   lateSrc?: boolean;
   /** The last timeupdate and `ended` show a position just short of the duration. */
   shortEnd?: boolean;
+  /** The tracker attaches before the element has chosen its source (`currentSrc` still ""). */
+  unchosen?: boolean;
+  /** `playing` fires after some play already (Chromium: at 0.04 s, and more at 4x). */
+  latePlaying?: boolean;
   /** Random numbers in [0, 1), for cadence jitter and late readings. */
   random: () => number;
 }
@@ -99,7 +103,7 @@ export function browserModel(options: ModelOptions) {
   const milestones = options.milestones ?? [25, 50, 75, 100];
   let now = 1_700_000_000_000;
   let source = options.sources[0];
-  let src = source.src;
+  let src = options.unchosen ? '' : source.src;
   let duration = source.duration;
   /** The true position. */
   let t = 0;
@@ -256,6 +260,7 @@ export function browserModel(options: ModelOptions) {
     },
     attach() {
       read('attach');
+      src = source.src;
     },
     play() {
       if (!paused) return;
@@ -272,6 +277,8 @@ export function browserModel(options: ModelOptions) {
       }
       paused = false;
       open = t;
+      if (options.latePlaying) advance(10 + random() * 30);
+      if (t >= duration) return reachEnd();
       shown = t;
       read('playing');
     },
@@ -337,10 +344,12 @@ export function browserModel(options: ModelOptions) {
       read('timeupdate');
       if (!paused) open = t;
     },
-    setRate(value: number) {
+    /** A new rate; `ratechange` fires only when it changes, and not before the tracker attached (`quiet`). */
+    setRate(value: number, quiet = false) {
+      if (value == rate) return;
       rate = value;
       shown = Math.max(shown, t);
-      read('ratechange');
+      if (!quiet) read('ratechange');
     },
     /** A new source: the position back to 0, the duration unknown until its metadata, paused. */
     load(next: Source) {

@@ -128,9 +128,11 @@ describe('a whole play', () => {
         rates,
         hearing,
         fc.array(interruption, { maxLength: 6 }),
-        fc.boolean(),
-        (duration, rate, h, stops, shortEnd) => {
-          const m = browserModel({ sources: [source(1, duration)], random: seeded(h.seed), shortEnd });
+        fc.record({ shortEnd: fc.boolean(), unchosen: fc.boolean(), latePlaying: fc.boolean(), rateFirst: fc.boolean() }),
+        (duration, rate, h, stops, variant) => {
+          const m = browserModel({ sources: [source(1, duration)], random: seeded(h.seed), ...variant });
+          // The page may set its rate before the tracker looks, or after.
+          if (variant.rateFirst) m.setRate(rate, true);
           m.attach();
           m.setRate(rate);
           m.play();
@@ -216,7 +218,7 @@ describe('any play', () => {
         fc.array(durations, { minLength: 3, maxLength: 3 }),
         hearing,
         fc.array(action, { maxLength: 30 }),
-        fc.record({ loop: fc.boolean(), firefoxWrap: fc.boolean(), lateSrc: fc.boolean(), shortEnd: fc.boolean() }),
+        fc.record({ loop: fc.boolean(), firefoxWrap: fc.boolean(), lateSrc: fc.boolean(), shortEnd: fc.boolean(), unchosen: fc.boolean(), latePlaying: fc.boolean() }),
         (lengths, h, actions, variant) => {
           const sources = lengths.map((d, i) => source(i + 1, d));
           const m = browserModel({ sources, random: seeded(h.seed), ...variant });
@@ -262,10 +264,10 @@ describe('any play', () => {
         fc.array(durations, { minLength: 2, maxLength: 4 }),
         hearing,
         fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { minLength: 1, maxLength: 6 }),
-        fc.boolean(),
-        (lengths, h, cuts, lateSrc) => {
+        fc.record({ lateSrc: fc.boolean(), latePlaying: fc.boolean() }),
+        (lengths, h, cuts, variant) => {
           const sources = lengths.map((d, i) => source(i + 1, d));
-          const m = browserModel({ sources, random: seeded(h.seed), lateSrc });
+          const m = browserModel({ sources, random: seeded(h.seed), ...variant });
           m.attach();
           cuts.forEach((cut, i) => {
             m.play();
