@@ -59,6 +59,8 @@ for (const build of BUILDS) {
       expect(await track.sent()).toEqual([]);
       await context.setOffline(false);
       await expect.poll(async () => unordered(await track.stored())).toEqual(VIEWING_UNORDERED);
+      // A request is counted once its answer is sent, just after the proxy has stored it.
+      await expect.poll(() => Object.keys(sendsById(track)).length).toBe(6);
       for (const n of Object.values(sendsById(track))) expect(n).toBe(1);
     });
 

@@ -22,8 +22,8 @@ const want = (name) => !only || only.split(',').includes(name);
 
 const totals = { passed: 0, failed: 0 };
 const lines = [];
-// The name and first line of each failed test, repeated just above the summary, so that a
-// log cut to its end still says what failed.
+// The file, name and first error line of each failed test, printed under the per-suite lines
+// and just above the final line, so that a log cut to its last lines still says what failed.
 const failures = [];
 const firstLine = (text = '') => String(text).replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) || '';
 
@@ -39,6 +39,12 @@ function record(suite, passed, failed, note = '') {
   lines.push(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
 }
 
+/** A suite that failed without naming a failed test: counted once, and said so in the list. */
+function unnamed(suite, why) {
+  failures.push(`${suite}: ${why} (see its output above)`);
+  return 1;
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -47,34 +53,43 @@ function readJson(file) {
   }
 }
 
-/** A vitest run, counted from its JSON report; a run that leaves no report counts as one failure. */
+/**
+ * A vitest run, counted from its JSON report; a run that leaves no report counts as one failure.
+ * A file that failed without a failed test (it did not load, or a hook threw) counts as one.
+ */
 function vitest(suite, config) {
   const file = join(out, `${suite}.json`);
   const ok = run('npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const r = readJson(file);
-  if (!r) return record(suite, 0, 1, 'no report');
-  const failed = r.numFailedTests + (ok || r.numFailedTests ? 0 : 1);
-  for (const file of r.testResults || [])
-    for (const t of file.assertionResults || [])
-      if (t.status == 'failed')
-        failures.push(`${suite}: ${file.name.replace(root, '')} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  if (!r) return record(suite, 0, unnamed(suite, 'left no report'), 'no report');
+  let failed = r.numFailedTests;
+  for (const f of r.testResults || []) {
+    const name = f.name.replace(root, '');
+    const tests = (f.assertionResults || []).filter((t) => t.status == 'failed');
+    for (const t of tests) failures.push(`${suite}: ${name} > ${[...(t.ancestorTitles || []), t.title].join(' > ')}: ${firstLine(t.failureMessages?.[0])}`);
+    if (f.status == 'failed' && !tests.length) {
+      failed++;
+      failures.push(`${suite}: ${name} (the file failed, no test did): ${firstLine(f.message)}`);
+    }
+  }
+  if (!ok && !failed) failed = unnamed(suite, 'exited non-zero, and its report names no failed test or file');
   record(suite, r.numPassedTests, failed, ok ? '' : 'exit code non-zero');
 }
 
 if (want('build')) {
   const built = run('npm', ['run', 'build']);
-  record('build', built ? 1 : 0, built ? 0 : 1);
+  record('build', built ? 1 : 0, built ? 0 : unnamed('build', 'npm run build failed'));
   if (process.env.MBT_CHECK_DIST) {
     const diff = spawnSync('git', ['status', '--porcelain', '--', 'dist'], { cwd: root, encoding: 'utf8' });
     const clean = diff.status === 0 && diff.stdout.trim() === '';
     if (!clean) console.log(`dist/ differs from a fresh build of src/:\n${diff.stdout}`);
-    record('dist equals build', clean ? 1 : 0, clean ? 0 : 1);
+    record('dist equals build', clean ? 1 : 0, clean ? 0 : unnamed('dist equals build', 'dist/ differs from a fresh build of src/'));
   }
 }
 
 if (want('typecheck')) {
   const ok = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-  record('typecheck', ok ? 1 : 0, ok ? 0 : 1);
+  record('typecheck', ok ? 1 : 0, ok ? 0 : unnamed('typecheck', 'tsc found errors'));
 }
 
 if (want('unit')) vitest('unit+integration', 'vitest.config.ts');
@@ -85,10 +100,13 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
     PLAYWRIGHT_JSON_OUTPUT_NAME: file,
   });
   const r = readJson(file);
-  if (!r) record('chromium e2e', 0, 1, 'no report');
+  if (!r) record('chromium e2e', 0, unnamed('chromium e2e', 'left no report'), 'no report');
   else {
     const s = r.stats;
-    const failed = s.unexpected + (ok || s.unexpected ? 0 : 1);
+    // Errors outside any test: a spec file that did not load, a global setup that threw.
+    for (const e of r.errors || []) failures.push(`chromium e2e: ${e.location ? `${e.location.file.replace(root, '')}:${e.location.line}` : '(no test)'}: ${firstLine(e.message)}`);
+    const named = s.unexpected + (r.errors || []).length;
+    const failed = named || (ok ? 0 : unnamed('chromium e2e', 'exited non-zero, and its report names no failed test'));
     // Suites nest: the file's, then each describe's; their titles name the test.
     const walk = (suite, titles) => {
       for (const spec of suite.specs || [])
@@ -113,15 +131,15 @@ if (want('bench')) {
   const file = join(out, 'bench.json');
   const ok = run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`]);
   const checks = readJson(file);
-  if (!checks) record('bench (short)', 0, 1, 'no report');
+  if (!checks) record('bench (short)', 0, unnamed('bench (short)', 'left no report'), 'no report');
   else {
     const failed = checks.filter((c) => !c.ok).length;
     for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
-    record('bench (short)', checks.length - failed, failed + (ok || failed ? 0 : 1));
+    record('bench (short)', checks.length - failed, failed || (ok ? 0 : unnamed('bench (short)', 'exited non-zero, and no check failed')));
   }
 }
 
-if (failures.length) console.log('\nFailed:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
 console.log('\n' + lines.join('\n'));
+if (failures.length) console.log('Failed:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed ? 1 : 0);

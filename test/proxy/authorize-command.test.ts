@@ -40,7 +40,9 @@ function run(args: string[], env: Record<string, string> = {}): Run {
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the tests read the output once it has exited, and at 'exit' the last
+  // of it may not be read yet.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const found = () => /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/.exec(err)?.[1];
   return {
     stdout: () => out,

@@ -107,8 +107,9 @@ describe('a burst of 2,000 events from 200 clients, with 20% 429 and 10% 500 ups
     // Nothing of a refused request was forwarded.
     expect(fake.requests.some((r) => String(r.json?.mediaName ?? '').startsWith('bad-'))).toBe(false);
 
-    const health = (await (await fetch(`${proxy.url}/healthz`)).json()) as { outbox: { pending: number } };
-    expect(health.outbox.pending).toBe(0);
+    // HubSpot's answer comes before the proxy records it: the last few settle just after.
+    const pending = async () => ((await (await fetch(`${proxy.url}/healthz`)).json()) as { outbox: { pending: number } }).outbox.pending;
+    await fake.waitFor(async () => (await pending()) === 0, 10_000, 'the last answers to be recorded');
   }, 150_000);
 });
 

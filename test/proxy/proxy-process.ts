@@ -17,7 +17,7 @@ export interface ProxyProcess {
   lines: string[];
   /** The stdout lines that parsed as JSON. */
   logs(): Array<Record<string, unknown>>;
-  /** Resolves with the exit code (or signal) once the process has ended. */
+  /** Resolves with the exit code (or signal) once the process has ended and all its output is in `lines`. */
   exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -52,7 +52,8 @@ export async function startProxy(env: Record<string, string>, timeoutMs = 20_000
   };
   collect(child.stdout!);
   collect(child.stderr!);
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close', not 'exit': at 'exit' the last lines it wrote (say, "stopped") may not be read yet.
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
   let ended = false;
   void exited.then(() => (ended = true));
   await waitFor(() => url !== undefined || ended, timeoutMs, 'the proxy to print its address');
