@@ -413,9 +413,11 @@ function createPlayhead(milestones, newId, report, describe) {
         if (src != source)
             pos = type == 'attach' ? to : 0;
         source = src;
-        // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
-        // `ended`, `volumechange` and the tracker's `hide` and `close` may not.
-        if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+        // Of the readings, `playing`, `timeupdate`, `ratechange` and `attach` may begin a
+        // session; `seeking`, `ended`, `volumechange` and the tracker's `hide` and `close` may
+        // not. (A page that sets the rate and calls play() hears `ratechange` first, from media
+        // already playing: the session begins there, and counts from where play began.)
+        if (!session && mayBegin && !el.paused && /^[ptar]/.test(type)) {
             const before = playedRuns(el.played);
             // A tracker attached to a playing element credits what it has played already.
             session = {

@@ -79,6 +79,11 @@ export interface ModelOptions {
   unchosen?: boolean;
   /** `playing` fires after some play already (Chromium: at 0.04 s, and more at 4x). */
   latePlaying?: boolean;
+  /**
+   * An event the page queued before play() is heard after play began and before `playing`:
+   * a page that sets the rate, then calls play(), hears `ratechange` from media already playing.
+   */
+  beforePlaying?: 'ratechange' | 'volumechange' | 'timeupdate';
   /** Random numbers in [0, 1), for cadence jitter and late readings. */
   random: () => number;
 }
@@ -277,6 +282,12 @@ export function browserModel(options: ModelOptions) {
       }
       paused = false;
       open = t;
+      if (options.beforePlaying) {
+        advance(5 + random() * 20);
+        if (t >= duration) return reachEnd();
+        shown = t;
+        read(options.beforePlaying);
+      }
       if (options.latePlaying) advance(10 + random() * 30);
       if (t >= duration) return reachEnd();
       shown = t;

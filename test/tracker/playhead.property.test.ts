@@ -128,7 +128,13 @@ describe('a whole play', () => {
         rates,
         hearing,
         fc.array(interruption, { maxLength: 6 }),
-        fc.record({ shortEnd: fc.boolean(), unchosen: fc.boolean(), latePlaying: fc.boolean(), rateFirst: fc.boolean() }),
+        fc.record({
+          shortEnd: fc.boolean(),
+          unchosen: fc.boolean(),
+          latePlaying: fc.boolean(),
+          rateFirst: fc.boolean(),
+          beforePlaying: fc.constantFrom(undefined, 'ratechange' as const, 'timeupdate' as const),
+        }),
         (duration, rate, h, stops, variant) => {
           const m = browserModel({ sources: [source(1, duration)], random: seeded(h.seed), ...variant });
           // The page may set its rate before the tracker looks, or after.
