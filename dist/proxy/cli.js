@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { r as serverHelp, f as configFromEnv, c as createLogger, i as createMediaBridgeProxy, j as createNodeHandler } from './core.js';
+import { u as serverHelp, g as configFromEnv, c as createLogger, j as createMediaBridgeProxy, k as createNodeHandler } from './core.js';
 import { r as runAuthorize } from './authorize.js';
 import 'node:fs';
 import 'node:crypto';

@@ -118,22 +118,6 @@ class Outage {
     }
 }
 
-/**
- * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
- *
- * - 2xx: delivered.
- * - 429 with `policyName: "DAILY"`: stop sending until the limit resets (Retry-After when
- *   HubSpot gives one, else probe again after `dailyPauseMs`); the queue is kept.
- * - 429 otherwise (TEN_SECONDLY_ROLLING): pause all sending, for Retry-After or a short pause
- *   that doubles while 429s keep coming. Retry-After is not documented by HubSpot, but honoured.
- * - 5xx, 408, timeouts and network errors: retry this event after a capped exponential
- *   backoff with jitter.
- * - 401/403: the proxy's credentials are wrong or lack the scope, not the event: keep the
- *   event and pause (the forwarder refreshes an OAuth token once first).
- * - Any other 4xx: a dead letter that keeps HubSpot's category, message and correlationId.
- *
- * Rate limits: https://developers.hubspot.com/docs/api/usage-details
- */
 const DEFAULT_RETRY_POLICY = {
     baseMs: 1_000,
     maxMs: 300_000,
@@ -1328,6 +1312,23 @@ function parseBody(text) {
     }
 }
 
+/** HubSpot's rolling window (TEN_SECONDLY_ROLLING), in ms. */
+const WINDOW_MS = 10_000;
+/** Extra time a slot stays spent after its request completed, in ms. */
+const HOLD_MARGIN_MS = 250;
+/**
+ * How long after its request completed a slot comes back: a window plus a margin, in every
+ * gate, so that all the requests HubSpot counts in one window held slots at once (see
+ * upstream/rate-bucket.ts).
+ */
+function holdMs(windowMs = WINDOW_MS, marginMs = HOLD_MARGIN_MS) {
+    return windowMs + marginMs;
+}
+/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
+const WAITER_MS = 2_000;
+/** How soon a take that left a slot to a waiter should look again. */
+const WAITER_POLL_MS = 50;
+
 /**
  * The token bucket that shapes requests toward HubSpot.
  *
@@ -1358,7 +1359,7 @@ class RateBucket {
         if (!(Number.isInteger(options.limit) && options.limit > 0))
             throw new RangeError('limit must be a positive integer');
         this.limit = options.limit;
-        this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+        this.holdMs = holdMs(options.windowMs, options.marginMs);
     }
     /**
      * Restores the start times of requests made before a restart, each counted as completing
@@ -1412,10 +1413,6 @@ class RateBucket {
     }
 }
 
-/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
-const WAITER_MS = 2_000;
-/** How soon a take that left a slot to a waiter should look again. */
-const WAITER_POLL_MS = 50;
 /**
  * The gate of one process: a RateBucket, with every send noted in the outbox's send log so a
  * restarted process does not burst a fresh bucket (requests of the previous run count as
@@ -3012,4 +3009,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, RateBucket as R, SERVER_VARIABLES as S, TokenRefreshError as T, WAITER_MS as W, WAITER_POLL_MS as a, DEFAULT_KEEP_DELIVERED_MS as b, createLogger as c, DEFAULT_KEEP_DEAD_MS as d, MemoryPortalStore as e, configFromEnv as f, createFetchHandler as g, httpBase as h, createMediaBridgeProxy as i, createNodeHandler as j, installOf as k, isPortalStore as l, mayClaim as m, mediaBridgeMiddleware as n, orderAllows as o, postTokenForm as p, oauthToken as q, serverHelp as r, scrub as s, tokenUrl as t, silentLogger as u, staticToken as v, validateBody as w };
+export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, SERVER_VARIABLES as S, TokenRefreshError as T, WAITER_MS as W, holdMs as a, WAITER_POLL_MS as b, createLogger as c, DEFAULT_KEEP_DELIVERED_MS as d, DEFAULT_KEEP_DEAD_MS as e, MemoryPortalStore as f, configFromEnv as g, httpBase as h, createFetchHandler as i, createMediaBridgeProxy as j, createNodeHandler as k, installOf as l, mayClaim as m, isPortalStore as n, orderAllows as o, postTokenForm as p, mediaBridgeMiddleware as q, oauthToken as r, scrub as s, tokenUrl as t, serverHelp as u, silentLogger as v, staticToken as w, validateBody as x };
