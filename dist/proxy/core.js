@@ -1795,6 +1795,46 @@ class LocalGate {
     }
 }
 
+/** Failures kept for /healthz. */
+const SHOWN_FAILURES = 10;
+function catalogHealth(snapshot, calls, pending) {
+    let known = 0;
+    let created = 0;
+    const failed = [];
+    for (const r of snapshot.known.values()) {
+        if (r.objectId !== undefined)
+            known++;
+        if (r.source === 'created')
+            created++;
+        if (r.source === 'failed')
+            failed.push(r);
+    }
+    const listed = {};
+    let listing = false;
+    for (const [type, l] of snapshot.listings) {
+        if (l.listedAt !== undefined)
+            listed[type] = new Date(l.listedAt).toISOString();
+        if (l.running)
+            listing = true;
+    }
+    failed.sort((a, b) => b.at - a.at);
+    const out = {
+        mode: 'create',
+        state: calls.stopped ? 'stopped' : listing ? 'listing' : 'ok',
+        known,
+        created,
+        failed: failed.length,
+        pending,
+        listed,
+        failures: failed.slice(0, SHOWN_FAILURES).map((r) => ({ mediaType: r.mediaType, externalId: r.externalId, failedAt: new Date(r.at).toISOString(), ...r.error })),
+    };
+    if (calls.stopped)
+        out.missingScopes = calls.stopped.scopes;
+    if (calls.lastError)
+        out.lastError = { ...calls.lastError, at: new Date(calls.lastError.at).toISOString() };
+    return out;
+}
+
 const OBJECTS_PATH = '/media-bridge/2026-09/objects';
 /** Objects per listing page. HubSpot's default is 20; 100 is the usual CRM maximum. */
 const LIST_PAGE_LIMIT = 100;
@@ -1992,184 +2032,154 @@ function sleep(ms, signal) {
     });
 }
 
-/** How long a media's events wait for its object, from the first of them. */
-const DEFAULT_OBJECT_WAIT_MS = 5_000;
-/** How old a media type's listing may be before it is read again. */
-const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
-/** The types the tracker reports, listed at start-up. */
-const EAGER_TYPES = ['VIDEO', 'AUDIO'];
 /** A creation claim lasts this long, renewed at each attempt. */
 const CLAIM_MS = 60_000;
 /** How often to look whether another proxy's creation has landed. */
 const CLAIM_POLL_MS = 1_000;
-/** Object calls at once: few, so events keep most of the limit. */
-const MAX_OBJECT_CALLS = 2;
+/** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
+async function createObject(p, c) {
+    const claim = async () => {
+        for (;;) {
+            const now = c.now();
+            if (await c.store.claimMediaObject(p.mediaType, p.externalId, c.owner, now, now + CLAIM_MS))
+                return true;
+            const r = await c.store.mediaObject(p.mediaType, p.externalId);
+            if (r?.objectId !== undefined) {
+                await c.snapshot.learn([r]);
+                return false;
+            }
+            await sleep(CLAIM_POLL_MS, c.signal);
+        }
+    };
+    const outcome = await c.calls.call('create', p.mediaType, (req) => createMediaObject(req, newMediaObject(p.event, p.pageUrl)), claim);
+    if (outcome.kind === 'stopped')
+        return;
+    const made = outcome.kind === 'ok' ? readObject(outcome.result.body) : undefined;
+    if (made) {
+        await c.snapshot.learn([{ mediaType: p.mediaType, externalId: p.externalId, objectId: made.id, source: 'created', at: c.now() }]);
+        c.log.info('media catalog: created a media object', { mediaType: p.mediaType, externalId: p.externalId, objectId: made.id });
+        return;
+    }
+    const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the answer carries no object id' };
+    const at = c.now();
+    c.calls.fail({ call: 'create', mediaType: p.mediaType, externalId: p.externalId, at, ...error });
+    c.log.warn('media catalog: HubSpot refused to create a media object; its events go on without mediaBridgeId', { mediaType: p.mediaType, externalId: p.externalId, ...error });
+    await c.snapshot.learn([{ mediaType: p.mediaType, externalId: p.externalId, source: 'failed', at, error }]);
+}
+
 /** A stale listing looks in the store again first, unless it was read this recently. */
 const STORE_LOOK_MS = 60_000;
-/** Failures kept for /healthz. */
-const SHOWN_FAILURES = 10;
-class MediaCatalog {
+class CatalogListing {
+    snapshot;
+    calls;
     o;
+    constructor(snapshot, calls, o) {
+        this.snapshot = snapshot;
+        this.calls = calls;
+        this.o = o;
+    }
+    /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
+    async fresh(type) {
+        await this.snapshot.load();
+        const l = this.snapshot.listing(type);
+        if (this.listedLately(l))
+            return true;
+        if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs)
+            return false;
+        l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
+        return l.running;
+    }
+    listedLately(l) {
+        return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+    }
+    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
+    async relist(type, l) {
+        if (this.o.now() - this.snapshot.readAt >= STORE_LOOK_MS) {
+            await this.snapshot.readStore();
+            if (this.listedLately(l))
+                return true;
+        }
+        return this.list(type);
+    }
+    /** Reads every page of `type`'s listing into the catalog. */
+    async list(type) {
+        const { snapshot, calls } = this;
+        const startedAt = this.o.now();
+        const seen = new Set();
+        let after;
+        let limit = LIST_PAGE_LIMIT;
+        for (let page = 1;; page++) {
+            const outcome = await calls.call('list', type, (req) => listMediaObjects(req, type, after, limit));
+            if (outcome.kind === 'stopped')
+                return false;
+            const read = outcome.kind === 'ok' ? readListingPage(outcome.result.body) : undefined;
+            if (!read) {
+                // Refused, or not a listing. HubSpot documents no maximum page size: try its default once.
+                if (outcome.kind === 'refused' && limit !== 20) {
+                    limit = 20;
+                    page--;
+                    continue;
+                }
+                const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the listing answer is not a page of objects' };
+                calls.fail({ call: 'list', mediaType: type, at: this.o.now(), ...error });
+                this.o.log.warn('media catalog: HubSpot refused the listing; no object of this type will be created', { mediaType: type, ...error });
+                snapshot.listing(type).refusedAt = this.o.now();
+                return false;
+            }
+            const records = [];
+            for (const o of read.objects) {
+                if (o.externalId === undefined || o.mediaType !== type)
+                    continue;
+                const key = mediaKey(type, o.externalId);
+                if (seen.has(key))
+                    continue; // two objects with one external id: the first listed wins
+                seen.add(key);
+                const mine = snapshot.known.get(key);
+                records.push({ mediaType: type, externalId: o.externalId, objectId: o.id, source: mine?.objectId === o.id ? mine.source : 'listed', at: this.o.now() });
+            }
+            await snapshot.learn(records);
+            this.o.log.debug('media catalog: read a listing page', { mediaType: type, page, objects: read.objects.length });
+            if (read.after === undefined)
+                break;
+            after = read.after;
+        }
+        // Objects gone from HubSpot since they were learned are forgotten (not ones learned during this listing).
+        const gone = [...snapshot.known.values()].filter((r) => r.mediaType === type && r.objectId !== undefined && r.at < startedAt && !seen.has(mediaKey(r.mediaType, r.externalId)));
+        await snapshot.listed(type, this.o.now(), gone);
+        this.o.log.info('media catalog: listed', { mediaType: type, objects: seen.size, forgotten: gone.length });
+        return true;
+    }
+}
+
+class CatalogSnapshot {
+    store;
+    log;
+    now;
+    onLearned;
+    /** Every record, by `mediaKey`. */
     known = new Map();
     listings = new Map();
-    pending = new Map();
-    abort = new AbortController();
-    tasks = new Set();
-    /** Names this process in creation claims. */
-    owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
-    loaded;
     /** When the store's catalog was last read. */
     readAt = -Infinity;
-    stopped;
-    lastError;
-    rateLimitStreak = 0;
-    calls = 0;
-    callQueue = [];
-    refreshTimer;
-    constructor(options) {
-        this.o = {
-            now: Date.now,
-            random: Math.random,
-            ...options,
-            waitMs: options.waitMs ?? DEFAULT_OBJECT_WAIT_MS,
-            refreshMs: options.refreshMs ?? DEFAULT_CATALOG_REFRESH_MS,
-        };
+    loaded;
+    constructor(store, log, now, 
+    /** Told after records were learned and written, so their waiting events can go. */
+    onLearned) {
+        this.store = store;
+        this.log = log;
+        this.now = now;
+        this.onLearned = onLearned;
     }
-    /** Reads the kept catalog, lists what is stale, and looks again hourly. */
-    start() {
-        for (const type of EAGER_TYPES)
-            this.track(this.fresh(type));
-        this.refreshTimer = setInterval(() => {
-            for (const [type, l] of this.listings)
-                if (l.listedAt !== undefined)
-                    this.track(this.fresh(type));
-        }, Math.min(this.o.refreshMs, 3600_000));
-        this.refreshTimer.unref?.();
-    }
-    /** An event was accepted: start finding or creating its media's object now. */
-    notice(event) {
-        if (this.stopped || this.abort.signal.aborted || event.mediaBridgeId !== undefined || !event.externalId)
-            return;
-        const key = mediaKey(event.mediaType, event.externalId);
-        const waiting = this.pending.get(key);
-        if (waiting) {
-            waiting.pageUrl ??= event.pageUrl;
-            if (waiting.event.mediaName === undefined && event.mediaName !== undefined)
-                waiting.event = { ...waiting.event, mediaName: event.mediaName };
-            if (waiting.event.mediaUrl === undefined && event.mediaUrl !== undefined)
-                waiting.event = { ...waiting.event, mediaUrl: event.mediaUrl };
-            return;
-        }
-        const now = this.o.now();
-        if (this.settledFor(this.known.get(key), now))
-            return;
-        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
-        this.pending.set(key, p);
-        this.track(this.findOrCreate(p));
-    }
-    /**
-     * Until when the forwarder holds `event` back: while its media's object is being found or
-     * made, at most `waitMs` after that media's first event; 0 when it may go now.
-     */
-    holdUntil(event, now) {
-        if (event.mediaBridgeId !== undefined || !event.externalId)
-            return 0;
-        const key = mediaKey(event.mediaType, event.externalId);
-        if (this.idOf(key) !== undefined)
-            return 0;
-        this.notice(event); // an event stored before a restart
-        const p = this.pending.get(key);
-        return p && p.deadline > now ? p.deadline : 0;
-    }
-    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
-    withMediaBridgeId(event) {
-        if (event.mediaBridgeId !== undefined || !event.externalId)
-            return event;
-        const id = this.idOf(mediaKey(event.mediaType, event.externalId));
-        return id === undefined ? event : { ...event, mediaBridgeId: id };
-    }
-    health() {
-        let known = 0;
-        let created = 0;
-        const failed = [];
-        for (const r of this.known.values()) {
-            if (r.objectId !== undefined)
-                known++;
-            if (r.source === 'created')
-                created++;
-            if (r.source === 'failed')
-                failed.push(r);
-        }
-        const listed = {};
-        let listing = false;
-        for (const [type, l] of this.listings) {
-            if (l.listedAt !== undefined)
-                listed[type] = new Date(l.listedAt).toISOString();
-            if (l.running)
-                listing = true;
-        }
-        failed.sort((a, b) => b.at - a.at);
-        const out = {
-            mode: 'create',
-            state: this.stopped ? 'stopped' : listing ? 'listing' : 'ok',
-            known,
-            created,
-            failed: failed.length,
-            pending: this.pending.size,
-            listed,
-            failures: failed.slice(0, SHOWN_FAILURES).map((r) => ({ mediaType: r.mediaType, externalId: r.externalId, failedAt: new Date(r.at).toISOString(), ...r.error })),
-        };
-        if (this.stopped)
-            out.missingScopes = this.stopped.scopes;
-        if (this.lastError)
-            out.lastError = { ...this.lastError, at: new Date(this.lastError.at).toISOString() };
-        return out;
-    }
-    /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
-    async close() {
-        clearInterval(this.refreshTimer);
-        this.abort.abort(new Error('the media catalog is closed'));
-        for (const p of this.pending.values())
-            this.settle(p);
-        while (this.tasks.size)
-            await Promise.allSettled([...this.tasks]);
-    }
-    /** True when nothing is to be done for this record now: the object exists, or HubSpot refused it lately. */
-    settledFor(r, now) {
-        return r?.objectId !== undefined || (r?.source === 'failed' && now - r.at < this.o.refreshMs);
-    }
-    idOf(key) {
-        const objectId = this.known.get(key)?.objectId;
-        return objectId === undefined ? undefined : mediaBridgeIdOf(objectId);
-    }
-    async findOrCreate(p) {
-        try {
-            const listed = await this.fresh(p.mediaType);
-            if (!listed || p.settled || this.settledFor(this.known.get(p.key), this.o.now()))
-                return;
-            await this.create(p);
-        }
-        finally {
-            this.settle(p);
-        }
-    }
-    settle(p) {
-        if (p.settled)
-            return;
-        p.settled = true;
-        if (this.pending.get(p.key) === p)
-            this.pending.delete(p.key);
-        this.o.onReady?.();
-    }
+    /** Reads the store once, the first time anything needs the catalog. */
     load() {
         this.loaded ??= this.readStore();
         return this.loaded;
     }
     /** Takes in what the store holds: this proxy's catalog of a previous run, or what proxies sharing the store learned. */
     async readStore() {
-        this.readAt = this.o.now();
+        this.readAt = this.now();
         try {
-            const snapshot = await this.o.store.mediaCatalog();
+            const snapshot = await this.store.mediaCatalog();
             for (const r of snapshot.objects) {
                 const key = mediaKey(r.mediaType, r.externalId);
                 const mine = this.known.get(key);
@@ -2183,7 +2193,7 @@ class MediaCatalog {
             }
         }
         catch (error) {
-            this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
+            this.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
         }
     }
     listing(type) {
@@ -2192,120 +2202,61 @@ class MediaCatalog {
             this.listings.set(type, (l = {}));
         return l;
     }
-    /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
-    async fresh(type) {
-        await this.load();
-        const l = this.listing(type);
-        if (this.listedLately(l))
-            return true;
-        if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs)
-            return false;
-        l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
-        return l.running;
+    /** The media's `mediaBridgeId`, when its object is known. */
+    idOf(key) {
+        const objectId = this.known.get(key)?.objectId;
+        return objectId === undefined ? undefined : mediaBridgeIdOf(objectId);
     }
-    listedLately(l) {
-        return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+    /** Adds records to the catalog and the store, and lets their waiting events go. */
+    async learn(records) {
+        if (!records.length)
+            return;
+        for (const r of records)
+            this.known.set(mediaKey(r.mediaType, r.externalId), r);
+        await this.keep(() => this.store.putMediaObjects(records));
+        this.onLearned(records);
     }
-    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
-    async relist(type, l) {
-        if (this.o.now() - this.readAt >= STORE_LOOK_MS) {
-            await this.readStore();
-            if (this.listedLately(l))
-                return true;
-        }
-        return this.list(type);
-    }
-    /** Reads every page of `type`'s listing into the catalog. */
-    async list(type) {
-        const startedAt = this.o.now();
-        const seen = new Set();
-        let after;
-        let limit = LIST_PAGE_LIMIT;
-        for (let page = 1;; page++) {
-            const outcome = await this.call('list', type, (req) => listMediaObjects(req, type, after, limit));
-            if (outcome.kind === 'stopped')
-                return false;
-            const read = outcome.kind === 'ok' ? readListingPage(outcome.result.body) : undefined;
-            if (!read) {
-                // Refused, or not a listing. HubSpot documents no maximum page size: try its default once.
-                if (outcome.kind === 'refused' && limit !== 20) {
-                    limit = 20;
-                    page--;
-                    continue;
-                }
-                const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the listing answer is not a page of objects' };
-                this.fail({ call: 'list', mediaType: type, at: this.o.now(), ...error });
-                this.o.log.warn('media catalog: HubSpot refused the listing; no object of this type will be created', { mediaType: type, ...error });
-                this.listing(type).refusedAt = this.o.now();
-                return false;
-            }
-            const records = [];
-            for (const o of read.objects) {
-                if (o.externalId === undefined || o.mediaType !== type)
-                    continue;
-                const key = mediaKey(type, o.externalId);
-                if (seen.has(key))
-                    continue; // two objects with one external id: the first listed wins
-                seen.add(key);
-                records.push({ mediaType: type, externalId: o.externalId, objectId: o.id, source: this.known.get(key)?.objectId === o.id ? this.known.get(key).source : 'listed', at: this.o.now() });
-            }
-            await this.learn(records);
-            this.o.log.debug('media catalog: read a listing page', { mediaType: type, page, objects: read.objects.length });
-            if (read.after === undefined)
-                break;
-            after = read.after;
-        }
-        // Objects gone from HubSpot since they were learned are forgotten (not ones learned during this listing).
-        const gone = [...this.known.values()].filter((r) => r.mediaType === type && r.objectId !== undefined && r.at < startedAt && !seen.has(mediaKey(r.mediaType, r.externalId)));
+    /** A complete listing of `type` ended at `listedAt`; `gone` are the objects it no longer has. */
+    async listed(type, listedAt, gone) {
         for (const r of gone)
             this.known.delete(mediaKey(r.mediaType, r.externalId));
-        const listedAt = this.o.now();
         this.listing(type).listedAt = listedAt;
         await this.keep(async () => {
             if (gone.length)
-                await this.o.store.removeMediaObjects(gone);
-            await this.o.store.setMediaListedAt(type, listedAt);
+                await this.store.removeMediaObjects(gone);
+            await this.store.setMediaListedAt(type, listedAt);
         });
-        this.o.log.info('media catalog: listed', { mediaType: type, objects: seen.size, forgotten: gone.length });
-        return true;
     }
-    /** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
-    async create(p) {
-        const claim = async () => {
-            for (;;) {
-                const now = this.o.now();
-                if (await this.o.store.claimMediaObject(p.mediaType, p.externalId, this.owner, now, now + CLAIM_MS))
-                    return true;
-                const r = await this.o.store.mediaObject(p.mediaType, p.externalId);
-                if (r?.objectId !== undefined) {
-                    await this.learn([r]);
-                    return false;
-                }
-                await sleep(CLAIM_POLL_MS, this.abort.signal);
-            }
-        };
-        const outcome = await this.call('create', p.mediaType, (req) => createMediaObject(req, newMediaObject(p.event, p.pageUrl)), claim);
-        if (outcome.kind === 'stopped')
-            return;
-        const made = outcome.kind === 'ok' ? readObject(outcome.result.body) : undefined;
-        if (made) {
-            await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, objectId: made.id, source: 'created', at: this.o.now() }]);
-            this.o.log.info('media catalog: created a media object', { mediaType: p.mediaType, externalId: p.externalId, objectId: made.id });
-            return;
+    /** A store write: a failure is logged, and the catalog in memory goes on. */
+    async keep(write) {
+        try {
+            await write();
         }
-        const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the answer carries no object id' };
-        const at = this.o.now();
-        this.fail({ call: 'create', mediaType: p.mediaType, externalId: p.externalId, at, ...error });
-        this.o.log.warn('media catalog: HubSpot refused to create a media object; its events go on without mediaBridgeId', { mediaType: p.mediaType, externalId: p.externalId, ...error });
-        await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, source: 'failed', at, error }]);
+        catch (error) {
+            this.log.error('media catalog: writing to the store failed', { error: String(error) });
+        }
+    }
+}
+
+/** Object calls at once: few, so events keep most of the limit. */
+const MAX_OBJECT_CALLS = 2;
+class ObjectCalls {
+    o;
+    /** Set by a 403: object calls are off until restart. */
+    stopped;
+    lastError;
+    rateLimitStreak = 0;
+    calls = 0;
+    callQueue = [];
+    constructor(o) {
+        this.o = o;
     }
     /**
-     * One call, retried until it is answered for good: 5xx, timeouts and network errors after
-     * a backoff, a 429 after the pause it sets for every request, a 401 with a fresh token.
+     * One call, retried until it is answered for good. `beforeEach`, before every attempt,
+     * may end it (`stopped`) by resolving false.
      */
     async call(call, mediaType, send, beforeEach) {
-        const { policy, tokens, limit } = this.o;
-        const signal = this.abort.signal;
+        const { policy, tokens, limit, signal } = this.o;
         for (let attempts = 0;; attempts++) {
             if (this.stopped || signal.aborted)
                 return { kind: 'stopped' };
@@ -2366,6 +2317,10 @@ class MediaCatalog {
             }
         }
     }
+    /** The latest failure, for /healthz. */
+    fail(failure) {
+        this.lastError = failure;
+    }
     /** A 403: the app lacks a scope. Logged once; object calls end until restart, events go on. */
     stop(call, mediaType, result, error) {
         if (this.stopped)
@@ -2375,33 +2330,7 @@ class MediaCatalog {
         this.fail({ call, mediaType, at: this.o.now(), ...error });
         this.o.log.error(`media catalog: HubSpot refused to ${call === 'list' ? 'list' : 'create'} media objects (403): the app lacks the ${scopes.join(' and ')} scope${scopes.length > 1 ? 's' : ''}. ` +
             'Media objects are off until restart; events are forwarded without mediaBridgeId. Add the scope to the app and install it again (media-bridge-proxy authorize --media-objects).', { status: result.status, missingScopes: scopes, ...error });
-        for (const p of this.pending.values())
-            this.settle(p);
-    }
-    fail(failure) {
-        this.lastError = failure;
-    }
-    /** Adds records to the catalog and the store, and lets their waiting events go. */
-    async learn(records) {
-        if (!records.length)
-            return;
-        for (const r of records)
-            this.known.set(mediaKey(r.mediaType, r.externalId), r);
-        await this.keep(() => this.o.store.putMediaObjects(records));
-        for (const r of records) {
-            const p = this.pending.get(mediaKey(r.mediaType, r.externalId));
-            if (p && r.objectId !== undefined)
-                this.settle(p);
-        }
-    }
-    /** A store write: a failure is logged, and the catalog in memory goes on. */
-    async keep(write) {
-        try {
-            await write();
-        }
-        catch (error) {
-            this.o.log.error('media catalog: writing to the store failed', { error: String(error) });
-        }
+        this.o.onStop();
     }
     callSlot() {
         if (this.calls < MAX_OBJECT_CALLS) {
@@ -2416,6 +2345,136 @@ class MediaCatalog {
             next();
         else
             this.calls--;
+    }
+}
+
+/** How long a media's events wait for its object, from the first of them. */
+const DEFAULT_OBJECT_WAIT_MS = 5_000;
+/** How old a media type's listing may be before it is read again. */
+const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
+/** The types the tracker reports, listed at start-up. */
+const EAGER_TYPES = ['VIDEO', 'AUDIO'];
+class MediaCatalog {
+    o;
+    pending = new Map();
+    abort = new AbortController();
+    tasks = new Set();
+    /** Names this process in creation claims. */
+    owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+    snapshot;
+    calls;
+    listing;
+    refreshTimer;
+    constructor(options) {
+        const o = (this.o = {
+            now: Date.now,
+            random: Math.random,
+            ...options,
+            waitMs: options.waitMs ?? DEFAULT_OBJECT_WAIT_MS,
+            refreshMs: options.refreshMs ?? DEFAULT_CATALOG_REFRESH_MS,
+        });
+        this.snapshot = new CatalogSnapshot(o.store, o.log, o.now, (records) => this.learned(records));
+        this.calls = new ObjectCalls({ ...o, signal: this.abort.signal, onStop: () => this.settleAll() });
+        this.listing = new CatalogListing(this.snapshot, this.calls, o);
+    }
+    /** Reads the kept catalog, lists what is stale, and looks again hourly. */
+    start() {
+        for (const type of EAGER_TYPES)
+            this.track(this.listing.fresh(type));
+        this.refreshTimer = setInterval(() => {
+            for (const [type, l] of this.snapshot.listings)
+                if (l.listedAt !== undefined)
+                    this.track(this.listing.fresh(type));
+        }, Math.min(this.o.refreshMs, 3600_000));
+        this.refreshTimer.unref?.();
+    }
+    /** An event was accepted: start finding or creating its media's object now. */
+    notice(event) {
+        if (this.calls.stopped || this.abort.signal.aborted || event.mediaBridgeId !== undefined || !event.externalId)
+            return;
+        const key = mediaKey(event.mediaType, event.externalId);
+        const waiting = this.pending.get(key);
+        if (waiting) {
+            waiting.pageUrl ??= event.pageUrl;
+            if (waiting.event.mediaName === undefined && event.mediaName !== undefined)
+                waiting.event = { ...waiting.event, mediaName: event.mediaName };
+            if (waiting.event.mediaUrl === undefined && event.mediaUrl !== undefined)
+                waiting.event = { ...waiting.event, mediaUrl: event.mediaUrl };
+            return;
+        }
+        const now = this.o.now();
+        if (this.settledFor(this.snapshot.known.get(key), now))
+            return;
+        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
+        this.pending.set(key, p);
+        this.track(this.findOrCreate(p));
+    }
+    /**
+     * Until when the forwarder holds `event` back: while its media's object is being found or
+     * made, at most `waitMs` after that media's first event; 0 when it may go now.
+     */
+    holdUntil(event, now) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return 0;
+        const key = mediaKey(event.mediaType, event.externalId);
+        if (this.snapshot.idOf(key) !== undefined)
+            return 0;
+        this.notice(event); // an event stored before a restart
+        const p = this.pending.get(key);
+        return p && p.deadline > now ? p.deadline : 0;
+    }
+    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
+    withMediaBridgeId(event) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return event;
+        const id = this.snapshot.idOf(mediaKey(event.mediaType, event.externalId));
+        return id === undefined ? event : { ...event, mediaBridgeId: id };
+    }
+    health() {
+        return catalogHealth(this.snapshot, this.calls, this.pending.size);
+    }
+    /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
+    async close() {
+        clearInterval(this.refreshTimer);
+        this.abort.abort(new Error('the media catalog is closed'));
+        this.settleAll();
+        while (this.tasks.size)
+            await Promise.allSettled([...this.tasks]);
+    }
+    /** True when nothing is to be done for this record now: the object exists, or HubSpot refused it lately. */
+    settledFor(r, now) {
+        return r?.objectId !== undefined || (r?.source === 'failed' && now - r.at < this.o.refreshMs);
+    }
+    async findOrCreate(p) {
+        try {
+            const listed = await this.listing.fresh(p.mediaType);
+            if (!listed || p.settled || this.settledFor(this.snapshot.known.get(p.key), this.o.now()))
+                return;
+            await createObject(p, { ...this.o, snapshot: this.snapshot, calls: this.calls, owner: this.owner, signal: this.abort.signal });
+        }
+        finally {
+            this.settle(p);
+        }
+    }
+    /** Records were learned: the events of those that have an object may go. */
+    learned(records) {
+        for (const r of records) {
+            const p = this.pending.get(mediaKey(r.mediaType, r.externalId));
+            if (p && r.objectId !== undefined)
+                this.settle(p);
+        }
+    }
+    settle(p) {
+        if (p.settled)
+            return;
+        p.settled = true;
+        if (this.pending.get(p.key) === p)
+            this.pending.delete(p.key);
+        this.o.onReady?.();
+    }
+    settleAll() {
+        for (const p of this.pending.values())
+            this.settle(p);
     }
     /** Runs a background task to its end; an abort at close is not an error. */
     track(task) {
