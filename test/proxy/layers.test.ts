@@ -54,3 +54,14 @@ describe('the import direction between store/ and upstream/', () => {
     expect([...crossing('contracts', 'store'), ...crossing('contracts', 'upstream')]).toEqual([]);
   });
 });
+
+describe('the core a reader can hold', () => {
+  it('createMediaBridgeProxy wires named steps, in under 80 lines', () => {
+    const core = readFileSync(join(PROXY, 'core.ts'), 'utf8').split('\n');
+    const start = core.findIndex((line) => line.startsWith('export function createMediaBridgeProxy('));
+    const length = core.slice(start).findIndex((line) => line === '}') + 1;
+    expect(start).toBeGreaterThan(0);
+    expect(length).toBeGreaterThan(10);
+    expect(length).toBeLessThan(80);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Every relative link and `#anchor` in the README, CONTRIBUTING.md and docs/*.md resolves:
  * the file (or folder) exists, and an anchor names a heading of the page it points into, by
- * GitHub's rules for heading ids. Splitting or renaming a page cannot leave a dead link.
+ * GitHub's rules for heading ids; and every repository path a page names in code exists.
+ * Splitting or renaming a page, or moving a source file, cannot leave a dead link.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
@@ -73,6 +74,12 @@ describe('the links of the documentation', () => {
     const targets = linkTargets(readFileSync(join(ROOT, page), 'utf8')).filter((t) => !external(t));
     const dead = targets.map((t) => [t, problem(page, t)]).filter(([, why]) => why);
     expect(dead).toEqual([]);
+  });
+
+  it.each(pages)('%s: every repository path it names in code (`src/…`, `test/…`) exists', (page) => {
+    const text = readFileSync(join(ROOT, page), 'utf8');
+    const paths = [...text.matchAll(/`((?:src|test|e2e|bench|scripts|demo|docs)\/[^`\s]*)`/g)].map((m) => m[1]);
+    expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
   });
 
   it('reads ids as GitHub makes them', () => {
