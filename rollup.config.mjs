@@ -54,7 +54,9 @@ export default [
         // `module`: minify as strict code in a scope of its own, as an ES module is. Terser then
         // drops the "use strict" line; nothing in the bundle behaves otherwise without it
         // (no `this` in plain calls, no writes to read-only properties, no block functions).
-        compress: { passes: 5, module: true, unsafe_arrows: true, pure_getters: true },
+        // `unsafe_methods` writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's, none of them
+        // called with `new`); `hoist_vars` declares its `var`s once a function.
+        compress: { passes: 5, module: true, unsafe_arrows: true, pure_getters: true, unsafe_methods: true, hoist_vars: true },
         // Private fields start with `_`; mangling them keeps them out of the bundle.
         // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
         mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },

@@ -84,7 +84,7 @@ function attentionSpan(runs, duration) {
     const size = Math.ceil(duration / MAX_SPANS);
     const spans = Math.ceil(duration / size);
     const rawDataMap = {};
-    let counted;
+    let counted = 0;
     for (let i = 0; i < spans; i++) {
         // The span is [start, end], the last one cut at the duration.
         const start = i * size;
@@ -92,8 +92,7 @@ function attentionSpan(runs, duration) {
         let seconds = 0;
         for (const [from, to] of runs)
             seconds += Math.max(0, Math.min(to, end) - Math.max(from, start));
-        if ((rawDataMap[i] = Math.round(seconds / (end - start))))
-            counted = 1;
+        counted |= rawDataMap[i] = Math.round(seconds / (end - start));
     }
     if (counted)
         return {
@@ -137,7 +136,7 @@ function createConsent(required) {
 /** A whole number written in decimal digits, as a number; undefined for anything else. */
 function wholeNumber(value) {
     // test() reads its argument as a string: undefined is "undefined", 42 is "42".
-    return /^\d+$/.test(value) ? Number(value) : undefined;
+    return /^\d+$/.test(value) ? +value : undefined;
 }
 // HubSpot's `hubspotutk` cookie holds 32 hex digits; anything else is not one.
 const UTK = /^[\da-f]{32}$/i;
@@ -413,11 +412,15 @@ function createPlayhead(milestones, newId, report, describe) {
         if (src != source)
             pos = type == 'attach' ? to : 0;
         source = src;
-        // Of the readings, `playing`, `timeupdate`, `ratechange` and `attach` may begin a
-        // session; `seeking`, `ended`, `volumechange` and the tracker's `hide` and `close` may
-        // not. (A page that sets the rate and calls play() hears `ratechange` first, from media
-        // already playing: the session begins there, and counts from where play began.)
-        if (!session && mayBegin && !el.paused && /^[ptar]/.test(type)) {
+        // A `ratechange` (the one reading whose type starts with r) queued while the media was
+        // paused, as when the page set the rate and then called play(), may be heard after play
+        // began, with the position past where it began. It says nothing then: a session that
+        // begins at the next reading counts from the last position read before it.
+        if (!session && !at && type[0] == 'r')
+            return;
+        // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
+        // `ended`, `volumechange`, `ratechange` and the tracker's `hide` and `close` may not.
+        if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
             const before = playedRuns(el.played);
             // A tracker attached to a playing element credits what it has played already.
             session = {
@@ -691,14 +694,18 @@ function trackPage(options) {
     const tracked = new Map();
     /**
      * An event of `type` of `session`: the session's media, as it was when the session began,
-     * and the page's fields now, so that a change of consent counts at once, both ways.
+     * and the page's fields now, so that a change of consent counts at once, both ways. None
+     * while events may not be sent: then nothing is queued, kept or sent.
      */
-    const build = (session, type, fields) => wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
+    const build = (session, type, fields) => consent._send() &&
+        wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
     const queue = (event) => {
-        log(event);
-        transport._add({ e: event, n: 0 });
-        if (options.onEvent)
-            guard(options.onEvent)(event);
+        if (event) {
+            log(event);
+            transport._add({ e: event, n: 0 });
+            if (options.onEvent)
+                guard(options.onEvent)(event);
+        }
     };
     // The attention span as it stands, of a session that has played some of a known duration.
     const span = (session) => {
@@ -719,7 +726,8 @@ function trackPage(options) {
             session._gone = true;
         else {
             const event = span(session);
-            session._kept = (event && keep({ e: event, n: 0 }));
+            if (event)
+                session._kept = keep({ e: event, n: 0 });
         }
     };
     let writing = 0;
@@ -728,16 +736,15 @@ function trackPage(options) {
         writing = 0;
         // The events waiting to go out again are this page's too.
         transport._touch();
-        if (consent._send())
-            tracked.forEach((media) => {
-                const session = media._session();
-                if (session)
-                    keepSession(session);
-            });
+        tracked.forEach((media) => {
+            const session = media._session();
+            if (session)
+                keepSession(session);
+        });
     });
     const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
     const ended = (session) => {
-        const event = consent._send() && span(session);
+        const event = span(session);
         // Kept at once (the transport keeps it again as it sends), so a page killed before the
         // moment's request goes out still leaves the whole of it.
         if (event)
@@ -767,10 +774,9 @@ function trackPage(options) {
                     // A blob: source cannot identify the media; say so, in debug mode, once a session.
                     if (!session._media.externalId)
                         log('blob: needs data-media-id', el);
-                    if (consent._send())
-                        queue(build(session, 'media-played', { state: 'STARTED' }));
+                    queue(build(session, 'media-played', { state: 'STARTED' }));
                 }
-                else if (consent._send()) {
+                else {
                     if (what > 0)
                         queue(build(session, 'media-played-percent', { playedPercent: what }));
                     keepSession(session);

@@ -108,3 +108,29 @@ export async function play(page: Page, id: string, rate: number): Promise<void> 
     [id, rate] as const,
   );
 }
+
+/**
+ * Pauses media `id` as soon as it has played to `seconds`, in the page itself (each timeupdate
+ * and every 10 ms), so that no round trip to the test runs between the check and the pause:
+ * on a loaded machine one can take longer than the margin a test's percentages leave.
+ * Resolves with the position it paused at.
+ */
+export async function pauseAt(page: Page, id: string, seconds: number): Promise<number> {
+  return page.evaluate(
+    ([id, seconds]) =>
+      new Promise<number>((resolve) => {
+        const el = document.getElementById(id as string) as HTMLMediaElement;
+        const check = () => {
+          if (el.currentTime < (seconds as number)) return;
+          el.pause();
+          clearInterval(timer);
+          el.removeEventListener('timeupdate', check);
+          resolve(el.currentTime);
+        };
+        const timer = setInterval(check, 10);
+        el.addEventListener('timeupdate', check);
+        check();
+      }),
+    [id, seconds] as const,
+  );
+}

@@ -4,7 +4,7 @@
  */
 import type { SessionState, Tracker } from '../src/index.js';
 import type { WireEvent } from '../src/wire.js';
-import { expect, test } from './fixtures.js';
+import { expect, pauseAt, test } from './fixtures.js';
 import { media, steps, VIEWING } from './media.js';
 
 type PageWindow = Window & { tracker: Tracker; __startTracker(): void; __onEvent: WireEvent[]; __listened: string[]; __keysBefore: string[] };
@@ -53,8 +53,7 @@ test('track() follows a player inside a shadow root, and releases it when remove
 test('session() gives the state a page needs to draw a played bar', async ({ page, track }) => {
   await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') });
   await track.play('v', 4);
-  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 4.5);
-  await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).pause());
+  await pauseAt(page, 'v', 4.5);
   await track.media('v', 'pause');
   const state = (await page.evaluate(() =>
     (window as unknown as PageWindow).tracker.session(document.getElementById('v') as HTMLVideoElement),
@@ -95,12 +94,20 @@ test('consent() takes the answer of another consent manager', async ({ page, tra
 test('stop() detaches everything: no more events, no more listeners', async ({ page, track }) => {
   await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') + '<main></main>' });
   await track.play('v', 4);
-  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 2.5);
-  const atStop = await page.evaluate(() => {
-    const w = window as unknown as PageWindow & { __sent: unknown[] };
-    w.tracker.stop();
-    return w.__sent.length;
-  });
+  // Stopped in the page as soon as 2.5 s have played (no round trip between the check and stop()).
+  const atStop = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const v = document.getElementById('v') as HTMLVideoElement;
+        const timer = setInterval(() => {
+          if (v.currentTime < 2.5) return;
+          clearInterval(timer);
+          const w = window as unknown as PageWindow & { __sent: unknown[] };
+          w.tracker.stop();
+          resolve(w.__sent.length);
+        }, 10);
+      }),
+  );
   // Played on to the end, a new element, a hidden page: nothing.
   await page.evaluate((html) => {
     document.querySelector('main')!.innerHTML = html;

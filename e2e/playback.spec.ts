@@ -2,7 +2,7 @@
  * Playback in real Chromium, against both builds: sessions, quartiles of the share actually
  * played, and the fields every event carries.
  */
-import { expect, test } from './fixtures.js';
+import { expect, pauseAt, test } from './fixtures.js';
 import type { AttentionSpanEvent } from '../src/wire.js';
 import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from './media.js';
 
@@ -94,18 +94,15 @@ for (const build of BUILDS) {
 
     test('playing a part again does not count it twice', async ({ page, track }) => {
       await track.open({ build, body: media('v', 'clip-8s.webm') });
-      await track.play('v', 4);
-      await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 3);
+      await track.play('v', 2);
+      await pauseAt(page, 'v', 3);
       await page.evaluate(() => {
-        const v = document.getElementById('v') as HTMLVideoElement;
-        v.pause();
-        v.currentTime = 0;
+        (document.getElementById('v') as HTMLVideoElement).currentTime = 0;
       });
       await track.media('v', 'seeked');
       await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).play());
-      await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 3.5);
-      await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).pause());
-      await track.media('v', 'pause');
+      await pauseAt(page, 'v', 3.5);
+      await track.media('v', 'pause', 2);
       // Played 0 to about 3.5 s twice, about 45% of it: 25 only.
       const sent = await track.sent();
       expect(steps(sent)).toEqual(['STARTED', 25]);

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The README's test command. Builds, type-checks, then runs every suite:
 //   unit + integration (vitest), end-to-end in Chromium (Playwright), end-to-end in Firefox
-//   (puppeteer-core over WebDriver BiDi, driven by vitest),
+//   (puppeteer-core over WebDriver BiDi, driven by vitest), end-to-end in WebKit (WebKitGTK's
+//   MiniBrowser under Xvfb, webdriverio over W3C WebDriver, driven by vitest),
 // and ends with one line "N passed, N failed" summed over all of them, which is what CI reads.
 //
 //   and the short benchmark (size budget, delivery under faults; `npm run bench -- --short`).
 //
-// Options: --only=build,typecheck,unit,chromium,firefox,bench   run a subset
+// Options: --only=build,typecheck,unit,chromium,firefox,webkit,bench   run a subset
 // Env:     MBT_CHECK_DIST=1   also check that dist/ equals a fresh build (CI sets it)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -73,7 +74,9 @@ function vitest(suite, config) {
     }
   }
   if (!ok && !failed) failed = unnamed(suite, 'exited non-zero, and its report names no failed test or file');
-  record(suite, r.numPassedTests, failed, ok ? '' : 'exit code non-zero');
+  // A skipped test is neither passed nor failed; the suite's output says why it was skipped.
+  const notes = [r.numPendingTests ? `${r.numPendingTests} skipped` : '', ok ? '' : 'exit code non-zero'];
+  record(suite, r.numPassedTests, failed, notes.filter(Boolean).join(', '));
 }
 
 if (want('build')) {
@@ -124,6 +127,10 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
 
 if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts'))) {
   vitest('firefox e2e', 'e2e/firefox/vitest.config.ts');
+}
+
+if (want('webkit') && existsSync(join(root, 'e2e/webkit/vitest.config.ts'))) {
+  vitest('webkit e2e', 'e2e/webkit/vitest.config.ts');
 }
 
 if (want('bench')) {

@@ -33,14 +33,14 @@ export function attentionSpan(runs: Run[], duration: number): AttentionSpan | un
   const size = Math.ceil(duration / MAX_SPANS);
   const spans = Math.ceil(duration / size);
   const rawDataMap: Record<string, number> = {};
-  let counted;
+  let counted = 0;
   for (let i = 0; i < spans; i++) {
     // The span is [start, end], the last one cut at the duration.
     const start = i * size;
     const end = Math.min(start + size, duration);
     let seconds = 0;
     for (const [from, to] of runs) seconds += Math.max(0, Math.min(to, end) - Math.max(from, start));
-    if ((rawDataMap[i] = Math.round(seconds / (end - start)))) counted = 1;
+    counted |= rawDataMap[i] = Math.round(seconds / (end - start));
   }
   if (counted)
     return {

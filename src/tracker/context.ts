@@ -10,7 +10,7 @@ type Fields = Partial<CommonFields>;
 /** A whole number written in decimal digits, as a number; undefined for anything else. */
 export function wholeNumber(value: unknown): number | undefined {
   // test() reads its argument as a string: undefined is "undefined", 42 is "42".
-  return /^\d+$/.test(value as string) ? Number(value) : undefined;
+  return /^\d+$/.test(value as string) ? +(value as string) : undefined;
 }
 
 // HubSpot's `hubspotutk` cookie holds 32 hex digits; anything else is not one.

@@ -61,15 +61,19 @@ export function trackPage(options: TrackerOptions): PageTracker {
 
   /**
    * An event of `type` of `session`: the session's media, as it was when the session began,
-   * and the page's fields now, so that a change of consent counts at once, both ways.
+   * and the page's fields now, so that a change of consent counts at once, both ways. None
+   * while events may not be sent: then nothing is queued, kept or sent.
    */
   const build = (session: Session, type: EventType, fields: object) =>
+    consent._send() &&
     wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
 
-  const queue = (event: WireEvent) => {
-    log(event);
-    transport._add({ e: event, n: 0 });
-    if (options.onEvent) guard(options.onEvent)(event);
+  const queue = (event: WireEvent | false) => {
+    if (event) {
+      log(event);
+      transport._add({ e: event, n: 0 });
+      if (options.onEvent) guard(options.onEvent)(event);
+    }
   };
 
   // The attention span as it stands, of a session that has played some of a known duration.
@@ -91,7 +95,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
     if (session._kept && (!kept || kept.n)) session._gone = true;
     else {
       const event = span(session);
-      session._kept = (event && keep({ e: event, n: 0 })) as boolean;
+      if (event) session._kept = keep({ e: event, n: 0 }) as boolean;
     }
   };
   let writing: ReturnType<typeof setTimeout> | 0 = 0;
@@ -100,16 +104,15 @@ export function trackPage(options: TrackerOptions): PageTracker {
     writing = 0;
     // The events waiting to go out again are this page's too.
     transport._touch();
-    if (consent._send())
-      tracked.forEach((media) => {
-        const session = media._session();
-        if (session) keepSession(session);
-      });
+    tracked.forEach((media) => {
+      const session = media._session();
+      if (session) keepSession(session);
+    });
   });
   const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
 
   const ended = (session: Session) => {
-    const event = consent._send() && span(session);
+    const event = span(session);
     // Kept at once (the transport keeps it again as it sends), so a page killed before the
     // moment's request goes out still leaves the whole of it.
     if (event) queue((keep({ e: event, n: 0 }), event));
@@ -141,8 +144,8 @@ export function trackPage(options: TrackerOptions): PageTracker {
             if (!what) {
               // A blob: source cannot identify the media; say so, in debug mode, once a session.
               if (!session._media.externalId) log('blob: needs data-media-id', el);
-              if (consent._send()) queue(build(session, 'media-played', { state: 'STARTED' }));
-            } else if (consent._send()) {
+              queue(build(session, 'media-played', { state: 'STARTED' }));
+            } else {
               if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
               keepSession(session);
             }

@@ -128,11 +128,14 @@ export function createPlayhead<E extends MediaState>(
     // (`attach`), what played before is in `el.played`, credited if a session begins now.
     if (src != source) pos = type == 'attach' ? to : 0;
     source = src;
-    // Of the readings, `playing`, `timeupdate`, `ratechange` and `attach` may begin a
-    // session; `seeking`, `ended`, `volumechange` and the tracker's `hide` and `close` may
-    // not. (A page that sets the rate and calls play() hears `ratechange` first, from media
-    // already playing: the session begins there, and counts from where play began.)
-    if (!session && mayBegin && !el.paused && /^[ptar]/.test(type)) {
+    // A `ratechange` (the one reading whose type starts with r) queued while the media was
+    // paused, as when the page set the rate and then called play(), may be heard after play
+    // began, with the position past where it began. It says nothing then: a session that
+    // begins at the next reading counts from the last position read before it.
+    if (!session && !at && type[0] == 'r') return;
+    // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
+    // `ended`, `volumechange`, `ratechange` and the tracker's `hide` and `close` may not.
+    if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
       const before = playedRuns(el.played);
       // A tracker attached to a playing element credits what it has played already.
       session = {

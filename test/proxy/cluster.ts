@@ -16,7 +16,9 @@ export function clusterEnv(redisUrl: string, queue: string, hub: FakeHubSpot, ra
     HUBSPOT_ACCESS_TOKEN: CLUSTER_TOKEN,
     HUBSPOT_API_BASE: hub.url,
     HUBSPOT_RATE_LIMIT: String(rateLimit),
-    HUBSPOT_TIMEOUT_MS: '2000',
+    // Long enough that a loaded machine's slow answer is not a timeout: a request timed out
+    // is sent again, and its first copy may still have reached HubSpot (a duplicate).
+    HUBSPOT_TIMEOUT_MS: '10000',
     HUBSPOT_RETRY_BASE_MS: '200',
     CLIENT_RATE_LIMIT: '0',
     ...extra,

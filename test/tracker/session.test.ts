@@ -31,6 +31,26 @@ describe('a session', () => {
     expect(m.playhead._session()!._runs).toEqual([[1, 3]]);
   });
 
+  it('credits from where play began when a ratechange queued while paused is heard late (a muted video the visitor starts)', () => {
+    // The click sets the rate and calls play(): Chromium delivers the `ratechange` with the
+    // media already 0.14 s in, before the `play` that shows the visitor's gesture.
+    const m = standIn(4);
+    m.allow(false);
+    m.el.paused = false;
+    m.el.playbackRate = 16;
+    m.advanceClock(9);
+    m.el.currentTime = 0.14;
+    m.read('ratechange');
+    m.allow(true);
+    m.advanceClock(2);
+    m.el.currentTime = 0.17;
+    m.read('playing');
+    expect(m.reports).toEqual([{ session: 'session-1' }]);
+    m.run(1);
+    expect(m.percents()).toEqual([25, 50, 75, 100]);
+    expect(m.ended[0]._runs).toEqual([[0, 4]]);
+  });
+
   it('starts a new session when the media is played again after it ended', () => {
     const m = standIn(4);
     m.play();
