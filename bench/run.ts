@@ -140,7 +140,7 @@ results.checks = checks;
 const failed = checks.filter((c) => !c.ok);
 out.push('', failed.length ? `**${failed.length} check(s) failed:** ${failed.map((c) => c.name).join('; ')}` : `All ${checks.length} checks passed.`);
 console.log(out.join('\n'));
-// Only a full run replaces the committed results (the README quotes bench/results.md); a
+// Only a full run replaces the committed results (docs/performance.md quotes bench/results.md); a
 // partial one goes to bench/out/, which git ignores.
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 const stem = short || only ? './out/results-partial' : './results';

@@ -1,18 +1,28 @@
 /**
- * The README's tracker section: every snippet in it runs as written, with only the paths of
- * a real site mapped to this server's (/js/ to /dist/, the webinar to a sample clip).
+ * The tracker's snippets, in docs/tracker.md and the README's five-minute path: every one
+ * runs as written, with only the paths of a real site mapped to this server's (/js/ to
+ * /dist/, the webinar to a sample clip).
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.js';
 import type { WireEvent } from '../src/wire.js';
 import { media, steps, VIEWING } from './media.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('## The tracker'), readme.indexOf('## The proxy'));
-const blocks = (lang: string) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+/** The fenced blocks of one language in `text`, their list indentation taken off. */
+const blocksOf = (text: string, lang: string) =>
+  [...text.matchAll(new RegExp('^( *)```' + lang + '\\n([\\s\\S]*?)^ *```', 'gm'))].map((m) =>
+    m[2].replace(new RegExp('^' + m[1], 'gm'), ''),
+  );
+const page = read('docs/tracker.md');
+const blocks = (lang: string) => blocksOf(page, lang);
 
-test('the README has the snippets this spec runs', () => {
+test('the tracker page has the snippets this spec runs', () => {
   expect([blocks('html').length, blocks('js').length, blocks('json').length]).toEqual([1, 1, 1]);
+});
+
+test("the README's script tag is the tracker page's, which the next test runs", () => {
+  expect(blocksOf(read('README.md'), 'html')).toEqual(blocks('html'));
 });
 
 test('the script-tag snippet tracks its video', async ({ track }) => {

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { f as configFromEnv, c as createLogger, i as createMediaBridgeProxy, j as createNodeHandler } from './core.js';
+import { u as serverHelp, g as configFromEnv, c as createLogger, j as createMediaBridgeProxy, k as createNodeHandler } from './core.js';
 import { r as runAuthorize } from './authorize.js';
 import 'node:fs';
 import 'node:crypto';
 
 /**
- * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
- * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
+ * `media-bridge-proxy`: the Node server. Configuration comes from the environment (`--help`
+ * lists it, from config.ts's SERVER_VARIABLES; docs/proxy.md explains it); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
  * that any number of instances share.
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
@@ -15,9 +15,6 @@ import 'node:crypto';
  *
  * `media-bridge-proxy authorize` is HubSpot's OAuth install flow (./authorize/command.ts).
  */
-const SERVER_USAGE = `Usage: media-bridge-proxy              the proxy server, configured by its environment (see the README)
-       media-bridge-proxy authorize    HubSpot's OAuth install flow: gets the refresh token (--help for more)
-`;
 // `media-bridge-proxy authorize` runs the OAuth install flow instead of the server.
 const command = process.argv[2];
 if (command === 'authorize') {
@@ -26,7 +23,7 @@ if (command === 'authorize') {
 }
 if (command !== undefined) {
     const help = command === '--help' || command === '-h';
-    (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${SERVER_USAGE}`);
+    (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${serverHelp()}`);
     process.exit(help ? 0 : 2);
 }
 /** Connections still open this long after SIGTERM are cut. */

@@ -119,21 +119,1053 @@ class Outage {
 }
 
 /**
- * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
+ * The per-client-IP limit on ingest requests, and how the client IP is found.
  *
- * - 2xx: delivered.
- * - 429 with `policyName: "DAILY"`: stop sending until the limit resets (Retry-After when
- *   HubSpot gives one, else probe again after `dailyPauseMs`); the queue is kept.
- * - 429 otherwise (TEN_SECONDLY_ROLLING): pause all sending, for Retry-After or a short pause
- *   that doubles while 429s keep coming. Retry-After is not documented by HubSpot, but honoured.
- * - 5xx, 408, timeouts and network errors: retry this event after a capped exponential
- *   backoff with jitter.
- * - 401/403: the proxy's credentials are wrong or lack the scope, not the event: keep the
- *   event and pause (the forwarder refreshes an OAuth token once first).
- * - Any other 4xx: a dead letter that keeps HubSpot's category, message and correlationId.
- *
- * Rate limits: https://developers.hubspot.com/docs/api/usage-details
+ * Each IP has a classic token bucket: `perMinute` requests a minute, in bursts of up to
+ * `perMinute`. A page with several videos sends a few beacons a minute per viewer, so the
+ * default (600) leaves room for an office or a mobile carrier's NAT full of viewers.
  */
+class ClientLimiter {
+    perMinute;
+    perMs;
+    maxClients;
+    clients = new Map();
+    constructor(options) {
+        this.perMinute = options.perMinute;
+        this.perMs = options.perMinute / 60_000;
+        this.maxClients = options.maxClients ?? 50_000;
+    }
+    /** 0 when `ip` may go on, else the seconds until it may. */
+    check(ip, now) {
+        if (this.perMinute <= 0 || !ip)
+            return 0;
+        let c = this.clients.get(ip);
+        if (c) {
+            c.tokens = Math.min(this.perMinute, c.tokens + (now - c.at) * this.perMs);
+            c.at = now;
+            // Move to the back of the Map's order, so the front is the longest idle.
+            this.clients.delete(ip);
+            this.clients.set(ip, c);
+        }
+        else {
+            if (this.clients.size >= this.maxClients)
+                this.clients.delete(this.clients.keys().next().value);
+            c = { tokens: this.perMinute, at: now };
+            this.clients.set(ip, c);
+        }
+        if (c.tokens >= 1) {
+            c.tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, Math.ceil((1 - c.tokens) / this.perMs / 1000));
+    }
+}
+/**
+ * The client's IP. Without a trusted proxy it is the socket's peer. Behind `hops` trusted
+ * proxies it is the `hops`-th address from the right of X-Forwarded-For: each proxy appends
+ * the address it saw, so the ones further left were written by the client and prove nothing.
+ */
+function clientIp(peer, forwardedFor, hops) {
+    if (hops <= 0 || !forwardedFor)
+        return peer;
+    const parts = forwardedFor.split(',');
+    const pick = parts[parts.length - hops] ?? parts[0];
+    const ip = pick.trim();
+    return ip || peer;
+}
+
+/**
+ * Which pages may post events, and the CORS headers they get.
+ *
+ * - An explicit allowlist (ALLOWED_ORIGINS) admits exactly those origins; `*` admits any.
+ * - An empty list admits the same origin only: the Origin's host must equal the request's
+ *   own Host (or X-Forwarded-Host behind a trusted proxy).
+ * - A request without an Origin header is not from a page a browser runs (browsers send
+ *   Origin on every POST, sendBeacon and fetch keepalive included): it is a server or curl,
+ *   which could forge any Origin anyway, so it is let through to validation and the per-IP
+ *   limit.
+ *
+ * The tracker posts text/plain, a CORS-safelisted type, so browsers send no preflight; the
+ * preflight answer is there for callers that post application/json.
+ * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+ */
+/** Builds a policy; throws on an entry that is not an origin. */
+function originPolicy(origins = []) {
+    const allowed = new Set();
+    let any = false;
+    for (const raw of origins) {
+        const entry = raw.trim();
+        if (!entry)
+            continue;
+        if (entry === '*') {
+            any = true;
+            continue;
+        }
+        let url;
+        try {
+            url = new URL(entry);
+        }
+        catch {
+            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
+        }
+        if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
+            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
+        }
+        allowed.add(url.origin);
+    }
+    return { allowed, any };
+}
+/**
+ * Whether a request may post. `origin` is its Origin header, `host` its own host
+ * (Host, or X-Forwarded-Host when trusted).
+ */
+function originAllowed(policy, origin, host) {
+    if (origin === undefined)
+        return true;
+    if (policy.any)
+        return true;
+    if (policy.allowed.size > 0)
+        return policy.allowed.has(origin) || policy.allowed.has(normalise(origin));
+    return host !== undefined && sameHost(origin, host);
+}
+/**
+ * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
+ * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
+ */
+function corsHeaders(origin) {
+    return origin === undefined
+        ? { vary: 'Origin' }
+        : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
+}
+/** The preflight answer's headers. */
+function preflightHeaders(origin) {
+    return {
+        ...corsHeaders(origin),
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'Content-Type',
+        'access-control-max-age': '86400',
+    };
+}
+function sameHost(origin, host) {
+    const slash = origin.indexOf('//');
+    if (slash < 0)
+        return false;
+    const originHost = origin.slice(slash + 2).toLowerCase();
+    const requestHost = host.toLowerCase();
+    if (originHost === requestHost)
+        return true;
+    // Default ports may be spelled on one side and not the other.
+    return stripDefaultPort(originHost) === stripDefaultPort(requestHost);
+}
+function stripDefaultPort(host) {
+    return host.replace(/:(80|443)$/, '');
+}
+function normalise(origin) {
+    try {
+        return new URL(origin).origin;
+    }
+    catch {
+        return origin;
+    }
+}
+
+/**
+ * JSON parsing that refuses prototype-polluting keys.
+ *
+ * JSON.parse itself only creates own properties, but a `__proto__` key becomes dangerous the
+ * moment some later code copies the object with assignment (Object.assign, a naive merge).
+ * So a body naming `__proto__`, `constructor` or `prototype` as a key is refused outright.
+ *
+ * The fast path is one scan of the text: only a body that mentions one of the names, or
+ * contains a `\u` escape (which could spell one), pays for the key-by-key reviver.
+ */
+/** Keys that can reach an object's prototype chain. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const SUSPECT = /__proto__|constructor|prototype|\\u/;
+/** Parses `text` as JSON, refusing forbidden keys anywhere in it. */
+function parseBody(text) {
+    try {
+        if (!SUSPECT.test(text))
+            return { ok: true, value: JSON.parse(text) };
+        let forbidden;
+        const value = JSON.parse(text, (key, v) => {
+            if (FORBIDDEN_KEYS.has(key))
+                forbidden = key;
+            return v;
+        });
+        if (forbidden !== undefined) {
+            return { ok: false, code: 'forbidden_key', message: `the key "${forbidden}" is not allowed anywhere in the body` };
+        }
+        return { ok: true, value };
+    }
+    catch {
+        return { ok: false, code: 'bad_json', message: 'the body is not valid JSON' };
+    }
+}
+
+/** The proxy's answers: what a request is, what an answer is, and the headers every JSON answer has. */
+const JSON_HEADERS = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+};
+/** A JSON answer. */
+function reply(status, body, headers = {}) {
+    return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** Longest id the proxy keeps for de-duplication (a UUID is 36). */
+const MAX_ID_LENGTH = 128;
+/** Cap for URLs (pageUrl, mediaUrl, iframeUrl) and externalId, which defaults to the media URL. */
+const MAX_URL_LENGTH = 2048;
+/** Cap for display names (mediaName, pageName). */
+const MAX_NAME_LENGTH = 512;
+/** Cap for `_hsenc` and `contactUtk`-like opaque tokens. */
+const MAX_TOKEN_LENGTH = 512;
+/** Cap for `rawDataString`; the tracker keeps an attention-span payload under 16 KiB. */
+const MAX_RAW_DATA_STRING_LENGTH = 16 * 1024;
+/** Most spans in one `rawDataMap`. */
+const MAX_SPANS = 4096;
+/** Largest play count for one span. */
+const MAX_SPAN_COUNT = 1_000_000;
+/** Default: an event may be this old (3 days: a page view that recovers a dead session). */
+const DEFAULT_MAX_EVENT_AGE_MS = 3 * 24 * 3600_000;
+/** Default: an event may be this far in the future (visitors' clocks drift). */
+const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60_000;
+const MEDIA_TYPES = ['AUDIO', 'DOCUMENT', 'IMAGE', 'OTHER', 'VIDEO'];
+const INT64_ID = { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER };
+/** Fields every event type takes, besides the wire's own `type` and `id`. */
+const COMMON = {
+    mediaType: { kind: 'enum', values: MEDIA_TYPES },
+    occurredTimestamp: { kind: 'timestamp' },
+    sessionId: { kind: 'string', max: MAX_ID_LENGTH },
+    _hsenc: { kind: 'string', max: MAX_TOKEN_LENGTH },
+    contactUtk: { kind: 'string', max: MAX_TOKEN_LENGTH },
+    contactId: INT64_ID,
+    externalId: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
+    externalPlayContext: { kind: 'enum', values: ['EMAIL', 'EXTERNAL_PAGE'] },
+    mediaBridgeId: INT64_ID,
+    mediaName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+    mediaUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
+    pageId: INT64_ID,
+    pageName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
+    pageUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
+};
+const REQUIRED_COMMON = ['id', 'mediaType', 'occurredTimestamp', 'sessionId'];
+function typeSpec(extra, required) {
+    const fields = new Map([['id', { kind: 'string', max: MAX_ID_LENGTH }]]);
+    for (const [name, spec] of Object.entries({ ...COMMON, ...extra }))
+        fields.set(name, spec);
+    return { fields, required: [...REQUIRED_COMMON, ...required] };
+}
+/** Per event path, what HubSpot's body for it takes. */
+const EVENT_TYPES = new Map([
+    [
+        'media-played',
+        typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true } }, ['state']),
+    ],
+    ['media-played-percent', typeSpec({ playedPercent: { kind: 'integer', min: 0, max: 100 } }, ['playedPercent'])],
+    [
+        'attention-span',
+        typeSpec({
+            rawDataMap: { kind: 'span-counts' },
+            rawDataString: { kind: 'string', max: MAX_RAW_DATA_STRING_LENGTH },
+            derivedValues: { kind: 'attention-totals' },
+        }, ['rawDataMap']),
+    ],
+]);
+/** The event types, for messages. */
+const EVENT_TYPE_NAMES = [...EVENT_TYPES.keys()];
+
+/**
+ * Checks a parsed beacon body against the schema. Pure: the clock comes in as `now`.
+ *
+ * Every problem names the event's index and the field, so a 400 answer says exactly what to
+ * fix. Messages never echo the client's values back.
+ */
+/** At most this many problems are listed in one answer. */
+const MAX_PROBLEMS = 100;
+const SPAN_KEY = /^(?:0|[1-9][0-9]{0,8})$/;
+/** Validates `{"events": [...]}`; `now` is the server's clock in ms. */
+function validateBody(body, now, options = {}) {
+    if (!isPlainObject(body))
+        return fail(null, 'body', 'not_object', 'the body must be a JSON object {"events": [...]}');
+    const problems = [];
+    for (const key in body) {
+        if (key !== 'events')
+            problems.push(problem(null, clip(key), 'unknown_field', 'is not a field of the request body'));
+    }
+    const events = body.events;
+    if (!Array.isArray(events)) {
+        problems.push(problem(null, 'events', events === undefined ? 'required' : 'wrong_type', 'must be an array of events'));
+        return { ok: false, problems };
+    }
+    if (events.length === 0)
+        problems.push(problem(null, 'events', 'no_events', 'must hold at least one event'));
+    if (events.length > MAX_EVENTS_PER_REQUEST) {
+        problems.push(problem(null, 'events', 'too_many_events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`));
+        return { ok: false, problems };
+    }
+    const limits = {
+        oldest: now - (options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS),
+        newest: now + (options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS),
+        allowContactId: options.allowContactId === true,
+        shortened: 0,
+    };
+    for (let i = 0; i < events.length && problems.length < MAX_PROBLEMS; i++)
+        checkEvent(events[i], i, limits, problems);
+    if (problems.length)
+        return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
+    return { ok: true, events: events, shortened: limits.shortened };
+}
+function checkEvent(event, index, limits, out) {
+    if (!isPlainObject(event)) {
+        out.push(problem(index, '', 'not_object', 'each event must be a JSON object'));
+        return;
+    }
+    const type = event.type;
+    const spec = typeof type === 'string' ? EVENT_TYPES.get(type) : undefined;
+    if (!spec) {
+        const code = type === undefined ? 'required' : 'unknown_type';
+        out.push(problem(index, 'type', code, `must be one of ${EVENT_TYPE_NAMES.join(', ')}`));
+        return;
+    }
+    for (const field in event) {
+        if (field === 'type')
+            continue;
+        const fieldSpec = spec.fields.get(field);
+        if (!fieldSpec) {
+            out.push(problem(index, clip(field), 'unknown_field', `is not a field of ${type} events`));
+            continue;
+        }
+        const value = event[field];
+        if (value === undefined)
+            continue; // only from callers in code; JSON has no undefined
+        if (value === null || value === '') {
+            out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
+            continue;
+        }
+        if (fieldSpec.kind === 'string' && fieldSpec.shorten && typeof value === 'string' && value.length > fieldSpec.max) {
+            event[field] = shorten(value, fieldSpec.max);
+            limits.shortened++;
+            continue;
+        }
+        if (field === 'contactId' && !limits.allowContactId) {
+            out.push(problem(index, field, 'contact_id_refused', 'is refused from browsers: anyone could claim any contact; send contactUtk'));
+            continue;
+        }
+        checkField(value, fieldSpec, index, field, limits, out);
+    }
+    for (const field of spec.required) {
+        if (event[field] === undefined)
+            out.push(problem(index, field, 'required', `is required for ${type} events`));
+    }
+}
+function checkField(value, spec, index, field, limits, out) {
+    switch (spec.kind) {
+        case 'string':
+            if (typeof value !== 'string')
+                out.push(problem(index, field, 'wrong_type', 'must be a string'));
+            else if (value.length > spec.max)
+                out.push(problem(index, field, 'too_long', `must be at most ${spec.max} characters`));
+            return;
+        case 'enum':
+            if (typeof value !== 'string' || !spec.values.includes(value)) {
+                out.push(problem(index, field, 'not_allowed', `must be one of ${spec.values.join(', ')}`));
+            }
+            return;
+        case 'integer':
+            if (!Number.isSafeInteger(value))
+                out.push(problem(index, field, 'wrong_type', 'must be an integer'));
+            else if (value < spec.min || value > spec.max) {
+                out.push(problem(index, field, 'out_of_range', `must be between ${spec.min} and ${spec.max}`));
+            }
+            return;
+        case 'timestamp':
+            if (!Number.isSafeInteger(value))
+                out.push(problem(index, field, 'wrong_type', 'must be an integer of milliseconds since the epoch'));
+            else if (value < limits.oldest)
+                out.push(problem(index, field, 'too_old', 'is older than the proxy accepts'));
+            else if (value > limits.newest)
+                out.push(problem(index, field, 'in_future', 'is too far in the future'));
+            return;
+        case 'span-counts':
+            checkSpanCounts(value, index, field, out);
+            return;
+        case 'attention-totals':
+            checkAttentionTotals(value, index, field, out);
+            return;
+    }
+}
+/** `rawDataMap`: span index (a non-negative integer as a string) → how many times it was played. */
+function checkSpanCounts(value, index, field, out) {
+    if (!isPlainObject(value)) {
+        out.push(problem(index, field, 'wrong_type', 'must be an object of span index to play count'));
+        return;
+    }
+    let spans = 0;
+    for (const key in value) {
+        if (++spans > MAX_SPANS) {
+            out.push(problem(index, field, 'too_long', `must hold at most ${MAX_SPANS} spans`));
+            return;
+        }
+        const count = value[key];
+        if (!SPAN_KEY.test(key)) {
+            out.push(problem(index, `${field}.${clip(key)}`, 'unknown_field', 'span keys must be non-negative integers'));
+        }
+        else if (!Number.isSafeInteger(count) || count < 0 || count > MAX_SPAN_COUNT) {
+            out.push(problem(index, `${field}.${key}`, 'out_of_range', `must be an integer from 0 to ${MAX_SPAN_COUNT}`));
+        }
+        if (out.length >= MAX_PROBLEMS)
+            return;
+    }
+}
+/** `derivedValues`: `totalPercentPlayed` (0–100) and `totalSecondsPlayed` (integer ≥ 0). */
+function checkAttentionTotals(value, index, field, out) {
+    if (!isPlainObject(value)) {
+        out.push(problem(index, field, 'wrong_type', 'must be an object'));
+        return;
+    }
+    for (const key in value) {
+        const v = value[key];
+        const path = `${field}.${clip(key)}`;
+        if (key === 'totalPercentPlayed') {
+            if (typeof v !== 'number' || !(v >= 0 && v <= 100))
+                out.push(problem(index, path, 'out_of_range', 'must be a number from 0 to 100'));
+        }
+        else if (key === 'totalSecondsPlayed') {
+            if (!Number.isSafeInteger(v) || v < 0)
+                out.push(problem(index, path, 'out_of_range', 'must be an integer of at least 0'));
+        }
+        else {
+            out.push(problem(index, path, 'unknown_field', 'is not a field of derivedValues'));
+        }
+    }
+}
+/** The first `max` UTF-16 units of `text`, without leaving half of a surrogate pair at the end. */
+function shorten(text, max) {
+    const code = text.charCodeAt(max - 1);
+    return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+/** A problem with the request as a whole. */
+function fail(index, field, code, message) {
+    return { ok: false, problems: [problem(index, field, code, message)] };
+}
+function problem(index, field, code, message) {
+    return { index, field, code, problem: message };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keys come from the client: keep the echoed name short and free of control characters. */
+function clip(key) {
+    const safe = key.replace(/[\u0000-\u001f\u007f]/g, '');
+    return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+}
+
+/**
+ * The HTTP intake: `POST /media-events` (and its preflight) from the origin check to the
+ * stored events and the 202. Every refusal is a precise 4xx, counted, told to the listeners
+ * and logged (at most REJECTION_LOGS_PER_SECOND lines a second); a store that fails is a 503.
+ */
+/** Rejections logged per second at most; the metrics count all of them. */
+const REJECTION_LOGS_PER_SECOND = 20;
+/** The handler of the events route. */
+function createIntake(o) {
+    const { outbox, hops, metrics, listeners, onListenerError, log, now } = o;
+    const policy = originPolicy(o.allowedOrigins);
+    const limiter = new ClientLimiter({ perMinute: o.clientRateLimit });
+    const storing = new Outage(log, 'storing events', now);
+    let rejectionLogs = { second: 0, count: 0 };
+    function reject(status, reason, message, headers, problems) {
+        metrics.inc('media_bridge_requests_rejected_total', { reason });
+        if (listeners.has('rejected'))
+            listeners.emit('rejected', { status, reason, problems }, onListenerError);
+        const second = Math.floor(now() / 1000);
+        if (rejectionLogs.second !== second)
+            rejectionLogs = { second, count: 0 };
+        if (++rejectionLogs.count <= REJECTION_LOGS_PER_SECOND) {
+            log.info('rejected a request', { status, reason, problems: problems?.slice(0, 5) });
+        }
+        return reply(status, problems ? { error: message, problems } : { error: message }, headers);
+    }
+    /** Stores what is valid; answers 202, or 503 when the store fails. */
+    async function store(events, text, at, cors) {
+        let fresh;
+        try {
+            fresh = await outbox.add(events, at, text);
+            storing.ok();
+        }
+        catch (error) {
+            storing.fail(error);
+            return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
+        }
+        let stored = 0;
+        for (let i = 0; i < fresh.length; i++) {
+            if (!fresh[i])
+                continue;
+            stored++;
+            if (listeners.has('accepted')) {
+                const e = events[i];
+                listeners.emit('accepted', { id: e.id, type: e.type, sessionId: e.sessionId, event: e, acceptedAt: at }, onListenerError);
+            }
+        }
+        metrics.inc('media_bridge_events_accepted_total', undefined, stored);
+        const duplicates = fresh.length - stored;
+        if (duplicates)
+            metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
+        o.onStored(events, fresh, stored);
+        return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
+    }
+    return async function ingest(req) {
+        const origin = req.header('origin');
+        const host = (hops > 0 && req.header('x-forwarded-host')) || req.header('host');
+        if (!originAllowed(policy, origin, host)) {
+            return reject(403, 'origin', 'this origin may not post events here', { vary: 'Origin' });
+        }
+        const cors = corsHeaders(origin);
+        if (req.method === 'OPTIONS') {
+            return { status: 204, headers: origin ? preflightHeaders(origin) : { allow: 'POST, OPTIONS' }, body: '' };
+        }
+        if (req.method !== 'POST')
+            return reply(405, { error: 'use POST' }, { ...cors, allow: 'POST, OPTIONS' });
+        if (!acceptableType(req.header('content-type'))) {
+            return reject(415, 'content_type', 'send the body as text/plain or application/json (UTF-8)', cors);
+        }
+        const wait = limiter.check(clientIp(req.peer, req.header('x-forwarded-for'), hops), now());
+        if (wait > 0)
+            return reject(429, 'client_rate_limit', 'too many requests from this address', { ...cors, 'retry-after': String(wait) });
+        const text = await req.readBody(MAX_BODY_BYTES);
+        if (text === null) {
+            return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
+        }
+        const parsed = parseBody(text);
+        if (!parsed.ok)
+            return reject(400, parsed.code, parsed.message, cors);
+        const events = parsed.value?.events;
+        if (Array.isArray(events))
+            metrics.inc('media_bridge_events_received_total', undefined, events.length);
+        const at = now();
+        const checked = validateBody(parsed.value, at, o.validation);
+        if (!checked.ok)
+            return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
+        if (checked.shortened)
+            metrics.inc('media_bridge_fields_shortened_total', undefined, checked.shortened);
+        // The body's text is stored as is, unless validation shortened a field of it.
+        return store(checked.events, checked.shortened ? undefined : text, at, cors);
+    };
+}
+/** text/plain or application/json, in UTF-8 if a charset is named. */
+function acceptableType(contentType) {
+    if (!contentType)
+        return false;
+    const semi = contentType.indexOf(';');
+    const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+    if (mime !== 'text/plain' && mime !== 'application/json')
+        return false;
+    if (semi < 0)
+        return true;
+    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType.slice(semi));
+    return !charset || /^utf-?8$/i.test(charset[1]);
+}
+
+const METRICS_HEADERS = { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' };
+function statusRoutes(s) {
+    return async function serve(kind, method) {
+        if (method !== 'GET')
+            return reply(405, { error: 'use GET' }, { allow: 'GET' });
+        try {
+            if (kind === 'health')
+                return reply(200, await s.health());
+            return { status: 200, headers: METRICS_HEADERS, body: await s.renderMetrics() };
+        }
+        catch (error) {
+            const store = s.outbox.connection?.();
+            // With a store down (Redis unreachable) the store's own log line says so, once.
+            if (!store || store.state === 'ready')
+                s.log.error(`answering ${kind} failed`, { error: String(error) });
+            if (kind === 'metrics' && store) {
+                // Still scrapeable: the counters, and that the store is not connected.
+                return { status: 200, headers: METRICS_HEADERS, body: s.metrics.render() };
+            }
+            return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
+        }
+    };
+}
+
+function readHealth(s) {
+    return async function health() {
+        const { outbox, forwarder } = s;
+        const at = s.now();
+        const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
+        const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' };
+        const store = outbox.connection?.();
+        const catalog = s.catalog();
+        return {
+            ok: true,
+            dryRun: s.dryRun,
+            ...(store ? { store } : {}),
+            outbox: {
+                pending: stats.pending,
+                oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
+                deadLetters: stats.dead,
+            },
+            upstream: {
+                state: state.state,
+                ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
+                inFlight: forwarder?.inFlightCount ?? 0,
+                rateLimit: s.rateLimit,
+            },
+            deadLetters: dead.map((d) => ({
+                id: d.id,
+                type: d.type,
+                sessionId: d.sessionId,
+                ...(d.doneAt !== undefined ? { failedAt: new Date(d.doneAt).toISOString() } : {}),
+                attempts: d.attempts,
+                ...d.error,
+            })),
+            mediaObjects: catalog ? catalog.health() : s.mediaObjects === 'create' ? { mode: 'create', state: 'dry-run' } : { mode: 'off' },
+        };
+    };
+}
+/** The Prometheus text: the counters, and the gauges read from `health`. */
+function renderMetrics(metrics, outbox, health) {
+    return async function render() {
+        const store = outbox.connection?.();
+        if (store)
+            metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
+        const h = await health();
+        metrics.set('media_bridge_outbox_pending', h.outbox.pending);
+        metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
+        metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+        metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
+        metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
+        if ('known' in h.mediaObjects) {
+            metrics.set('media_bridge_media_objects_known', h.mediaObjects.known);
+            metrics.set('media_bridge_media_objects_failed', h.mediaObjects.failed);
+        }
+        return metrics.render();
+    };
+}
+
+class Listeners {
+    map = new Map();
+    /** Adds a listener; returns a function that removes it. */
+    on(name, listener) {
+        let set = this.map.get(name);
+        if (!set)
+            this.map.set(name, (set = new Set()));
+        set.add(listener);
+        return () => {
+            set.delete(listener);
+        };
+    }
+    /** True when someone listens (so payloads are only built when needed). */
+    has(name) {
+        return (this.map.get(name)?.size ?? 0) > 0;
+    }
+    /** Calls each listener; one that throws cannot break the proxy. */
+    emit(name, payload, onError) {
+        const set = this.map.get(name);
+        if (!set)
+            return;
+        for (const listener of set) {
+            try {
+                listener(payload);
+            }
+            catch (error) {
+                onError?.(error);
+            }
+        }
+    }
+}
+
+/**
+ * Counters and a latency histogram, written in the Prometheus text exposition format.
+ * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
+ */
+/** Upstream latency buckets, in seconds. */
+const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+class Metrics {
+    families = new Map();
+    latency = { counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
+    constructor() {
+        this.define('media_bridge_events_received_total', 'counter', 'Events in requests that parsed as JSON.');
+        this.define('media_bridge_events_accepted_total', 'counter', 'Events stored for forwarding (duplicates excluded).');
+        this.define('media_bridge_events_duplicate_total', 'counter', 'Events dropped because their id was already known.');
+        this.define('media_bridge_fields_shortened_total', 'counter', 'Descriptive fields (names, URLs) cut to their length cap instead of refused.');
+        this.define('media_bridge_requests_rejected_total', 'counter', 'Ingest requests refused, by reason.');
+        this.define('media_bridge_events_forwarded_total', 'counter', 'Events HubSpot accepted, by event type.');
+        this.define('media_bridge_events_retried_total', 'counter', 'Upstream attempts that will be retried, by reason.');
+        this.define('media_bridge_events_dead_lettered_total', 'counter', 'Events given up on, by HubSpot status.');
+        this.define('media_bridge_upstream_requests_total', 'counter', 'Requests to HubSpot, by outcome (HTTP status, timeout, network).');
+        this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
+        this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
+        this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
+        this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
+        this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
+        this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
+        this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
+        this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of (with HUBSPOT_MEDIA_OBJECTS=create).', true);
+        this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create (with HUBSPOT_MEDIA_OBJECTS=create).', true);
+    }
+    /** Adds `by` to a counter. */
+    inc(name, labels, by = 1) {
+        const family = this.families.get(name);
+        if (!family)
+            throw new Error(`unknown metric ${name}`);
+        const key = labelKey(labels);
+        family.values.set(key, (family.values.get(key) ?? 0) + by);
+    }
+    /** Sets a gauge. */
+    set(name, value, labels) {
+        const family = this.families.get(name);
+        if (!family)
+            throw new Error(`unknown metric ${name}`);
+        family.values.set(labelKey(labels), value);
+    }
+    /** Records one upstream request's latency, in ms. */
+    observeLatency(ms) {
+        const s = ms / 1000;
+        this.latency.sum += s;
+        this.latency.count++;
+        LATENCY_BUCKETS.forEach((le, i) => {
+            if (s <= le)
+                this.latency.counts[i]++;
+        });
+    }
+    /** The text exposition. */
+    render() {
+        const lines = [];
+        for (const [name, f] of this.families) {
+            if (f.optional && f.values.size === 0)
+                continue;
+            lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+            if (f.values.size === 0)
+                lines.push(`${name} 0`);
+            for (const [key, v] of f.values)
+                lines.push(`${name}${key} ${v}`);
+        }
+        const h = 'media_bridge_upstream_latency_seconds';
+        lines.push(`# HELP ${h} Time HubSpot took to answer.`, `# TYPE ${h} histogram`);
+        LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${this.latency.counts[i]}`));
+        lines.push(`${h}_bucket{le="+Inf"} ${this.latency.count}`, `${h}_sum ${this.latency.sum}`, `${h}_count ${this.latency.count}`);
+        return `${lines.join('\n')}\n`;
+    }
+    define(name, type, help, optional = false) {
+        this.families.set(name, { help, type, values: new Map(), optional });
+    }
+}
+function labelKey(labels) {
+    if (!labels)
+        return '';
+    const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+    return parts.length ? `{${parts.join(',')}}` : '';
+}
+function escapeLabel(value) {
+    return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function outcomeRecorder({ metrics, listeners, onListenerError, log }) {
+    return function recordOutcome(o) {
+        const { event } = o;
+        const notice = { id: event.id, type: event.type, sessionId: event.sessionId, event: event.event };
+        const outcome = o.result && upstreamOutcome(o.result);
+        if (o.result) {
+            metrics.inc('media_bridge_upstream_requests_total', { outcome: String(o.result.status ?? o.result.failure) });
+            metrics.observeLatency(o.result.latencyMs);
+        }
+        switch (o.kind) {
+            case 'forwarded':
+                metrics.inc('media_bridge_events_forwarded_total', { type: event.type });
+                listeners.emit('forwarded', { ...notice, outcome: outcome, attempts: event.attempts + 1 }, onListenerError);
+                return;
+            case 'retry':
+                metrics.inc('media_bridge_events_retried_total', { reason: o.reason });
+                log.debug('will retry an event', { id: event.id, type: event.type, reason: o.reason, retryAt: new Date(o.at).toISOString(), ...o.error });
+                listeners.emit('retry', { ...notice, outcome, reason: o.reason, retryAt: o.at, error: o.error }, onListenerError);
+                return;
+            case 'dead':
+                metrics.inc('media_bridge_events_dead_lettered_total', { status: String(o.error.status ?? o.error.failure ?? 'none') });
+                log.warn('dead letter: HubSpot will not take this event', { id: event.id, type: event.type, ...o.error });
+                listeners.emit('dead', { ...notice, outcome, error: o.error }, onListenerError);
+                return;
+        }
+    };
+}
+function upstreamOutcome(result) {
+    const out = { latencyMs: result.latencyMs };
+    if (result.status !== undefined)
+        out.status = result.status;
+    if (result.failure)
+        out.failure = result.failure;
+    return out;
+}
+
+/** A shelf in memory: what a MemoryOutbox, or an outbox that keeps no tokens, gets. */
+function memoryShelf() {
+    const kept = new Map();
+    return {
+        keptRefreshToken: (install) => kept.get(install),
+        keepRefreshToken: (install, token) => void kept.set(install, token),
+    };
+}
+class LocalTokenStore {
+    shelf;
+    held = new Map();
+    queues = new Map();
+    constructor(shelf = memoryShelf()) {
+        this.shelf = shelf;
+    }
+    async read(install) {
+        const held = this.held.get(install);
+        if (held)
+            return { ...held };
+        const refreshToken = await this.shelf.keptRefreshToken(install);
+        return refreshToken ? { accessToken: '', expiresAt: 0, refreshToken } : undefined;
+    }
+    /** Held in memory first: should the shelf fail, this process still has the newest. */
+    async write(install, tokens) {
+        const before = this.held.get(install)?.refreshToken;
+        this.held.set(install, { ...tokens });
+        if (tokens.refreshToken !== before)
+            await this.shelf.keepRefreshToken(install, tokens.refreshToken);
+    }
+    locked(install, task) {
+        const run = (this.queues.get(install) ?? Promise.resolve()).then(task);
+        const tail = run.catch(() => { });
+        this.queues.set(install, tail);
+        void tail.then(() => {
+            if (this.queues.get(install) === tail)
+                this.queues.delete(install);
+        });
+        return run;
+    }
+}
+
+const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
+const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
+const DEFAULT_ORDER_GRACE_MS = 5_000;
+/** The order rule: may this event go now? */
+function orderAllows(type, acceptedAt, session, now, graceMs) {
+    if (type === 'media-played')
+        return true;
+    if (session.playedPending)
+        return false;
+    return session.playedSeen || now - acceptedAt >= graceMs;
+}
+
+const METHODS = ['mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
+/** True when `store` implements the whole contract. */
+function isPortalStore(store) {
+    return typeof store === 'object' && store !== null && METHODS.every((m) => typeof store[m] === 'function');
+}
+/** The claim rule, shared by the stores that evaluate it in process. */
+function mayClaim(record, claim, owner, now) {
+    if (record?.objectId !== undefined)
+        return false;
+    return !claim || claim.owner === owner || claim.until <= now;
+}
+
+const keyOf = (mediaType, externalId) => `${mediaType}\u0000${externalId}`;
+class MemoryPortalStore {
+    objects = new Map();
+    claims = new Map();
+    listedAt = {};
+    mediaCatalog() {
+        return { objects: [...this.objects.values()].map(copy), listedAt: { ...this.listedAt } };
+    }
+    mediaObject(mediaType, externalId) {
+        const r = this.objects.get(keyOf(mediaType, externalId));
+        return r && copy(r);
+    }
+    putMediaObjects(records) {
+        for (const r of records)
+            this.objects.set(keyOf(r.mediaType, r.externalId), copy(r));
+    }
+    removeMediaObjects(keys) {
+        for (const k of keys)
+            this.objects.delete(keyOf(k.mediaType, k.externalId));
+    }
+    setMediaListedAt(mediaType, at) {
+        this.listedAt[mediaType] = at;
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        const key = keyOf(mediaType, externalId);
+        if (!mayClaim(this.objects.get(key), this.claims.get(key), owner, now))
+            return false;
+        this.claims.set(key, { owner, until });
+        return true;
+    }
+}
+function copy(r) {
+    return r.error ? { ...r, error: { ...r.error } } : { ...r };
+}
+
+/** An outbox in memory: fast and exact, and gone when the process ends. */
+class MemoryOutbox {
+    seq = 0;
+    /** Every event still remembered, by id, in arrival order. */
+    byId = new Map();
+    /** Pending events by seq, in arrival order. */
+    pending = new Map();
+    claimed = new Set();
+    /** Per session: pending media-played count, and whether one was ever seen. */
+    sessions = new Map();
+    sends = [];
+    portal = new MemoryPortalStore();
+    tokens = new LocalTokenStore();
+    keepDeliveredMs;
+    keepDeadMs;
+    graceMs;
+    constructor(options = {}) {
+        this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
+        this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+        this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
+    }
+    add(events, now) {
+        return events.map((event) => {
+            if (this.byId.has(event.id))
+                return false;
+            const entry = {
+                seq: ++this.seq,
+                id: event.id,
+                type: event.type,
+                sessionId: event.sessionId,
+                event,
+                acceptedAt: now,
+                attempts: 0,
+                status: 'pending',
+                notBefore: 0,
+            };
+            this.byId.set(entry.id, entry);
+            this.pending.set(entry.seq, entry);
+            if (entry.type === 'media-played') {
+                const s = this.session(entry.sessionId, now);
+                s.pendingPlayed++;
+                s.seen = true;
+            }
+            return true;
+        });
+    }
+    claim(limit, now) {
+        const out = [];
+        for (const entry of this.pending.values()) {
+            if (out.length >= limit)
+                break;
+            if (this.claimed.has(entry.seq) || entry.notBefore > now)
+                continue;
+            const s = this.sessions.get(entry.sessionId);
+            const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
+            if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs))
+                continue;
+            this.claimed.add(entry.seq);
+            out.push(snapshot(entry));
+        }
+        return out;
+    }
+    sent(seq, now) {
+        this.settle(seq, now, 'sent');
+    }
+    retry(seq, at, error) {
+        const entry = this.pending.get(seq);
+        this.claimed.delete(seq);
+        if (!entry)
+            return;
+        entry.attempts++;
+        entry.notBefore = at;
+        entry.error = error;
+    }
+    dead(seq, now, error) {
+        const entry = this.pending.get(seq);
+        if (entry) {
+            entry.attempts++;
+            entry.error = error;
+        }
+        this.settle(seq, now, 'dead');
+    }
+    stats(_now) {
+        let dead = 0;
+        for (const e of this.byId.values())
+            if (e.status === 'dead')
+                dead++;
+        const first = this.pending.values().next();
+        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
+    }
+    recent(limit) {
+        return [...this.byId.values()].slice(-limit).reverse().map(snapshot);
+    }
+    deadLetters(limit) {
+        const dead = [...this.byId.values()].filter((e) => e.status === 'dead');
+        dead.sort((a, b) => (b.doneAt ?? 0) - (a.doneAt ?? 0));
+        return dead.slice(0, limit).map(snapshot);
+    }
+    noteSend(at) {
+        this.sends.push(at);
+    }
+    sendsSince(since) {
+        this.sends = this.sends.filter((t) => t > since);
+        return [...this.sends];
+    }
+    prune(now) {
+        for (const [id, e] of this.byId) {
+            const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
+            if (e.doneAt !== undefined && now - e.doneAt >= keep)
+                this.byId.delete(id);
+        }
+        for (const [session, s] of this.sessions) {
+            if (s.pendingPlayed === 0 && now - s.lastAt >= this.keepDeliveredMs)
+                this.sessions.delete(session);
+        }
+    }
+    close() { }
+    /** OAuth's tokens, in memory (./local-tokens.ts). */
+    tokenStore() {
+        return this.tokens;
+    }
+    // The portal store (./portal-store.ts): the media catalog.
+    mediaCatalog() {
+        return this.portal.mediaCatalog();
+    }
+    mediaObject(mediaType, externalId) {
+        return this.portal.mediaObject(mediaType, externalId);
+    }
+    putMediaObjects(records) {
+        this.portal.putMediaObjects(records);
+    }
+    removeMediaObjects(keys) {
+        this.portal.removeMediaObjects(keys);
+    }
+    setMediaListedAt(mediaType, at) {
+        this.portal.setMediaListedAt(mediaType, at);
+    }
+    claimMediaObject(mediaType, externalId, owner, now, until) {
+        return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
+    }
+    settle(seq, now, status) {
+        this.claimed.delete(seq);
+        const entry = this.pending.get(seq);
+        if (!entry)
+            return;
+        this.pending.delete(seq);
+        entry.status = status;
+        entry.doneAt = now;
+        if (entry.type === 'media-played')
+            this.session(entry.sessionId, now).pendingPlayed--;
+    }
+    session(id, now) {
+        let s = this.sessions.get(id);
+        if (!s)
+            this.sessions.set(id, (s = { pendingPlayed: 0, seen: false, lastAt: now }));
+        s.lastAt = now;
+        return s;
+    }
+}
+function snapshot(entry) {
+    const { notBefore: _notBefore, ...event } = entry;
+    return { ...event };
+}
+
 const DEFAULT_RETRY_POLICY = {
     baseMs: 1_000,
     maxMs: 300_000,
@@ -222,62 +1254,6 @@ function scrubError(error, secrets) {
             out[key] = scrub(value, secrets);
     }
     return out;
-}
-
-/**
- * The per-client-IP limit on ingest requests, and how the client IP is found.
- *
- * Each IP has a classic token bucket: `perMinute` requests a minute, in bursts of up to
- * `perMinute`. A page with several videos sends a few beacons a minute per viewer, so the
- * default (600) leaves room for an office or a mobile carrier's NAT full of viewers.
- */
-class ClientLimiter {
-    perMinute;
-    perMs;
-    maxClients;
-    clients = new Map();
-    constructor(options) {
-        this.perMinute = options.perMinute;
-        this.perMs = options.perMinute / 60_000;
-        this.maxClients = options.maxClients ?? 50_000;
-    }
-    /** 0 when `ip` may go on, else the seconds until it may. */
-    check(ip, now) {
-        if (this.perMinute <= 0 || !ip)
-            return 0;
-        let c = this.clients.get(ip);
-        if (c) {
-            c.tokens = Math.min(this.perMinute, c.tokens + (now - c.at) * this.perMs);
-            c.at = now;
-            // Move to the back of the Map's order, so the front is the longest idle.
-            this.clients.delete(ip);
-            this.clients.set(ip, c);
-        }
-        else {
-            if (this.clients.size >= this.maxClients)
-                this.clients.delete(this.clients.keys().next().value);
-            c = { tokens: this.perMinute, at: now };
-            this.clients.set(ip, c);
-        }
-        if (c.tokens >= 1) {
-            c.tokens -= 1;
-            return 0;
-        }
-        return Math.max(1, Math.ceil((1 - c.tokens) / this.perMs / 1000));
-    }
-}
-/**
- * The client's IP. Without a trusted proxy it is the socket's peer. Behind `hops` trusted
- * proxies it is the `hops`-th address from the right of X-Forwarded-For: each proxy appends
- * the address it saw, so the ones further left were written by the client and prove nothing.
- */
-function clientIp(peer, forwardedFor, hops) {
-    if (hops <= 0 || !forwardedFor)
-        return peer;
-    const parts = forwardedFor.split(',');
-    const pick = parts[parts.length - hops] ?? parts[0];
-    const ip = pick.trim();
-    return ip || peer;
 }
 
 const DEFAULT_API_BASE = 'https://api.hubapi.com';
@@ -649,684 +1625,22 @@ class Forwarder {
     }
 }
 
-class Listeners {
-    map = new Map();
-    /** Adds a listener; returns a function that removes it. */
-    on(name, listener) {
-        let set = this.map.get(name);
-        if (!set)
-            this.map.set(name, (set = new Set()));
-        set.add(listener);
-        return () => {
-            set.delete(listener);
-        };
-    }
-    /** True when someone listens (so payloads are only built when needed). */
-    has(name) {
-        return (this.map.get(name)?.size ?? 0) > 0;
-    }
-    /** Calls each listener; one that throws cannot break the proxy. */
-    emit(name, payload, onError) {
-        const set = this.map.get(name);
-        if (!set)
-            return;
-        for (const listener of set) {
-            try {
-                listener(payload);
-            }
-            catch (error) {
-                onError?.(error);
-            }
-        }
-    }
-}
-
+/** HubSpot's rolling window (TEN_SECONDLY_ROLLING), in ms. */
+const WINDOW_MS = 10_000;
+/** Extra time a slot stays spent after its request completed, in ms. */
+const HOLD_MARGIN_MS = 250;
 /**
- * Counters and a latency histogram, written in the Prometheus text exposition format.
- * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
+ * How long after its request completed a slot comes back: a window plus a margin, in every
+ * gate, so that all the requests HubSpot counts in one window held slots at once (see
+ * upstream/rate-bucket.ts).
  */
-/** Upstream latency buckets, in seconds. */
-const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-class Metrics {
-    families = new Map();
-    latency = { counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
-    constructor() {
-        this.define('media_bridge_events_received_total', 'counter', 'Events in requests that parsed as JSON.');
-        this.define('media_bridge_events_accepted_total', 'counter', 'Events stored for forwarding (duplicates excluded).');
-        this.define('media_bridge_events_duplicate_total', 'counter', 'Events dropped because their id was already known.');
-        this.define('media_bridge_fields_shortened_total', 'counter', 'Descriptive fields (names, URLs) cut to their length cap instead of refused.');
-        this.define('media_bridge_requests_rejected_total', 'counter', 'Ingest requests refused, by reason.');
-        this.define('media_bridge_events_forwarded_total', 'counter', 'Events HubSpot accepted, by event type.');
-        this.define('media_bridge_events_retried_total', 'counter', 'Upstream attempts that will be retried, by reason.');
-        this.define('media_bridge_events_dead_lettered_total', 'counter', 'Events given up on, by HubSpot status.');
-        this.define('media_bridge_upstream_requests_total', 'counter', 'Requests to HubSpot, by outcome (HTTP status, timeout, network).');
-        this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
-        this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
-        this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
-        this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
-        this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
-        this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
-        this.define('media_bridge_media_object_requests_total', 'counter', 'Media-object calls to HubSpot (list, create), by outcome (HTTP status, timeout, network).');
-        this.define('media_bridge_media_objects_known', 'gauge', 'Media objects the catalog knows the id of (with HUBSPOT_MEDIA_OBJECTS=create).', true);
-        this.define('media_bridge_media_objects_failed', 'gauge', 'Media objects HubSpot refused to create (with HUBSPOT_MEDIA_OBJECTS=create).', true);
-    }
-    /** Adds `by` to a counter. */
-    inc(name, labels, by = 1) {
-        const family = this.families.get(name);
-        if (!family)
-            throw new Error(`unknown metric ${name}`);
-        const key = labelKey(labels);
-        family.values.set(key, (family.values.get(key) ?? 0) + by);
-    }
-    /** Sets a gauge. */
-    set(name, value, labels) {
-        const family = this.families.get(name);
-        if (!family)
-            throw new Error(`unknown metric ${name}`);
-        family.values.set(labelKey(labels), value);
-    }
-    /** Records one upstream request's latency, in ms. */
-    observeLatency(ms) {
-        const s = ms / 1000;
-        this.latency.sum += s;
-        this.latency.count++;
-        LATENCY_BUCKETS.forEach((le, i) => {
-            if (s <= le)
-                this.latency.counts[i]++;
-        });
-    }
-    /** The text exposition. */
-    render() {
-        const lines = [];
-        for (const [name, f] of this.families) {
-            if (f.optional && f.values.size === 0)
-                continue;
-            lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-            if (f.values.size === 0)
-                lines.push(`${name} 0`);
-            for (const [key, v] of f.values)
-                lines.push(`${name}${key} ${v}`);
-        }
-        const h = 'media_bridge_upstream_latency_seconds';
-        lines.push(`# HELP ${h} Time HubSpot took to answer.`, `# TYPE ${h} histogram`);
-        LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${this.latency.counts[i]}`));
-        lines.push(`${h}_bucket{le="+Inf"} ${this.latency.count}`, `${h}_sum ${this.latency.sum}`, `${h}_count ${this.latency.count}`);
-        return `${lines.join('\n')}\n`;
-    }
-    define(name, type, help, optional = false) {
-        this.families.set(name, { help, type, values: new Map(), optional });
-    }
+function holdMs(windowMs = WINDOW_MS, marginMs = HOLD_MARGIN_MS) {
+    return windowMs + marginMs;
 }
-function labelKey(labels) {
-    if (!labels)
-        return '';
-    const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-    return parts.length ? `{${parts.join(',')}}` : '';
-}
-function escapeLabel(value) {
-    return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** A shelf in memory: what a MemoryOutbox, or an outbox that keeps no tokens, gets. */
-function memoryShelf() {
-    const kept = new Map();
-    return {
-        keptRefreshToken: (install) => kept.get(install),
-        keepRefreshToken: (install, token) => void kept.set(install, token),
-    };
-}
-class LocalTokenStore {
-    shelf;
-    held = new Map();
-    queues = new Map();
-    constructor(shelf = memoryShelf()) {
-        this.shelf = shelf;
-    }
-    async read(install) {
-        const held = this.held.get(install);
-        if (held)
-            return { ...held };
-        const refreshToken = await this.shelf.keptRefreshToken(install);
-        return refreshToken ? { accessToken: '', expiresAt: 0, refreshToken } : undefined;
-    }
-    /** Held in memory first: should the shelf fail, this process still has the newest. */
-    async write(install, tokens) {
-        const before = this.held.get(install)?.refreshToken;
-        this.held.set(install, { ...tokens });
-        if (tokens.refreshToken !== before)
-            await this.shelf.keepRefreshToken(install, tokens.refreshToken);
-    }
-    locked(install, task) {
-        const run = (this.queues.get(install) ?? Promise.resolve()).then(task);
-        const tail = run.catch(() => { });
-        this.queues.set(install, tail);
-        void tail.then(() => {
-            if (this.queues.get(install) === tail)
-                this.queues.delete(install);
-        });
-        return run;
-    }
-}
-
-/** A token that never changes: a private app's access token. */
-function staticToken(token) {
-    return {
-        kind: 'static',
-        get: () => Promise.resolve(token),
-        rejected: () => false,
-        secrets: () => [token],
-    };
-}
-/** Thrown when the token endpoint refuses or fails; carries no secret. */
-class TokenRefreshError extends Error {
-    status;
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-        this.name = 'TokenRefreshError';
-    }
-}
-/** Refreshes after a 401 at most this often. */
-const MIN_FORCED_REFRESH_MS = 60_000;
-/** The token endpoint of an API base. */
-function tokenUrl(apiBase, path = '/oauth/v3/token') {
-    return `${apiBase.replace(/\/+$/, '')}${path}`;
-}
-/**
- * One form-encoded POST to the token endpoint (v3 keeps secrets out of URLs). Resolves with
- * the status and the JSON answer; rejects only when no answer came.
- */
-async function postTokenForm(url, form, fetch, timeoutMs = 10_000) {
-    let res;
-    try {
-        res = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-            body: new URLSearchParams(form).toString(),
-            signal: AbortSignal.timeout(timeoutMs),
-            redirect: 'error',
-        });
-    }
-    catch {
-        throw new TokenRefreshError('the token endpoint could not be reached');
-    }
-    const json = (await res.json().catch(() => undefined));
-    return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
-}
-/**
- * The install a refresh token belongs to: a SHA-256 fingerprint of the client id and the
- * configured refresh token. A new token in the environment (the app installed again) is a
- * new install, so it is used as given instead of an old one's rotation kept in the store.
- */
-async function installOf(clientId, configuredRefreshToken) {
-    // WebCrypto: in Node 20, Workers, Deno and Bun alike.
-    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${clientId}\n${configuredRefreshToken}`));
-    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-/**
- * An OAuth access token, refreshed before it expires; concurrent callers share one refresh.
- *
- * A refresh takes the store's lock, uses the tokens kept there if another instance has just
- * refreshed, and otherwise presents, in turn, the refresh token kept in the store, the one
- * this process last had, and the configured one, moving on only when HubSpot refuses one
- * (a 4xx: spent, or revoked). What HubSpot answers is kept in the store, rotated refresh
- * token included, before the lock is let go.
- */
-function oauthToken(options) {
-    const now = options.now ?? Date.now;
-    const early = options.refreshEarlyMs ?? 5 * 60_000;
-    const url = tokenUrl(options.apiBase, options.tokenPath);
-    const store = options.store ?? new LocalTokenStore();
-    let install;
-    let refreshToken = options.refreshToken;
-    let access;
-    let refreshing;
-    let lastForcedAt = -Infinity;
-    /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
-    let refused;
-    const usable = (t) => t.accessToken !== '' && t.accessToken !== refused && now() < t.expiresAt - early;
-    function adopt(t) {
-        refreshToken = t.refreshToken;
-        access = { token: t.accessToken, expiresAt: t.expiresAt };
-        return t.accessToken;
-    }
-    async function refresh() {
-        const id = await (install ??= installOf(options.clientId, options.refreshToken));
-        const kept = await readKept(id);
-        if (kept && usable(kept))
-            return adopt(kept);
-        return adopt(await store.locked(id, async () => {
-            const latest = await readKept(id);
-            if (latest && usable(latest))
-                return latest; // another instance refreshed meanwhile
-            const fresh = await grantFrom([latest?.refreshToken, refreshToken, options.refreshToken]);
-            try {
-                await store.write(id, fresh);
-            }
-            catch (error) {
-                options.onKeepError?.(error);
-            }
-            return fresh;
-        }));
-    }
-    async function readKept(id) {
-        try {
-            return await store.read(id);
-        }
-        catch (error) {
-            options.onKeepError?.(error);
-            return undefined;
-        }
-    }
-    /** Tries each distinct candidate in turn until HubSpot takes one. */
-    async function grantFrom(candidates) {
-        const tried = new Set();
-        let refusal;
-        for (const candidate of candidates) {
-            if (!candidate || tried.has(candidate))
-                continue;
-            tried.add(candidate);
-            try {
-                return await grant(candidate);
-            }
-            catch (error) {
-                const status = error instanceof TokenRefreshError ? error.status : undefined;
-                if (status === undefined || status < 400 || status >= 500)
-                    throw error;
-                refusal = error;
-            }
-        }
-        throw refusal ?? new TokenRefreshError('no refresh token to present');
-    }
-    async function grant(refreshWith) {
-        const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: refreshWith };
-        const answer = await postTokenForm(url, form, options.fetch, options.timeoutMs);
-        const { json } = answer;
-        if (!answer.ok || !json)
-            throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
-        const token = json.access_token ?? json.accessToken;
-        const expiresIn = Number(json.expires_in ?? json.expiresIn);
-        if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
-            throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
-        }
-        const rotated = json.refresh_token ?? json.refreshToken;
-        return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
-    }
-    return {
-        kind: 'oauth',
-        get() {
-            if (access && now() < access.expiresAt - early)
-                return Promise.resolve(access.token);
-            refreshing ??= refresh().finally(() => {
-                refreshing = undefined;
-            });
-            return refreshing;
-        },
-        rejected(token) {
-            if (!access || access.token !== token)
-                return true; // a newer token is already in hand
-            if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS)
-                return false;
-            lastForcedAt = now();
-            refused = token;
-            access = undefined;
-            return true;
-        },
-        secrets: () => [options.clientSecret, options.refreshToken, ...(refreshToken !== options.refreshToken ? [refreshToken] : []), ...(access ? [access.token] : [])],
-    };
-}
-
-/**
- * Which pages may post events, and the CORS headers they get.
- *
- * - An explicit allowlist (ALLOWED_ORIGINS) admits exactly those origins; `*` admits any.
- * - An empty list admits the same origin only: the Origin's host must equal the request's
- *   own Host (or X-Forwarded-Host behind a trusted proxy).
- * - A request without an Origin header is not from a page a browser runs (browsers send
- *   Origin on every POST, sendBeacon and fetch keepalive included): it is a server or curl,
- *   which could forge any Origin anyway, so it is let through to validation and the per-IP
- *   limit.
- *
- * The tracker posts text/plain, a CORS-safelisted type, so browsers send no preflight; the
- * preflight answer is there for callers that post application/json.
- * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
- */
-/** Builds a policy; throws on an entry that is not an origin. */
-function originPolicy(origins = []) {
-    const allowed = new Set();
-    let any = false;
-    for (const raw of origins) {
-        const entry = raw.trim();
-        if (!entry)
-            continue;
-        if (entry === '*') {
-            any = true;
-            continue;
-        }
-        let url;
-        try {
-            url = new URL(entry);
-        }
-        catch {
-            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
-        }
-        if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
-            throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://www.example.com`);
-        }
-        allowed.add(url.origin);
-    }
-    return { allowed, any };
-}
-/**
- * Whether a request may post. `origin` is its Origin header, `host` its own host
- * (Host, or X-Forwarded-Host when trusted).
- */
-function originAllowed(policy, origin, host) {
-    if (origin === undefined)
-        return true;
-    if (policy.any)
-        return true;
-    if (policy.allowed.size > 0)
-        return policy.allowed.has(origin) || policy.allowed.has(normalise(origin));
-    return host !== undefined && sameHost(origin, host);
-}
-/**
- * Headers that let an admitted cross-origin page read the answer, `Retry-After` included
- * (it is not a CORS-safelisted header): the tracker waits that long before sending again.
- */
-function corsHeaders(origin) {
-    return origin === undefined
-        ? { vary: 'Origin' }
-        : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
-}
-/** The preflight answer's headers. */
-function preflightHeaders(origin) {
-    return {
-        ...corsHeaders(origin),
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': 'Content-Type',
-        'access-control-max-age': '86400',
-    };
-}
-function sameHost(origin, host) {
-    const slash = origin.indexOf('//');
-    if (slash < 0)
-        return false;
-    const originHost = origin.slice(slash + 2).toLowerCase();
-    const requestHost = host.toLowerCase();
-    if (originHost === requestHost)
-        return true;
-    // Default ports may be spelled on one side and not the other.
-    return stripDefaultPort(originHost) === stripDefaultPort(requestHost);
-}
-function stripDefaultPort(host) {
-    return host.replace(/:(80|443)$/, '');
-}
-function normalise(origin) {
-    try {
-        return new URL(origin).origin;
-    }
-    catch {
-        return origin;
-    }
-}
-
-const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
-const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
-const DEFAULT_ORDER_GRACE_MS = 5_000;
-/** The order rule: may this event go now? */
-function orderAllows(type, acceptedAt, session, now, graceMs) {
-    if (type === 'media-played')
-        return true;
-    if (session.playedPending)
-        return false;
-    return session.playedSeen || now - acceptedAt >= graceMs;
-}
-
-const METHODS = ['mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
-/** True when `store` implements the whole contract. */
-function isPortalStore(store) {
-    return typeof store === 'object' && store !== null && METHODS.every((m) => typeof store[m] === 'function');
-}
-/** The claim rule, shared by the stores that evaluate it in process. */
-function mayClaim(record, claim, owner, now) {
-    if (record?.objectId !== undefined)
-        return false;
-    return !claim || claim.owner === owner || claim.until <= now;
-}
-
-const keyOf = (mediaType, externalId) => `${mediaType}\u0000${externalId}`;
-class MemoryPortalStore {
-    objects = new Map();
-    claims = new Map();
-    listedAt = {};
-    mediaCatalog() {
-        return { objects: [...this.objects.values()].map(copy), listedAt: { ...this.listedAt } };
-    }
-    mediaObject(mediaType, externalId) {
-        const r = this.objects.get(keyOf(mediaType, externalId));
-        return r && copy(r);
-    }
-    putMediaObjects(records) {
-        for (const r of records)
-            this.objects.set(keyOf(r.mediaType, r.externalId), copy(r));
-    }
-    removeMediaObjects(keys) {
-        for (const k of keys)
-            this.objects.delete(keyOf(k.mediaType, k.externalId));
-    }
-    setMediaListedAt(mediaType, at) {
-        this.listedAt[mediaType] = at;
-    }
-    claimMediaObject(mediaType, externalId, owner, now, until) {
-        const key = keyOf(mediaType, externalId);
-        if (!mayClaim(this.objects.get(key), this.claims.get(key), owner, now))
-            return false;
-        this.claims.set(key, { owner, until });
-        return true;
-    }
-}
-function copy(r) {
-    return r.error ? { ...r, error: { ...r.error } } : { ...r };
-}
-
-/** An outbox in memory: fast and exact, and gone when the process ends. */
-class MemoryOutbox {
-    seq = 0;
-    /** Every event still remembered, by id, in arrival order. */
-    byId = new Map();
-    /** Pending events by seq, in arrival order. */
-    pending = new Map();
-    claimed = new Set();
-    /** Per session: pending media-played count, and whether one was ever seen. */
-    sessions = new Map();
-    sends = [];
-    portal = new MemoryPortalStore();
-    tokens = new LocalTokenStore();
-    keepDeliveredMs;
-    keepDeadMs;
-    graceMs;
-    constructor(options = {}) {
-        this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
-        this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
-        this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
-    }
-    add(events, now) {
-        return events.map((event) => {
-            if (this.byId.has(event.id))
-                return false;
-            const entry = {
-                seq: ++this.seq,
-                id: event.id,
-                type: event.type,
-                sessionId: event.sessionId,
-                event,
-                acceptedAt: now,
-                attempts: 0,
-                status: 'pending',
-                notBefore: 0,
-            };
-            this.byId.set(entry.id, entry);
-            this.pending.set(entry.seq, entry);
-            if (entry.type === 'media-played') {
-                const s = this.session(entry.sessionId, now);
-                s.pendingPlayed++;
-                s.seen = true;
-            }
-            return true;
-        });
-    }
-    claim(limit, now) {
-        const out = [];
-        for (const entry of this.pending.values()) {
-            if (out.length >= limit)
-                break;
-            if (this.claimed.has(entry.seq) || entry.notBefore > now)
-                continue;
-            const s = this.sessions.get(entry.sessionId);
-            const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
-            if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs))
-                continue;
-            this.claimed.add(entry.seq);
-            out.push(snapshot(entry));
-        }
-        return out;
-    }
-    sent(seq, now) {
-        this.settle(seq, now, 'sent');
-    }
-    retry(seq, at, error) {
-        const entry = this.pending.get(seq);
-        this.claimed.delete(seq);
-        if (!entry)
-            return;
-        entry.attempts++;
-        entry.notBefore = at;
-        entry.error = error;
-    }
-    dead(seq, now, error) {
-        const entry = this.pending.get(seq);
-        if (entry) {
-            entry.attempts++;
-            entry.error = error;
-        }
-        this.settle(seq, now, 'dead');
-    }
-    stats(_now) {
-        let dead = 0;
-        for (const e of this.byId.values())
-            if (e.status === 'dead')
-                dead++;
-        const first = this.pending.values().next();
-        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
-    }
-    recent(limit) {
-        return [...this.byId.values()].slice(-limit).reverse().map(snapshot);
-    }
-    deadLetters(limit) {
-        const dead = [...this.byId.values()].filter((e) => e.status === 'dead');
-        dead.sort((a, b) => (b.doneAt ?? 0) - (a.doneAt ?? 0));
-        return dead.slice(0, limit).map(snapshot);
-    }
-    noteSend(at) {
-        this.sends.push(at);
-    }
-    sendsSince(since) {
-        this.sends = this.sends.filter((t) => t > since);
-        return [...this.sends];
-    }
-    prune(now) {
-        for (const [id, e] of this.byId) {
-            const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
-            if (e.doneAt !== undefined && now - e.doneAt >= keep)
-                this.byId.delete(id);
-        }
-        for (const [session, s] of this.sessions) {
-            if (s.pendingPlayed === 0 && now - s.lastAt >= this.keepDeliveredMs)
-                this.sessions.delete(session);
-        }
-    }
-    close() { }
-    /** OAuth's tokens, in memory (./local-tokens.ts). */
-    tokenStore() {
-        return this.tokens;
-    }
-    // The portal store (./portal-store.ts): the media catalog.
-    mediaCatalog() {
-        return this.portal.mediaCatalog();
-    }
-    mediaObject(mediaType, externalId) {
-        return this.portal.mediaObject(mediaType, externalId);
-    }
-    putMediaObjects(records) {
-        this.portal.putMediaObjects(records);
-    }
-    removeMediaObjects(keys) {
-        this.portal.removeMediaObjects(keys);
-    }
-    setMediaListedAt(mediaType, at) {
-        this.portal.setMediaListedAt(mediaType, at);
-    }
-    claimMediaObject(mediaType, externalId, owner, now, until) {
-        return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
-    }
-    settle(seq, now, status) {
-        this.claimed.delete(seq);
-        const entry = this.pending.get(seq);
-        if (!entry)
-            return;
-        this.pending.delete(seq);
-        entry.status = status;
-        entry.doneAt = now;
-        if (entry.type === 'media-played')
-            this.session(entry.sessionId, now).pendingPlayed--;
-    }
-    session(id, now) {
-        let s = this.sessions.get(id);
-        if (!s)
-            this.sessions.set(id, (s = { pendingPlayed: 0, seen: false, lastAt: now }));
-        s.lastAt = now;
-        return s;
-    }
-}
-function snapshot(entry) {
-    const { notBefore: _notBefore, ...event } = entry;
-    return { ...event };
-}
-
-/**
- * JSON parsing that refuses prototype-polluting keys.
- *
- * JSON.parse itself only creates own properties, but a `__proto__` key becomes dangerous the
- * moment some later code copies the object with assignment (Object.assign, a naive merge).
- * So a body naming `__proto__`, `constructor` or `prototype` as a key is refused outright.
- *
- * The fast path is one scan of the text: only a body that mentions one of the names, or
- * contains a `\u` escape (which could spell one), pays for the key-by-key reviver.
- */
-/** Keys that can reach an object's prototype chain. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const SUSPECT = /__proto__|constructor|prototype|\\u/;
-/** Parses `text` as JSON, refusing forbidden keys anywhere in it. */
-function parseBody(text) {
-    try {
-        if (!SUSPECT.test(text))
-            return { ok: true, value: JSON.parse(text) };
-        let forbidden;
-        const value = JSON.parse(text, (key, v) => {
-            if (FORBIDDEN_KEYS.has(key))
-                forbidden = key;
-            return v;
-        });
-        if (forbidden !== undefined) {
-            return { ok: false, code: 'forbidden_key', message: `the key "${forbidden}" is not allowed anywhere in the body` };
-        }
-        return { ok: true, value };
-    }
-    catch {
-        return { ok: false, code: 'bad_json', message: 'the body is not valid JSON' };
-    }
-}
+/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
+const WAITER_MS = 2_000;
+/** How soon a take that left a slot to a waiter should look again. */
+const WAITER_POLL_MS = 50;
 
 /**
  * The token bucket that shapes requests toward HubSpot.
@@ -1358,7 +1672,7 @@ class RateBucket {
         if (!(Number.isInteger(options.limit) && options.limit > 0))
             throw new RangeError('limit must be a positive integer');
         this.limit = options.limit;
-        this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+        this.holdMs = holdMs(options.windowMs, options.marginMs);
     }
     /**
      * Restores the start times of requests made before a restart, each counted as completing
@@ -1412,10 +1726,6 @@ class RateBucket {
     }
 }
 
-/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
-const WAITER_MS = 2_000;
-/** How soon a take that left a slot to a waiter should look again. */
-const WAITER_POLL_MS = 50;
 /**
  * The gate of one process: a RateBucket, with every send noted in the outbox's send log so a
  * restarted process does not burst a fresh bucket (requests of the previous run count as
@@ -1483,6 +1793,46 @@ class LocalGate {
     pausedNow(now) {
         return this.current && this.current.until > now ? this.current : undefined;
     }
+}
+
+/** Failures kept for /healthz. */
+const SHOWN_FAILURES = 10;
+function catalogHealth(snapshot, calls, pending) {
+    let known = 0;
+    let created = 0;
+    const failed = [];
+    for (const r of snapshot.known.values()) {
+        if (r.objectId !== undefined)
+            known++;
+        if (r.source === 'created')
+            created++;
+        if (r.source === 'failed')
+            failed.push(r);
+    }
+    const listed = {};
+    let listing = false;
+    for (const [type, l] of snapshot.listings) {
+        if (l.listedAt !== undefined)
+            listed[type] = new Date(l.listedAt).toISOString();
+        if (l.running)
+            listing = true;
+    }
+    failed.sort((a, b) => b.at - a.at);
+    const out = {
+        mode: 'create',
+        state: calls.stopped ? 'stopped' : listing ? 'listing' : 'ok',
+        known,
+        created,
+        failed: failed.length,
+        pending,
+        listed,
+        failures: failed.slice(0, SHOWN_FAILURES).map((r) => ({ mediaType: r.mediaType, externalId: r.externalId, failedAt: new Date(r.at).toISOString(), ...r.error })),
+    };
+    if (calls.stopped)
+        out.missingScopes = calls.stopped.scopes;
+    if (calls.lastError)
+        out.lastError = { ...calls.lastError, at: new Date(calls.lastError.at).toISOString() };
+    return out;
 }
 
 const OBJECTS_PATH = '/media-bridge/2026-09/objects';
@@ -1682,184 +2032,154 @@ function sleep(ms, signal) {
     });
 }
 
-/** How long a media's events wait for its object, from the first of them. */
-const DEFAULT_OBJECT_WAIT_MS = 5_000;
-/** How old a media type's listing may be before it is read again. */
-const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
-/** The types the tracker reports, listed at start-up. */
-const EAGER_TYPES = ['VIDEO', 'AUDIO'];
 /** A creation claim lasts this long, renewed at each attempt. */
 const CLAIM_MS = 60_000;
 /** How often to look whether another proxy's creation has landed. */
 const CLAIM_POLL_MS = 1_000;
-/** Object calls at once: few, so events keep most of the limit. */
-const MAX_OBJECT_CALLS = 2;
+/** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
+async function createObject(p, c) {
+    const claim = async () => {
+        for (;;) {
+            const now = c.now();
+            if (await c.store.claimMediaObject(p.mediaType, p.externalId, c.owner, now, now + CLAIM_MS))
+                return true;
+            const r = await c.store.mediaObject(p.mediaType, p.externalId);
+            if (r?.objectId !== undefined) {
+                await c.snapshot.learn([r]);
+                return false;
+            }
+            await sleep(CLAIM_POLL_MS, c.signal);
+        }
+    };
+    const outcome = await c.calls.call('create', p.mediaType, (req) => createMediaObject(req, newMediaObject(p.event, p.pageUrl)), claim);
+    if (outcome.kind === 'stopped')
+        return;
+    const made = outcome.kind === 'ok' ? readObject(outcome.result.body) : undefined;
+    if (made) {
+        await c.snapshot.learn([{ mediaType: p.mediaType, externalId: p.externalId, objectId: made.id, source: 'created', at: c.now() }]);
+        c.log.info('media catalog: created a media object', { mediaType: p.mediaType, externalId: p.externalId, objectId: made.id });
+        return;
+    }
+    const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the answer carries no object id' };
+    const at = c.now();
+    c.calls.fail({ call: 'create', mediaType: p.mediaType, externalId: p.externalId, at, ...error });
+    c.log.warn('media catalog: HubSpot refused to create a media object; its events go on without mediaBridgeId', { mediaType: p.mediaType, externalId: p.externalId, ...error });
+    await c.snapshot.learn([{ mediaType: p.mediaType, externalId: p.externalId, source: 'failed', at, error }]);
+}
+
 /** A stale listing looks in the store again first, unless it was read this recently. */
 const STORE_LOOK_MS = 60_000;
-/** Failures kept for /healthz. */
-const SHOWN_FAILURES = 10;
-class MediaCatalog {
+class CatalogListing {
+    snapshot;
+    calls;
     o;
+    constructor(snapshot, calls, o) {
+        this.snapshot = snapshot;
+        this.calls = calls;
+        this.o = o;
+    }
+    /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
+    async fresh(type) {
+        await this.snapshot.load();
+        const l = this.snapshot.listing(type);
+        if (this.listedLately(l))
+            return true;
+        if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs)
+            return false;
+        l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
+        return l.running;
+    }
+    listedLately(l) {
+        return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+    }
+    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
+    async relist(type, l) {
+        if (this.o.now() - this.snapshot.readAt >= STORE_LOOK_MS) {
+            await this.snapshot.readStore();
+            if (this.listedLately(l))
+                return true;
+        }
+        return this.list(type);
+    }
+    /** Reads every page of `type`'s listing into the catalog. */
+    async list(type) {
+        const { snapshot, calls } = this;
+        const startedAt = this.o.now();
+        const seen = new Set();
+        let after;
+        let limit = LIST_PAGE_LIMIT;
+        for (let page = 1;; page++) {
+            const outcome = await calls.call('list', type, (req) => listMediaObjects(req, type, after, limit));
+            if (outcome.kind === 'stopped')
+                return false;
+            const read = outcome.kind === 'ok' ? readListingPage(outcome.result.body) : undefined;
+            if (!read) {
+                // Refused, or not a listing. HubSpot documents no maximum page size: try its default once.
+                if (outcome.kind === 'refused' && limit !== 20) {
+                    limit = 20;
+                    page--;
+                    continue;
+                }
+                const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the listing answer is not a page of objects' };
+                calls.fail({ call: 'list', mediaType: type, at: this.o.now(), ...error });
+                this.o.log.warn('media catalog: HubSpot refused the listing; no object of this type will be created', { mediaType: type, ...error });
+                snapshot.listing(type).refusedAt = this.o.now();
+                return false;
+            }
+            const records = [];
+            for (const o of read.objects) {
+                if (o.externalId === undefined || o.mediaType !== type)
+                    continue;
+                const key = mediaKey(type, o.externalId);
+                if (seen.has(key))
+                    continue; // two objects with one external id: the first listed wins
+                seen.add(key);
+                const mine = snapshot.known.get(key);
+                records.push({ mediaType: type, externalId: o.externalId, objectId: o.id, source: mine?.objectId === o.id ? mine.source : 'listed', at: this.o.now() });
+            }
+            await snapshot.learn(records);
+            this.o.log.debug('media catalog: read a listing page', { mediaType: type, page, objects: read.objects.length });
+            if (read.after === undefined)
+                break;
+            after = read.after;
+        }
+        // Objects gone from HubSpot since they were learned are forgotten (not ones learned during this listing).
+        const gone = [...snapshot.known.values()].filter((r) => r.mediaType === type && r.objectId !== undefined && r.at < startedAt && !seen.has(mediaKey(r.mediaType, r.externalId)));
+        await snapshot.listed(type, this.o.now(), gone);
+        this.o.log.info('media catalog: listed', { mediaType: type, objects: seen.size, forgotten: gone.length });
+        return true;
+    }
+}
+
+class CatalogSnapshot {
+    store;
+    log;
+    now;
+    onLearned;
+    /** Every record, by `mediaKey`. */
     known = new Map();
     listings = new Map();
-    pending = new Map();
-    abort = new AbortController();
-    tasks = new Set();
-    /** Names this process in creation claims. */
-    owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
-    loaded;
     /** When the store's catalog was last read. */
     readAt = -Infinity;
-    stopped;
-    lastError;
-    rateLimitStreak = 0;
-    calls = 0;
-    callQueue = [];
-    refreshTimer;
-    constructor(options) {
-        this.o = {
-            now: Date.now,
-            random: Math.random,
-            ...options,
-            waitMs: options.waitMs ?? DEFAULT_OBJECT_WAIT_MS,
-            refreshMs: options.refreshMs ?? DEFAULT_CATALOG_REFRESH_MS,
-        };
+    loaded;
+    constructor(store, log, now, 
+    /** Told after records were learned and written, so their waiting events can go. */
+    onLearned) {
+        this.store = store;
+        this.log = log;
+        this.now = now;
+        this.onLearned = onLearned;
     }
-    /** Reads the kept catalog, lists what is stale, and looks again hourly. */
-    start() {
-        for (const type of EAGER_TYPES)
-            this.track(this.fresh(type));
-        this.refreshTimer = setInterval(() => {
-            for (const [type, l] of this.listings)
-                if (l.listedAt !== undefined)
-                    this.track(this.fresh(type));
-        }, Math.min(this.o.refreshMs, 3600_000));
-        this.refreshTimer.unref?.();
-    }
-    /** An event was accepted: start finding or creating its media's object now. */
-    notice(event) {
-        if (this.stopped || this.abort.signal.aborted || event.mediaBridgeId !== undefined || !event.externalId)
-            return;
-        const key = mediaKey(event.mediaType, event.externalId);
-        const waiting = this.pending.get(key);
-        if (waiting) {
-            waiting.pageUrl ??= event.pageUrl;
-            if (waiting.event.mediaName === undefined && event.mediaName !== undefined)
-                waiting.event = { ...waiting.event, mediaName: event.mediaName };
-            if (waiting.event.mediaUrl === undefined && event.mediaUrl !== undefined)
-                waiting.event = { ...waiting.event, mediaUrl: event.mediaUrl };
-            return;
-        }
-        const now = this.o.now();
-        if (this.settledFor(this.known.get(key), now))
-            return;
-        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
-        this.pending.set(key, p);
-        this.track(this.findOrCreate(p));
-    }
-    /**
-     * Until when the forwarder holds `event` back: while its media's object is being found or
-     * made, at most `waitMs` after that media's first event; 0 when it may go now.
-     */
-    holdUntil(event, now) {
-        if (event.mediaBridgeId !== undefined || !event.externalId)
-            return 0;
-        const key = mediaKey(event.mediaType, event.externalId);
-        if (this.idOf(key) !== undefined)
-            return 0;
-        this.notice(event); // an event stored before a restart
-        const p = this.pending.get(key);
-        return p && p.deadline > now ? p.deadline : 0;
-    }
-    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
-    withMediaBridgeId(event) {
-        if (event.mediaBridgeId !== undefined || !event.externalId)
-            return event;
-        const id = this.idOf(mediaKey(event.mediaType, event.externalId));
-        return id === undefined ? event : { ...event, mediaBridgeId: id };
-    }
-    health() {
-        let known = 0;
-        let created = 0;
-        const failed = [];
-        for (const r of this.known.values()) {
-            if (r.objectId !== undefined)
-                known++;
-            if (r.source === 'created')
-                created++;
-            if (r.source === 'failed')
-                failed.push(r);
-        }
-        const listed = {};
-        let listing = false;
-        for (const [type, l] of this.listings) {
-            if (l.listedAt !== undefined)
-                listed[type] = new Date(l.listedAt).toISOString();
-            if (l.running)
-                listing = true;
-        }
-        failed.sort((a, b) => b.at - a.at);
-        const out = {
-            mode: 'create',
-            state: this.stopped ? 'stopped' : listing ? 'listing' : 'ok',
-            known,
-            created,
-            failed: failed.length,
-            pending: this.pending.size,
-            listed,
-            failures: failed.slice(0, SHOWN_FAILURES).map((r) => ({ mediaType: r.mediaType, externalId: r.externalId, failedAt: new Date(r.at).toISOString(), ...r.error })),
-        };
-        if (this.stopped)
-            out.missingScopes = this.stopped.scopes;
-        if (this.lastError)
-            out.lastError = { ...this.lastError, at: new Date(this.lastError.at).toISOString() };
-        return out;
-    }
-    /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
-    async close() {
-        clearInterval(this.refreshTimer);
-        this.abort.abort(new Error('the media catalog is closed'));
-        for (const p of this.pending.values())
-            this.settle(p);
-        while (this.tasks.size)
-            await Promise.allSettled([...this.tasks]);
-    }
-    /** True when nothing is to be done for this record now: the object exists, or HubSpot refused it lately. */
-    settledFor(r, now) {
-        return r?.objectId !== undefined || (r?.source === 'failed' && now - r.at < this.o.refreshMs);
-    }
-    idOf(key) {
-        const objectId = this.known.get(key)?.objectId;
-        return objectId === undefined ? undefined : mediaBridgeIdOf(objectId);
-    }
-    async findOrCreate(p) {
-        try {
-            const listed = await this.fresh(p.mediaType);
-            if (!listed || p.settled || this.settledFor(this.known.get(p.key), this.o.now()))
-                return;
-            await this.create(p);
-        }
-        finally {
-            this.settle(p);
-        }
-    }
-    settle(p) {
-        if (p.settled)
-            return;
-        p.settled = true;
-        if (this.pending.get(p.key) === p)
-            this.pending.delete(p.key);
-        this.o.onReady?.();
-    }
+    /** Reads the store once, the first time anything needs the catalog. */
     load() {
         this.loaded ??= this.readStore();
         return this.loaded;
     }
     /** Takes in what the store holds: this proxy's catalog of a previous run, or what proxies sharing the store learned. */
     async readStore() {
-        this.readAt = this.o.now();
+        this.readAt = this.now();
         try {
-            const snapshot = await this.o.store.mediaCatalog();
+            const snapshot = await this.store.mediaCatalog();
             for (const r of snapshot.objects) {
                 const key = mediaKey(r.mediaType, r.externalId);
                 const mine = this.known.get(key);
@@ -1873,7 +2193,7 @@ class MediaCatalog {
             }
         }
         catch (error) {
-            this.o.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
+            this.log.error('media catalog: reading the kept catalog failed; listing again', { error: String(error) });
         }
     }
     listing(type) {
@@ -1882,120 +2202,61 @@ class MediaCatalog {
             this.listings.set(type, (l = {}));
         return l;
     }
-    /** Resolves true once `type` has a listing younger than `refreshMs`, reading it if needed. */
-    async fresh(type) {
-        await this.load();
-        const l = this.listing(type);
-        if (this.listedLately(l))
-            return true;
-        if (l.refusedAt !== undefined && this.o.now() - l.refusedAt < this.o.refreshMs)
-            return false;
-        l.running ??= this.relist(type, l).finally(() => (l.running = undefined));
-        return l.running;
+    /** The media's `mediaBridgeId`, when its object is known. */
+    idOf(key) {
+        const objectId = this.known.get(key)?.objectId;
+        return objectId === undefined ? undefined : mediaBridgeIdOf(objectId);
     }
-    listedLately(l) {
-        return l.listedAt !== undefined && this.o.now() - l.listedAt < this.o.refreshMs;
+    /** Adds records to the catalog and the store, and lets their waiting events go. */
+    async learn(records) {
+        if (!records.length)
+            return;
+        for (const r of records)
+            this.known.set(mediaKey(r.mediaType, r.externalId), r);
+        await this.keep(() => this.store.putMediaObjects(records));
+        this.onLearned(records);
     }
-    /** Lists `type` again, unless the store shows a proxy sharing it did lately. */
-    async relist(type, l) {
-        if (this.o.now() - this.readAt >= STORE_LOOK_MS) {
-            await this.readStore();
-            if (this.listedLately(l))
-                return true;
-        }
-        return this.list(type);
-    }
-    /** Reads every page of `type`'s listing into the catalog. */
-    async list(type) {
-        const startedAt = this.o.now();
-        const seen = new Set();
-        let after;
-        let limit = LIST_PAGE_LIMIT;
-        for (let page = 1;; page++) {
-            const outcome = await this.call('list', type, (req) => listMediaObjects(req, type, after, limit));
-            if (outcome.kind === 'stopped')
-                return false;
-            const read = outcome.kind === 'ok' ? readListingPage(outcome.result.body) : undefined;
-            if (!read) {
-                // Refused, or not a listing. HubSpot documents no maximum page size: try its default once.
-                if (outcome.kind === 'refused' && limit !== 20) {
-                    limit = 20;
-                    page--;
-                    continue;
-                }
-                const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the listing answer is not a page of objects' };
-                this.fail({ call: 'list', mediaType: type, at: this.o.now(), ...error });
-                this.o.log.warn('media catalog: HubSpot refused the listing; no object of this type will be created', { mediaType: type, ...error });
-                this.listing(type).refusedAt = this.o.now();
-                return false;
-            }
-            const records = [];
-            for (const o of read.objects) {
-                if (o.externalId === undefined || o.mediaType !== type)
-                    continue;
-                const key = mediaKey(type, o.externalId);
-                if (seen.has(key))
-                    continue; // two objects with one external id: the first listed wins
-                seen.add(key);
-                records.push({ mediaType: type, externalId: o.externalId, objectId: o.id, source: this.known.get(key)?.objectId === o.id ? this.known.get(key).source : 'listed', at: this.o.now() });
-            }
-            await this.learn(records);
-            this.o.log.debug('media catalog: read a listing page', { mediaType: type, page, objects: read.objects.length });
-            if (read.after === undefined)
-                break;
-            after = read.after;
-        }
-        // Objects gone from HubSpot since they were learned are forgotten (not ones learned during this listing).
-        const gone = [...this.known.values()].filter((r) => r.mediaType === type && r.objectId !== undefined && r.at < startedAt && !seen.has(mediaKey(r.mediaType, r.externalId)));
+    /** A complete listing of `type` ended at `listedAt`; `gone` are the objects it no longer has. */
+    async listed(type, listedAt, gone) {
         for (const r of gone)
             this.known.delete(mediaKey(r.mediaType, r.externalId));
-        const listedAt = this.o.now();
         this.listing(type).listedAt = listedAt;
         await this.keep(async () => {
             if (gone.length)
-                await this.o.store.removeMediaObjects(gone);
-            await this.o.store.setMediaListedAt(type, listedAt);
+                await this.store.removeMediaObjects(gone);
+            await this.store.setMediaListedAt(type, listedAt);
         });
-        this.o.log.info('media catalog: listed', { mediaType: type, objects: seen.size, forgotten: gone.length });
-        return true;
     }
-    /** Creates `p`'s object, unless another proxy holds the claim (then waits for its result). */
-    async create(p) {
-        const claim = async () => {
-            for (;;) {
-                const now = this.o.now();
-                if (await this.o.store.claimMediaObject(p.mediaType, p.externalId, this.owner, now, now + CLAIM_MS))
-                    return true;
-                const r = await this.o.store.mediaObject(p.mediaType, p.externalId);
-                if (r?.objectId !== undefined) {
-                    await this.learn([r]);
-                    return false;
-                }
-                await sleep(CLAIM_POLL_MS, this.abort.signal);
-            }
-        };
-        const outcome = await this.call('create', p.mediaType, (req) => createMediaObject(req, newMediaObject(p.event, p.pageUrl)), claim);
-        if (outcome.kind === 'stopped')
-            return;
-        const made = outcome.kind === 'ok' ? readObject(outcome.result.body) : undefined;
-        if (made) {
-            await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, objectId: made.id, source: 'created', at: this.o.now() }]);
-            this.o.log.info('media catalog: created a media object', { mediaType: p.mediaType, externalId: p.externalId, objectId: made.id });
-            return;
+    /** A store write: a failure is logged, and the catalog in memory goes on. */
+    async keep(write) {
+        try {
+            await write();
         }
-        const error = outcome.kind === 'refused' ? outcome.error : { status: outcome.result.status, message: 'the answer carries no object id' };
-        const at = this.o.now();
-        this.fail({ call: 'create', mediaType: p.mediaType, externalId: p.externalId, at, ...error });
-        this.o.log.warn('media catalog: HubSpot refused to create a media object; its events go on without mediaBridgeId', { mediaType: p.mediaType, externalId: p.externalId, ...error });
-        await this.learn([{ mediaType: p.mediaType, externalId: p.externalId, source: 'failed', at, error }]);
+        catch (error) {
+            this.log.error('media catalog: writing to the store failed', { error: String(error) });
+        }
+    }
+}
+
+/** Object calls at once: few, so events keep most of the limit. */
+const MAX_OBJECT_CALLS = 2;
+class ObjectCalls {
+    o;
+    /** Set by a 403: object calls are off until restart. */
+    stopped;
+    lastError;
+    rateLimitStreak = 0;
+    calls = 0;
+    callQueue = [];
+    constructor(o) {
+        this.o = o;
     }
     /**
-     * One call, retried until it is answered for good: 5xx, timeouts and network errors after
-     * a backoff, a 429 after the pause it sets for every request, a 401 with a fresh token.
+     * One call, retried until it is answered for good. `beforeEach`, before every attempt,
+     * may end it (`stopped`) by resolving false.
      */
     async call(call, mediaType, send, beforeEach) {
-        const { policy, tokens, limit } = this.o;
-        const signal = this.abort.signal;
+        const { policy, tokens, limit, signal } = this.o;
         for (let attempts = 0;; attempts++) {
             if (this.stopped || signal.aborted)
                 return { kind: 'stopped' };
@@ -2056,6 +2317,10 @@ class MediaCatalog {
             }
         }
     }
+    /** The latest failure, for /healthz. */
+    fail(failure) {
+        this.lastError = failure;
+    }
     /** A 403: the app lacks a scope. Logged once; object calls end until restart, events go on. */
     stop(call, mediaType, result, error) {
         if (this.stopped)
@@ -2065,33 +2330,7 @@ class MediaCatalog {
         this.fail({ call, mediaType, at: this.o.now(), ...error });
         this.o.log.error(`media catalog: HubSpot refused to ${call === 'list' ? 'list' : 'create'} media objects (403): the app lacks the ${scopes.join(' and ')} scope${scopes.length > 1 ? 's' : ''}. ` +
             'Media objects are off until restart; events are forwarded without mediaBridgeId. Add the scope to the app and install it again (media-bridge-proxy authorize --media-objects).', { status: result.status, missingScopes: scopes, ...error });
-        for (const p of this.pending.values())
-            this.settle(p);
-    }
-    fail(failure) {
-        this.lastError = failure;
-    }
-    /** Adds records to the catalog and the store, and lets their waiting events go. */
-    async learn(records) {
-        if (!records.length)
-            return;
-        for (const r of records)
-            this.known.set(mediaKey(r.mediaType, r.externalId), r);
-        await this.keep(() => this.o.store.putMediaObjects(records));
-        for (const r of records) {
-            const p = this.pending.get(mediaKey(r.mediaType, r.externalId));
-            if (p && r.objectId !== undefined)
-                this.settle(p);
-        }
-    }
-    /** A store write: a failure is logged, and the catalog in memory goes on. */
-    async keep(write) {
-        try {
-            await write();
-        }
-        catch (error) {
-            this.o.log.error('media catalog: writing to the store failed', { error: String(error) });
-        }
+        this.o.onStop();
     }
     callSlot() {
         if (this.calls < MAX_OBJECT_CALLS) {
@@ -2107,6 +2346,136 @@ class MediaCatalog {
         else
             this.calls--;
     }
+}
+
+/** How long a media's events wait for its object, from the first of them. */
+const DEFAULT_OBJECT_WAIT_MS = 5_000;
+/** How old a media type's listing may be before it is read again. */
+const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
+/** The types the tracker reports, listed at start-up. */
+const EAGER_TYPES = ['VIDEO', 'AUDIO'];
+class MediaCatalog {
+    o;
+    pending = new Map();
+    abort = new AbortController();
+    tasks = new Set();
+    /** Names this process in creation claims. */
+    owner = `p-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+    snapshot;
+    calls;
+    listing;
+    refreshTimer;
+    constructor(options) {
+        const o = (this.o = {
+            now: Date.now,
+            random: Math.random,
+            ...options,
+            waitMs: options.waitMs ?? DEFAULT_OBJECT_WAIT_MS,
+            refreshMs: options.refreshMs ?? DEFAULT_CATALOG_REFRESH_MS,
+        });
+        this.snapshot = new CatalogSnapshot(o.store, o.log, o.now, (records) => this.learned(records));
+        this.calls = new ObjectCalls({ ...o, signal: this.abort.signal, onStop: () => this.settleAll() });
+        this.listing = new CatalogListing(this.snapshot, this.calls, o);
+    }
+    /** Reads the kept catalog, lists what is stale, and looks again hourly. */
+    start() {
+        for (const type of EAGER_TYPES)
+            this.track(this.listing.fresh(type));
+        this.refreshTimer = setInterval(() => {
+            for (const [type, l] of this.snapshot.listings)
+                if (l.listedAt !== undefined)
+                    this.track(this.listing.fresh(type));
+        }, Math.min(this.o.refreshMs, 3600_000));
+        this.refreshTimer.unref?.();
+    }
+    /** An event was accepted: start finding or creating its media's object now. */
+    notice(event) {
+        if (this.calls.stopped || this.abort.signal.aborted || event.mediaBridgeId !== undefined || !event.externalId)
+            return;
+        const key = mediaKey(event.mediaType, event.externalId);
+        const waiting = this.pending.get(key);
+        if (waiting) {
+            waiting.pageUrl ??= event.pageUrl;
+            if (waiting.event.mediaName === undefined && event.mediaName !== undefined)
+                waiting.event = { ...waiting.event, mediaName: event.mediaName };
+            if (waiting.event.mediaUrl === undefined && event.mediaUrl !== undefined)
+                waiting.event = { ...waiting.event, mediaUrl: event.mediaUrl };
+            return;
+        }
+        const now = this.o.now();
+        if (this.settledFor(this.snapshot.known.get(key), now))
+            return;
+        const p = { key, mediaType: event.mediaType, externalId: event.externalId, event, pageUrl: event.pageUrl, deadline: now + this.o.waitMs, settled: false };
+        this.pending.set(key, p);
+        this.track(this.findOrCreate(p));
+    }
+    /**
+     * Until when the forwarder holds `event` back: while its media's object is being found or
+     * made, at most `waitMs` after that media's first event; 0 when it may go now.
+     */
+    holdUntil(event, now) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return 0;
+        const key = mediaKey(event.mediaType, event.externalId);
+        if (this.snapshot.idOf(key) !== undefined)
+            return 0;
+        this.notice(event); // an event stored before a restart
+        const p = this.pending.get(key);
+        return p && p.deadline > now ? p.deadline : 0;
+    }
+    /** The event as it goes to HubSpot: with its media's `mediaBridgeId` when the catalog has it. */
+    withMediaBridgeId(event) {
+        if (event.mediaBridgeId !== undefined || !event.externalId)
+            return event;
+        const id = this.snapshot.idOf(mediaKey(event.mediaType, event.externalId));
+        return id === undefined ? event : { ...event, mediaBridgeId: id };
+    }
+    health() {
+        return catalogHealth(this.snapshot, this.calls, this.pending.size);
+    }
+    /** Stops calling HubSpot, lets the waiting events go, and waits for the calls in flight. */
+    async close() {
+        clearInterval(this.refreshTimer);
+        this.abort.abort(new Error('the media catalog is closed'));
+        this.settleAll();
+        while (this.tasks.size)
+            await Promise.allSettled([...this.tasks]);
+    }
+    /** True when nothing is to be done for this record now: the object exists, or HubSpot refused it lately. */
+    settledFor(r, now) {
+        return r?.objectId !== undefined || (r?.source === 'failed' && now - r.at < this.o.refreshMs);
+    }
+    async findOrCreate(p) {
+        try {
+            const listed = await this.listing.fresh(p.mediaType);
+            if (!listed || p.settled || this.settledFor(this.snapshot.known.get(p.key), this.o.now()))
+                return;
+            await createObject(p, { ...this.o, snapshot: this.snapshot, calls: this.calls, owner: this.owner, signal: this.abort.signal });
+        }
+        finally {
+            this.settle(p);
+        }
+    }
+    /** Records were learned: the events of those that have an object may go. */
+    learned(records) {
+        for (const r of records) {
+            const p = this.pending.get(mediaKey(r.mediaType, r.externalId));
+            if (p && r.objectId !== undefined)
+                this.settle(p);
+        }
+    }
+    settle(p) {
+        if (p.settled)
+            return;
+        p.settled = true;
+        if (this.pending.get(p.key) === p)
+            this.pending.delete(p.key);
+        this.o.onReady?.();
+    }
+    settleAll() {
+        for (const p of this.pending.values())
+            this.settle(p);
+    }
     /** Runs a background task to its end; an abort at close is not an error. */
     track(task) {
         const tracked = task
@@ -2119,524 +2488,211 @@ class MediaCatalog {
     }
 }
 
-/** Longest id the proxy keeps for de-duplication (a UUID is 36). */
-const MAX_ID_LENGTH = 128;
-/** Cap for URLs (pageUrl, mediaUrl, iframeUrl) and externalId, which defaults to the media URL. */
-const MAX_URL_LENGTH = 2048;
-/** Cap for display names (mediaName, pageName). */
-const MAX_NAME_LENGTH = 512;
-/** Cap for `_hsenc` and `contactUtk`-like opaque tokens. */
-const MAX_TOKEN_LENGTH = 512;
-/** Cap for `rawDataString`; the tracker keeps an attention-span payload under 16 KiB. */
-const MAX_RAW_DATA_STRING_LENGTH = 16 * 1024;
-/** Most spans in one `rawDataMap`. */
-const MAX_SPANS = 4096;
-/** Largest play count for one span. */
-const MAX_SPAN_COUNT = 1_000_000;
-/** Default: an event may be this old (3 days: a page view that recovers a dead session). */
-const DEFAULT_MAX_EVENT_AGE_MS = 3 * 24 * 3600_000;
-/** Default: an event may be this far in the future (visitors' clocks drift). */
-const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60_000;
-const MEDIA_TYPES = ['AUDIO', 'DOCUMENT', 'IMAGE', 'OTHER', 'VIDEO'];
-const INT64_ID = { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER };
-/** Fields every event type takes, besides the wire's own `type` and `id`. */
-const COMMON = {
-    mediaType: { kind: 'enum', values: MEDIA_TYPES },
-    occurredTimestamp: { kind: 'timestamp' },
-    sessionId: { kind: 'string', max: MAX_ID_LENGTH },
-    _hsenc: { kind: 'string', max: MAX_TOKEN_LENGTH },
-    contactUtk: { kind: 'string', max: MAX_TOKEN_LENGTH },
-    contactId: INT64_ID,
-    externalId: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
-    externalPlayContext: { kind: 'enum', values: ['EMAIL', 'EXTERNAL_PAGE'] },
-    mediaBridgeId: INT64_ID,
-    mediaName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
-    mediaUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
-    pageId: INT64_ID,
-    pageName: { kind: 'string', max: MAX_NAME_LENGTH, shorten: true },
-    pageUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true },
-};
-const REQUIRED_COMMON = ['id', 'mediaType', 'occurredTimestamp', 'sessionId'];
-function typeSpec(extra, required) {
-    const fields = new Map([['id', { kind: 'string', max: MAX_ID_LENGTH }]]);
-    for (const [name, spec] of Object.entries({ ...COMMON, ...extra }))
-        fields.set(name, spec);
-    return { fields, required: [...REQUIRED_COMMON, ...required] };
-}
-/** Per event path, what HubSpot's body for it takes. */
-const EVENT_TYPES = new Map([
-    [
-        'media-played',
-        typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true } }, ['state']),
-    ],
-    ['media-played-percent', typeSpec({ playedPercent: { kind: 'integer', min: 0, max: 100 } }, ['playedPercent'])],
-    [
-        'attention-span',
-        typeSpec({
-            rawDataMap: { kind: 'span-counts' },
-            rawDataString: { kind: 'string', max: MAX_RAW_DATA_STRING_LENGTH },
-            derivedValues: { kind: 'attention-totals' },
-        }, ['rawDataMap']),
-    ],
-]);
-/** The event types, for messages. */
-const EVENT_TYPE_NAMES = [...EVENT_TYPES.keys()];
-
-/**
- * Checks a parsed beacon body against the schema. Pure: the clock comes in as `now`.
- *
- * Every problem names the event's index and the field, so a 400 answer says exactly what to
- * fix. Messages never echo the client's values back.
- */
-/** At most this many problems are listed in one answer. */
-const MAX_PROBLEMS = 100;
-const SPAN_KEY = /^(?:0|[1-9][0-9]{0,8})$/;
-/** Validates `{"events": [...]}`; `now` is the server's clock in ms. */
-function validateBody(body, now, options = {}) {
-    if (!isPlainObject(body))
-        return fail(null, 'body', 'not_object', 'the body must be a JSON object {"events": [...]}');
-    const problems = [];
-    for (const key in body) {
-        if (key !== 'events')
-            problems.push(problem(null, clip(key), 'unknown_field', 'is not a field of the request body'));
-    }
-    const events = body.events;
-    if (!Array.isArray(events)) {
-        problems.push(problem(null, 'events', events === undefined ? 'required' : 'wrong_type', 'must be an array of events'));
-        return { ok: false, problems };
-    }
-    if (events.length === 0)
-        problems.push(problem(null, 'events', 'no_events', 'must hold at least one event'));
-    if (events.length > MAX_EVENTS_PER_REQUEST) {
-        problems.push(problem(null, 'events', 'too_many_events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`));
-        return { ok: false, problems };
-    }
-    const limits = {
-        oldest: now - (options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS),
-        newest: now + (options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS),
-        allowContactId: options.allowContactId === true,
-        shortened: 0,
+/** A token that never changes: a private app's access token. */
+function staticToken(token) {
+    return {
+        kind: 'static',
+        get: () => Promise.resolve(token),
+        rejected: () => false,
+        secrets: () => [token],
     };
-    for (let i = 0; i < events.length && problems.length < MAX_PROBLEMS; i++)
-        checkEvent(events[i], i, limits, problems);
-    if (problems.length)
-        return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
-    return { ok: true, events: events, shortened: limits.shortened };
 }
-function checkEvent(event, index, limits, out) {
-    if (!isPlainObject(event)) {
-        out.push(problem(index, '', 'not_object', 'each event must be a JSON object'));
-        return;
-    }
-    const type = event.type;
-    const spec = typeof type === 'string' ? EVENT_TYPES.get(type) : undefined;
-    if (!spec) {
-        const code = type === undefined ? 'required' : 'unknown_type';
-        out.push(problem(index, 'type', code, `must be one of ${EVENT_TYPE_NAMES.join(', ')}`));
-        return;
-    }
-    for (const field in event) {
-        if (field === 'type')
-            continue;
-        const fieldSpec = spec.fields.get(field);
-        if (!fieldSpec) {
-            out.push(problem(index, clip(field), 'unknown_field', `is not a field of ${type} events`));
-            continue;
-        }
-        const value = event[field];
-        if (value === undefined)
-            continue; // only from callers in code; JSON has no undefined
-        if (value === null || value === '') {
-            out.push(problem(index, field, 'empty', 'must be left out rather than sent empty'));
-            continue;
-        }
-        if (fieldSpec.kind === 'string' && fieldSpec.shorten && typeof value === 'string' && value.length > fieldSpec.max) {
-            event[field] = shorten(value, fieldSpec.max);
-            limits.shortened++;
-            continue;
-        }
-        if (field === 'contactId' && !limits.allowContactId) {
-            out.push(problem(index, field, 'contact_id_refused', 'is refused from browsers: anyone could claim any contact; send contactUtk'));
-            continue;
-        }
-        checkField(value, fieldSpec, index, field, limits, out);
-    }
-    for (const field of spec.required) {
-        if (event[field] === undefined)
-            out.push(problem(index, field, 'required', `is required for ${type} events`));
+/** Thrown when the token endpoint refuses or fails; carries no secret. */
+class TokenRefreshError extends Error {
+    status;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'TokenRefreshError';
     }
 }
-function checkField(value, spec, index, field, limits, out) {
-    switch (spec.kind) {
-        case 'string':
-            if (typeof value !== 'string')
-                out.push(problem(index, field, 'wrong_type', 'must be a string'));
-            else if (value.length > spec.max)
-                out.push(problem(index, field, 'too_long', `must be at most ${spec.max} characters`));
-            return;
-        case 'enum':
-            if (typeof value !== 'string' || !spec.values.includes(value)) {
-                out.push(problem(index, field, 'not_allowed', `must be one of ${spec.values.join(', ')}`));
+/** Refreshes after a 401 at most this often. */
+const MIN_FORCED_REFRESH_MS = 60_000;
+/** The token endpoint of an API base. */
+function tokenUrl(apiBase, path = '/oauth/v3/token') {
+    return `${apiBase.replace(/\/+$/, '')}${path}`;
+}
+/**
+ * One form-encoded POST to the token endpoint (v3 keeps secrets out of URLs). Resolves with
+ * the status and the JSON answer; rejects only when no answer came.
+ */
+async function postTokenForm(url, form, fetch, timeoutMs = 10_000) {
+    let res;
+    try {
+        res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: new URLSearchParams(form).toString(),
+            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'error',
+        });
+    }
+    catch {
+        throw new TokenRefreshError('the token endpoint could not be reached');
+    }
+    const json = (await res.json().catch(() => undefined));
+    return { status: res.status, ok: res.ok, json: json && typeof json === 'object' ? json : undefined };
+}
+/**
+ * The install a refresh token belongs to: a SHA-256 fingerprint of the client id and the
+ * configured refresh token. A new token in the environment (the app installed again) is a
+ * new install, so it is used as given instead of an old one's rotation kept in the store.
+ */
+async function installOf(clientId, configuredRefreshToken) {
+    // WebCrypto: in Node 20, Workers, Deno and Bun alike.
+    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${clientId}\n${configuredRefreshToken}`));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+/**
+ * An OAuth access token, refreshed before it expires; concurrent callers share one refresh.
+ *
+ * A refresh takes the store's lock, uses the tokens kept there if another instance has just
+ * refreshed, and otherwise presents, in turn, the refresh token kept in the store, the one
+ * this process last had, and the configured one, moving on only when HubSpot refuses one
+ * (a 4xx: spent, or revoked). What HubSpot answers is kept in the store, rotated refresh
+ * token included, before the lock is let go.
+ */
+function oauthToken(options) {
+    const now = options.now ?? Date.now;
+    const early = options.refreshEarlyMs ?? 5 * 60_000;
+    const url = tokenUrl(options.apiBase, options.tokenPath);
+    const store = options.store ?? new LocalTokenStore();
+    let install;
+    let refreshToken = options.refreshToken;
+    let access;
+    let refreshing;
+    let lastForcedAt = -Infinity;
+    /** The token HubSpot last refused: a store may still hold it, and it must not be used again. */
+    let refused;
+    const usable = (t) => t.accessToken !== '' && t.accessToken !== refused && now() < t.expiresAt - early;
+    function adopt(t) {
+        refreshToken = t.refreshToken;
+        access = { token: t.accessToken, expiresAt: t.expiresAt };
+        return t.accessToken;
+    }
+    async function refresh() {
+        const id = await (install ??= installOf(options.clientId, options.refreshToken));
+        const kept = await readKept(id);
+        if (kept && usable(kept))
+            return adopt(kept);
+        return adopt(await store.locked(id, async () => {
+            const latest = await readKept(id);
+            if (latest && usable(latest))
+                return latest; // another instance refreshed meanwhile
+            const fresh = await grantFrom([latest?.refreshToken, refreshToken, options.refreshToken]);
+            try {
+                await store.write(id, fresh);
             }
-            return;
-        case 'integer':
-            if (!Number.isSafeInteger(value))
-                out.push(problem(index, field, 'wrong_type', 'must be an integer'));
-            else if (value < spec.min || value > spec.max) {
-                out.push(problem(index, field, 'out_of_range', `must be between ${spec.min} and ${spec.max}`));
+            catch (error) {
+                options.onKeepError?.(error);
             }
-            return;
-        case 'timestamp':
-            if (!Number.isSafeInteger(value))
-                out.push(problem(index, field, 'wrong_type', 'must be an integer of milliseconds since the epoch'));
-            else if (value < limits.oldest)
-                out.push(problem(index, field, 'too_old', 'is older than the proxy accepts'));
-            else if (value > limits.newest)
-                out.push(problem(index, field, 'in_future', 'is too far in the future'));
-            return;
-        case 'span-counts':
-            checkSpanCounts(value, index, field, out);
-            return;
-        case 'attention-totals':
-            checkAttentionTotals(value, index, field, out);
-            return;
+            return fresh;
+        }));
     }
-}
-/** `rawDataMap`: span index (a non-negative integer as a string) → how many times it was played. */
-function checkSpanCounts(value, index, field, out) {
-    if (!isPlainObject(value)) {
-        out.push(problem(index, field, 'wrong_type', 'must be an object of span index to play count'));
-        return;
-    }
-    let spans = 0;
-    for (const key in value) {
-        if (++spans > MAX_SPANS) {
-            out.push(problem(index, field, 'too_long', `must hold at most ${MAX_SPANS} spans`));
-            return;
+    async function readKept(id) {
+        try {
+            return await store.read(id);
         }
-        const count = value[key];
-        if (!SPAN_KEY.test(key)) {
-            out.push(problem(index, `${field}.${clip(key)}`, 'unknown_field', 'span keys must be non-negative integers'));
-        }
-        else if (!Number.isSafeInteger(count) || count < 0 || count > MAX_SPAN_COUNT) {
-            out.push(problem(index, `${field}.${key}`, 'out_of_range', `must be an integer from 0 to ${MAX_SPAN_COUNT}`));
-        }
-        if (out.length >= MAX_PROBLEMS)
-            return;
-    }
-}
-/** `derivedValues`: `totalPercentPlayed` (0–100) and `totalSecondsPlayed` (integer ≥ 0). */
-function checkAttentionTotals(value, index, field, out) {
-    if (!isPlainObject(value)) {
-        out.push(problem(index, field, 'wrong_type', 'must be an object'));
-        return;
-    }
-    for (const key in value) {
-        const v = value[key];
-        const path = `${field}.${clip(key)}`;
-        if (key === 'totalPercentPlayed') {
-            if (typeof v !== 'number' || !(v >= 0 && v <= 100))
-                out.push(problem(index, path, 'out_of_range', 'must be a number from 0 to 100'));
-        }
-        else if (key === 'totalSecondsPlayed') {
-            if (!Number.isSafeInteger(v) || v < 0)
-                out.push(problem(index, path, 'out_of_range', 'must be an integer of at least 0'));
-        }
-        else {
-            out.push(problem(index, path, 'unknown_field', 'is not a field of derivedValues'));
+        catch (error) {
+            options.onKeepError?.(error);
+            return undefined;
         }
     }
-}
-/** The first `max` UTF-16 units of `text`, without leaving half of a surrogate pair at the end. */
-function shorten(text, max) {
-    const code = text.charCodeAt(max - 1);
-    return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-/** A problem with the request as a whole. */
-function fail(index, field, code, message) {
-    return { ok: false, problems: [problem(index, field, code, message)] };
-}
-function problem(index, field, code, message) {
-    return { index, field, code, problem: message };
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Keys come from the client: keep the echoed name short and free of control characters. */
-function clip(key) {
-    const safe = key.replace(/[\u0000-\u001f\u007f]/g, '');
-    return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+    /** Tries each distinct candidate in turn until HubSpot takes one. */
+    async function grantFrom(candidates) {
+        const tried = new Set();
+        let refusal;
+        for (const candidate of candidates) {
+            if (!candidate || tried.has(candidate))
+                continue;
+            tried.add(candidate);
+            try {
+                return await grant(candidate);
+            }
+            catch (error) {
+                const status = error instanceof TokenRefreshError ? error.status : undefined;
+                if (status === undefined || status < 400 || status >= 500)
+                    throw error;
+                refusal = error;
+            }
+        }
+        throw refusal ?? new TokenRefreshError('no refresh token to present');
+    }
+    async function grant(refreshWith) {
+        const form = { grant_type: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret, refresh_token: refreshWith };
+        const answer = await postTokenForm(url, form, options.fetch, options.timeoutMs);
+        const { json } = answer;
+        if (!answer.ok || !json)
+            throw new TokenRefreshError(`the token endpoint answered ${answer.status}`, answer.status);
+        const token = json.access_token ?? json.accessToken;
+        const expiresIn = Number(json.expires_in ?? json.expiresIn);
+        if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
+            throw new TokenRefreshError('the token endpoint answered without an access token', answer.status);
+        }
+        const rotated = json.refresh_token ?? json.refreshToken;
+        return { accessToken: token, expiresAt: now() + expiresIn * 1000, refreshToken: typeof rotated === 'string' && rotated ? rotated : refreshWith };
+    }
+    return {
+        kind: 'oauth',
+        get() {
+            if (access && now() < access.expiresAt - early)
+                return Promise.resolve(access.token);
+            refreshing ??= refresh().finally(() => {
+                refreshing = undefined;
+            });
+            return refreshing;
+        },
+        rejected(token) {
+            if (!access || access.token !== token)
+                return true; // a newer token is already in hand
+            if (now() - lastForcedAt < MIN_FORCED_REFRESH_MS)
+                return false;
+            lastForcedAt = now();
+            refused = token;
+            access = undefined;
+            return true;
+        },
+        secrets: () => [options.clientSecret, options.refreshToken, ...(refreshToken !== options.refreshToken ? [refreshToken] : []), ...(access ? [access.token] : [])],
+    };
 }
 
-/**
- * The proxy itself, independent of any runtime: a request-ish object in, a status, headers
- * and body out. The Fetch handler, the node:http adapter and the Express middleware are thin
- * shells around `handle`.
- */
-const JSON_HEADERS = {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-};
 const PRUNE_EVERY_MS = 10 * 60_000;
-/** Rejections logged per second at most; the metrics count all of them. */
-const REJECTION_LOGS_PER_SECOND = 20;
 function createMediaBridgeProxy(options = {}) {
-    const now = options.now ?? Date.now;
-    const hub = options.hubspot ?? {};
-    const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
-    const fetchUpstream = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const outbox = options.outbox ?? new MemoryOutbox();
-    // The media catalog and OAuth's tokens live in the outbox's store when it can keep them.
-    const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
-    const tokenStore = outbox.tokenStore?.() ?? new LocalTokenStore();
-    const tokens = tokenSource(hub, apiBase, fetchUpstream, now, tokenStore, (error) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) }));
-    const dryRun = tokens === undefined;
-    const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-    if (!outbox.tokenStore && hub.oauth)
-        log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
-    const policy = originPolicy(options.allowedOrigins);
-    const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
-    const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
-    const rateLimit = hub.rateLimit ?? 90;
-    const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const parts = baseParts(options);
+    const { outbox, log, now } = parts;
+    const gate = buildGate(parts);
+    let catalog;
+    const forwarder = buildForwarder(parts, gate, () => catalog);
+    catalog = forwarder && buildCatalog(parts, gate, forwarder);
+    const forwarding = forwarder !== undefined && options.forward !== false;
+    if (forwarding)
+        forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
+    const pruneTimer = startPruning(outbox, log, now);
+    const ingest = createIntake({
+        ...parts,
+        allowedOrigins: options.allowedOrigins,
+        hops: options.trustProxy === true ? 1 : Number(options.trustProxy || 0),
+        clientRateLimit: options.clientRateLimit ?? 600,
+        validation: options.validation,
+        onStored(events, fresh, stored) {
+            if (catalog)
+                for (let i = 0; i < fresh.length; i++)
+                    if (fresh[i])
+                        catalog.notice(events[i]);
+            if (stored && forwarding)
+                forwarder.kick();
+        },
+    });
+    const health = readHealth({ ...parts, forwarder, catalog: () => catalog, mediaObjects: options.mediaObjects, dryRun: !parts.tokens });
+    const metrics = renderMetrics(parts.metrics, outbox, health);
+    const serve = statusRoutes({ ...parts, health, renderMetrics: metrics });
     const paths = {
         events: options.paths?.events ?? '/media-events',
         health: options.paths?.health ?? '/healthz',
         metrics: options.paths?.metrics ?? '/metrics',
     };
-    const metrics = new Metrics();
-    const listeners = new Listeners();
-    const onListenerError = (error) => log.error('a proxy listener threw', { error: String(error) });
-    let rejectionLogs = { second: 0, count: 0 };
-    const storing = new Outage(log, 'storing events', now);
-    // Events and media-object calls go through one gate: one rate window, one send log, the
-    // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
-    const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
-    let catalog;
-    const forwarder = tokens
-        ? new Forwarder({
-            outbox,
-            tokens,
-            gate,
-            fetch: fetchUpstream,
-            apiBase,
-            timeoutMs,
-            maxInFlight: hub.maxInFlight ?? 8,
-            policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
-            log,
-            now,
-            onOutcome: recordOutcome,
-            hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
-        })
-        : undefined;
-    if (options.mediaObjects === 'create' && forwarder && tokens) {
-        if (portal !== outbox)
-            log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
-        catalog = new MediaCatalog({
-            store: portal,
-            tokens,
-            limit: sharedLimit({ gate, upstream: forwarder, now }),
-            fetch: fetchUpstream,
-            apiBase,
-            timeoutMs,
-            policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
-            log,
-            now,
-            waitMs: options.mediaObjectWaitMs,
-            refreshMs: options.mediaCatalogRefreshMs,
-            onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
-            onReady: () => forwarder.kick(),
-        });
-        catalog.start();
-    }
-    const forwarding = forwarder !== undefined && options.forward !== false;
-    if (forwarding)
-        forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
-    void Promise.resolve()
-        .then(() => outbox.prune(now()))
-        .catch(() => { });
-    const pruneTimer = setInterval(() => {
-        void Promise.resolve()
-            .then(() => outbox.prune(now()))
-            .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
-    }, PRUNE_EVERY_MS);
-    pruneTimer.unref?.();
-    function reply(status, body, headers = {}) {
-        return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
-    }
-    function reject(status, reason, message, headers, problems) {
-        metrics.inc('media_bridge_requests_rejected_total', { reason });
-        if (listeners.has('rejected'))
-            listeners.emit('rejected', { status, reason, problems }, onListenerError);
-        const second = Math.floor(now() / 1000);
-        if (rejectionLogs.second !== second)
-            rejectionLogs = { second, count: 0 };
-        if (++rejectionLogs.count <= REJECTION_LOGS_PER_SECOND) {
-            log.info('rejected a request', { status, reason, problems: problems?.slice(0, 5) });
-        }
-        return reply(status, problems ? { error: message, problems } : { error: message }, headers);
-    }
-    async function ingest(req) {
-        const origin = req.header('origin');
-        const host = (hops > 0 && req.header('x-forwarded-host')) || req.header('host');
-        if (!originAllowed(policy, origin, host)) {
-            return reject(403, 'origin', 'this origin may not post events here', { vary: 'Origin' });
-        }
-        const cors = corsHeaders(origin);
-        if (req.method === 'OPTIONS') {
-            return { status: 204, headers: origin ? preflightHeaders(origin) : { allow: 'POST, OPTIONS' }, body: '' };
-        }
-        if (req.method !== 'POST')
-            return reply(405, { error: 'use POST' }, { ...cors, allow: 'POST, OPTIONS' });
-        if (!acceptableType(req.header('content-type'))) {
-            return reject(415, 'content_type', 'send the body as text/plain or application/json (UTF-8)', cors);
-        }
-        const wait = limiter.check(clientIp(req.peer, req.header('x-forwarded-for'), hops), now());
-        if (wait > 0)
-            return reject(429, 'client_rate_limit', 'too many requests from this address', { ...cors, 'retry-after': String(wait) });
-        const text = await req.readBody(MAX_BODY_BYTES);
-        if (text === null) {
-            return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
-        }
-        const parsed = parseBody(text);
-        if (!parsed.ok)
-            return reject(400, parsed.code, parsed.message, cors);
-        const events = parsed.value?.events;
-        if (Array.isArray(events))
-            metrics.inc('media_bridge_events_received_total', undefined, events.length);
-        const at = now();
-        const checked = validateBody(parsed.value, at, options.validation);
-        if (!checked.ok)
-            return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
-        if (checked.shortened)
-            metrics.inc('media_bridge_fields_shortened_total', undefined, checked.shortened);
-        let fresh;
-        try {
-            // The body's text is stored as is, unless validation shortened a field of it.
-            fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
-            storing.ok();
-        }
-        catch (error) {
-            storing.fail(error);
-            return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
-        }
-        let stored = 0;
-        for (let i = 0; i < fresh.length; i++) {
-            if (!fresh[i])
-                continue;
-            stored++;
-            if (listeners.has('accepted')) {
-                const e = checked.events[i];
-                listeners.emit('accepted', { id: e.id, type: e.type, sessionId: e.sessionId, event: e, acceptedAt: at }, onListenerError);
-            }
-        }
-        metrics.inc('media_bridge_events_accepted_total', undefined, stored);
-        const duplicates = fresh.length - stored;
-        if (duplicates)
-            metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
-        if (catalog)
-            for (let i = 0; i < fresh.length; i++)
-                if (fresh[i])
-                    catalog.notice(checked.events[i]);
-        if (stored && forwarding)
-            forwarder.kick();
-        return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
-    }
-    function recordOutcome(o) {
-        const { event } = o;
-        const notice = { id: event.id, type: event.type, sessionId: event.sessionId, event: event.event };
-        const outcome = o.result && upstreamOutcome(o.result);
-        if (o.result) {
-            metrics.inc('media_bridge_upstream_requests_total', { outcome: String(o.result.status ?? o.result.failure) });
-            metrics.observeLatency(o.result.latencyMs);
-        }
-        switch (o.kind) {
-            case 'forwarded':
-                metrics.inc('media_bridge_events_forwarded_total', { type: event.type });
-                listeners.emit('forwarded', { ...notice, outcome: outcome, attempts: event.attempts + 1 }, onListenerError);
-                return;
-            case 'retry':
-                metrics.inc('media_bridge_events_retried_total', { reason: o.reason });
-                log.debug('will retry an event', { id: event.id, type: event.type, reason: o.reason, retryAt: new Date(o.at).toISOString(), ...o.error });
-                listeners.emit('retry', { ...notice, outcome, reason: o.reason, retryAt: o.at, error: o.error }, onListenerError);
-                return;
-            case 'dead':
-                metrics.inc('media_bridge_events_dead_lettered_total', { status: String(o.error.status ?? o.error.failure ?? 'none') });
-                log.warn('dead letter: HubSpot will not take this event', { id: event.id, type: event.type, ...o.error });
-                listeners.emit('dead', { ...notice, outcome, error: o.error }, onListenerError);
-                return;
-        }
-    }
-    async function health() {
-        const at = now();
-        const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-        const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' };
-        const store = outbox.connection?.();
-        return {
-            ok: true,
-            dryRun,
-            ...(store ? { store } : {}),
-            outbox: {
-                pending: stats.pending,
-                oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
-                deadLetters: stats.dead,
-            },
-            upstream: {
-                state: state.state,
-                ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
-                inFlight: forwarder?.inFlightCount ?? 0,
-                rateLimit,
-            },
-            deadLetters: dead.map((d) => ({
-                id: d.id,
-                type: d.type,
-                sessionId: d.sessionId,
-                ...(d.doneAt !== undefined ? { failedAt: new Date(d.doneAt).toISOString() } : {}),
-                attempts: d.attempts,
-                ...d.error,
-            })),
-            mediaObjects: catalog ? catalog.health() : options.mediaObjects === 'create' ? { mode: 'create', state: 'dry-run' } : { mode: 'off' },
-        };
-    }
-    async function renderMetrics() {
-        const store = outbox.connection?.();
-        if (store)
-            metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
-        const h = await health();
-        metrics.set('media_bridge_outbox_pending', h.outbox.pending);
-        metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
-        metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
-        metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
-        metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
-        if ('known' in h.mediaObjects) {
-            metrics.set('media_bridge_media_objects_known', h.mediaObjects.known);
-            metrics.set('media_bridge_media_objects_failed', h.mediaObjects.failed);
-        }
-        return metrics.render();
-    }
-    async function serve(kind, method) {
-        if (method !== 'GET')
-            return reply(405, { error: 'use GET' }, { allow: 'GET' });
-        try {
-            if (kind === 'health')
-                return reply(200, await health());
-            return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
-        }
-        catch (error) {
-            const store = outbox.connection?.();
-            // With a store down (Redis unreachable) the store's own log line says so, once.
-            if (!store || store.state === 'ready')
-                log.error(`answering ${kind} failed`, { error: String(error) });
-            if (kind === 'metrics' && store) {
-                // Still scrapeable: the counters, and that the store is not connected.
-                return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
-            }
-            return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
-        }
-    }
     return {
-        dryRun,
+        dryRun: !parts.tokens,
         outbox,
         async handle(req) {
             if (req.path === paths.events)
@@ -2647,9 +2703,9 @@ function createMediaBridgeProxy(options = {}) {
                 return serve('metrics', req.method);
             return undefined;
         },
-        on: (name, listener) => listeners.on(name, listener),
+        on: (name, listener) => parts.listeners.on(name, listener),
         health,
-        metrics: renderMetrics,
+        metrics,
         recent: async (limit = 50) => outbox.recent(limit),
         forwardPending: async () => {
             await forwarder?.drain();
@@ -2662,35 +2718,113 @@ function createMediaBridgeProxy(options = {}) {
         },
     };
 }
-function tokenSource(hub, apiBase, fetch, now, store, onKeepError) {
+function baseParts(options) {
+    const now = options.now ?? Date.now;
+    const hub = options.hubspot ?? {};
+    const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
+    const fetch = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const outbox = options.outbox ?? new MemoryOutbox();
+    const { tokens, log } = buildTokenSource(options, { hub, apiBase, fetch, outbox, now });
+    return {
+        options,
+        hub,
+        now,
+        apiBase,
+        fetch,
+        rateLimit: hub.rateLimit ?? 90,
+        timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        outbox,
+        tokens,
+        log,
+        metrics: new Metrics(),
+        listeners: new Listeners(),
+        onListenerError: (error) => log.error('a proxy listener threw', { error: String(error) }),
+    };
+}
+/** The token source (none: a dry run), and the logger that scrubs its secrets. */
+function buildTokenSource(options, p) {
+    const { hub, outbox, now } = p;
+    // OAuth's tokens live in the outbox's store when it can keep them.
+    const store = outbox.tokenStore?.() ?? new LocalTokenStore();
+    const onKeepError = (error) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) });
+    let tokens;
     if (hub.tokens)
-        return hub.tokens;
-    if (hub.oauth)
-        return oauthToken({ ...hub.oauth, apiBase, fetch, now, store, onKeepError });
-    if (hub.accessToken)
-        return staticToken(hub.accessToken);
-    return undefined;
+        tokens = hub.tokens;
+    else if (hub.oauth)
+        tokens = oauthToken({ ...hub.oauth, apiBase: p.apiBase, fetch: p.fetch, now, store, onKeepError });
+    else if (hub.accessToken)
+        tokens = staticToken(hub.accessToken);
+    const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
+    if (!outbox.tokenStore && hub.oauth)
+        log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
+    return { tokens, log };
 }
-function upstreamOutcome(result) {
-    const out = { latencyMs: result.latencyMs };
-    if (result.status !== undefined)
-        out.status = result.status;
-    if (result.failure)
-        out.failure = result.failure;
-    return out;
+/**
+ * Events and media-object calls go through one gate: one rate window, one send log, the
+ * same pauses. A store shared by several instances gives them one; otherwise this process has its own.
+ */
+function buildGate({ outbox, rateLimit: limit, timeoutMs }) {
+    return outbox.sharedGate?.({ limit, timeoutMs }) ?? new LocalGate(outbox, { limit, timeoutMs });
 }
-/** text/plain or application/json, in UTF-8 if a charset is named. */
-function acceptableType(contentType) {
-    if (!contentType)
-        return false;
-    const semi = contentType.indexOf(';');
-    const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-    if (mime !== 'text/plain' && mime !== 'application/json')
-        return false;
-    if (semi < 0)
-        return true;
-    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType.slice(semi));
-    return !charset || /^utf-?8$/i.test(charset[1]);
+/** The forwarder, unless the proxy runs dry. With media objects on, events wait for their object. */
+function buildForwarder(p, gate, catalog) {
+    if (!p.tokens)
+        return undefined;
+    return new Forwarder({
+        outbox: p.outbox,
+        tokens: p.tokens,
+        gate,
+        fetch: p.fetch,
+        apiBase: p.apiBase,
+        timeoutMs: p.timeoutMs,
+        maxInFlight: p.hub.maxInFlight ?? 8,
+        policy: retryPolicy(p.hub),
+        log: p.log,
+        now: p.now,
+        onOutcome: outcomeRecorder(p),
+        hold: p.options.mediaObjects === 'create' ? { until: (e, at) => catalog()?.holdUntil(e, at) ?? 0, prepare: (e) => catalog()?.withMediaBridgeId(e) ?? e } : undefined,
+    });
+}
+/** With media objects on: the catalog, kept in the outbox's store when it is a PortalStore, and started. */
+function buildCatalog(p, gate, forwarder) {
+    if (p.options.mediaObjects !== 'create' || !p.tokens)
+        return undefined;
+    const portal = isPortalStore(p.outbox) ? p.outbox : new MemoryPortalStore();
+    if (portal !== p.outbox)
+        p.log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
+    const catalog = new MediaCatalog({
+        store: portal,
+        tokens: p.tokens,
+        limit: sharedLimit({ gate, upstream: forwarder, now: p.now }),
+        fetch: p.fetch,
+        apiBase: p.apiBase,
+        timeoutMs: p.timeoutMs,
+        policy: retryPolicy(p.hub),
+        log: p.log,
+        now: p.now,
+        waitMs: p.options.mediaObjectWaitMs,
+        refreshMs: p.options.mediaCatalogRefreshMs,
+        onCall: (call, outcome) => p.metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+        onReady: () => forwarder.kick(),
+    });
+    catalog.start();
+    return catalog;
+}
+function retryPolicy(hub) {
+    return { ...DEFAULT_RETRY_POLICY, ...hub.retry };
+}
+/** Prunes the outbox now, then every PRUNE_EVERY_MS; the timer does not keep the process alive. */
+function startPruning(outbox, log, now) {
+    void Promise.resolve()
+        .then(() => outbox.prune(now()))
+        .catch(() => { });
+    const timer = setInterval(() => {
+        void Promise.resolve()
+            .then(() => outbox.prune(now()))
+            .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
+    }, PRUNE_EVERY_MS);
+    timer.unref?.();
+    return timer;
 }
 
 const NOT_FOUND = {
@@ -2842,6 +2976,47 @@ function mediaBridgeMiddleware(proxy) {
     return (req, res, next) => handler(req, res, next);
 }
 
+/**
+ * Every environment variable the server reads, in the order `--help` lists them. configFromEnv
+ * reads a variable only through this table, its default included, so `--help`
+ * (`serverHelp`) cannot leave one out or state another default.
+ */
+const SERVER_VARIABLES = {
+    PORT: { fallback: '8787', about: 'port to listen on (0: any free one)' },
+    HOST: { fallback: '127.0.0.1', about: 'address to listen on' },
+    HUBSPOT_ACCESS_TOKEN: { about: 'a private-app or other static token; with no credentials at all, a dry run' },
+    HUBSPOT_CLIENT_ID: { about: 'OAuth instead of a token: the app\'s client id (all three, or none)' },
+    HUBSPOT_CLIENT_SECRET: { about: 'OAuth: the app\'s client secret' },
+    HUBSPOT_REFRESH_TOKEN: { about: 'OAuth: the refresh token `media-bridge-proxy authorize` prints' },
+    HUBSPOT_MEDIA_OBJECTS: { fallback: 'off', about: 'create: keep the portal\'s media objects, create the missing ones' },
+    HUBSPOT_API_BASE: { fallback: 'https://api.hubapi.com', about: 'HubSpot\'s API base URL' },
+    HUBSPOT_RATE_LIMIT: { fallback: '90', about: 'requests to HubSpot per 10 s' },
+    HUBSPOT_TIMEOUT_MS: { fallback: '10000', about: 'how long one request to HubSpot may take before it is retried' },
+    HUBSPOT_RETRY_BASE_MS: { fallback: '1000', about: 'first retry delay after a failure, and first pause after a 429' },
+    ALLOWED_ORIGINS: { about: 'comma-separated origins allowed to post; unset: the same origin only' },
+    TRUST_PROXY: { fallback: 'off', about: 'on, or the number of proxies in front: read X-Forwarded-For and -Host' },
+    CLIENT_RATE_LIMIT: { fallback: '600', about: 'ingest requests per minute per client IP; 0 turns it off' },
+    MEDIA_BRIDGE_DATA_DIR: { fallback: './.media-bridge', about: 'directory of the SQLite outbox (unused with REDIS_URL)' },
+    REDIS_URL: { about: 'redis:// or rediss:// URL: keep the outbox in Redis, shared by every instance' },
+    MEDIA_BRIDGE_QUEUE: { fallback: 'media-bridge', about: 'the queue\'s name in Redis (with REDIS_URL)' },
+    LOG_LEVEL: { fallback: 'info', about: 'debug, info, warn or error' },
+};
+/** `media-bridge-proxy --help`: the commands, then every variable of SERVER_VARIABLES. */
+function serverHelp() {
+    const rows = Object.entries(SERVER_VARIABLES).map(([name, v]) => [name, v.fallback ?? '-', v.about]);
+    const width = (i) => Math.max(...rows.map((r) => r[i].length));
+    const [nameWidth, fallbackWidth] = [width(0), width(1)];
+    const lines = rows.map(([name, fallback, about]) => `  ${name.padEnd(nameWidth)}  ${fallback.padEnd(fallbackWidth)}  ${about}`);
+    return `Usage: media-bridge-proxy              the proxy server, configured by the environment below
+       media-bridge-proxy authorize    HubSpot's OAuth install flow: gets the refresh token (--help for more)
+       media-bridge-proxy --help       this text
+
+Environment (name, default, meaning):
+${lines.join('\n')}
+
+Settings in full: docs/proxy.md in the package; several instances on Redis: docs/redis.md.
+`;
+}
 function configFromEnv(env) {
     const accessToken = value(env, 'HUBSPOT_ACCESS_TOKEN');
     const oauthVars = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REFRESH_TOKEN'];
@@ -2853,19 +3028,19 @@ function configFromEnv(env) {
     if (accessToken && oauthSet.length) {
         throw new Error('set either HUBSPOT_ACCESS_TOKEN or the HUBSPOT_CLIENT_ID/SECRET/REFRESH_TOKEN trio, not both');
     }
-    const apiBase = httpBase(env, 'HUBSPOT_API_BASE', 'https://api.hubapi.com');
-    const logLevel = (value(env, 'LOG_LEVEL') ?? 'info');
+    const apiBase = httpBase(env, 'HUBSPOT_API_BASE', fallback('HUBSPOT_API_BASE'));
+    const logLevel = text(env, 'LOG_LEVEL');
     if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
         throw new Error('LOG_LEVEL must be debug, info, warn or error');
-    const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1_000, 1);
-    const mediaObjects = (value(env, 'HUBSPOT_MEDIA_OBJECTS') ?? 'off').toLowerCase();
+    const retryBase = integer(env, 'HUBSPOT_RETRY_BASE_MS', 1);
+    const mediaObjects = text(env, 'HUBSPOT_MEDIA_OBJECTS').toLowerCase();
     if (mediaObjects !== 'off' && mediaObjects !== 'create')
         throw new Error('HUBSPOT_MEDIA_OBJECTS must be off or create');
     const redis = redisConfig(env);
     return {
-        port: integer(env, 'PORT', 8787, 0, 65535),
-        host: value(env, 'HOST') ?? '127.0.0.1',
-        dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
+        port: integer(env, 'PORT', 0, 65535),
+        host: text(env, 'HOST'),
+        dataDir: text(env, 'MEDIA_BRIDGE_DATA_DIR'),
         ...(redis ? { redis } : {}),
         logLevel,
         proxy: {
@@ -2881,22 +3056,22 @@ function configFromEnv(env) {
                     }
                     : {}),
                 apiBase,
-                rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
-                timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
+                rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 1),
+                timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 1),
                 retry: { baseMs: retryBase, rollingPauseMs: retryBase },
             },
             allowedOrigins: (value(env, 'ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-            trustProxy: trustProxy(value(env, 'TRUST_PROXY')),
-            clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 600, 0),
+            trustProxy: trustProxy(text(env, 'TRUST_PROXY')),
+            clientRateLimit: integer(env, 'CLIENT_RATE_LIMIT', 0),
             mediaObjects,
         },
     };
 }
 /** An http(s) base URL from `name`, without its trailing slashes. */
-function httpBase(env, name, fallback) {
+function httpBase(env, name, otherwise) {
     let url;
     try {
-        url = new URL(value(env, name) ?? fallback);
+        url = new URL(env[name]?.trim() || otherwise);
     }
     catch {
         throw new Error(`${name} must be an http(s) URL`);
@@ -2929,30 +3104,37 @@ function redisConfig(env) {
     const db = url.pathname.replace(/^\//, '');
     if (db !== '' && !/^\d{1,2}$/.test(db))
         throw new Error('REDIS_URL: the path must be a database number, e.g. /0');
-    const name = queue ?? 'media-bridge';
+    const name = queue ?? fallback('MEDIA_BRIDGE_QUEUE');
     // BullMQ puts the queue name in its keys, where a colon would read as a separator.
     if (!/^[A-Za-z0-9_.{}-]{1,100}$/.test(name)) {
         throw new Error('MEDIA_BRIDGE_QUEUE must be 1 to 100 letters, digits, or - _ . { }');
     }
     return { url: raw, queue: name };
 }
+/** The variable's value, trimmed; undefined when unset or blank. */
 function value(env, name) {
     const v = env[name]?.trim();
     return v ? v : undefined;
 }
-function integer(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
-    const raw = value(env, name);
-    if (raw === undefined)
-        return fallback;
-    const n = Number(raw);
+/** The variable's default, as SERVER_VARIABLES states it. */
+function fallback(name) {
+    const v = SERVER_VARIABLES[name];
+    if (v.fallback === undefined)
+        throw new Error(`${name} has no default`);
+    return v.fallback;
+}
+/** The variable's value, or its default. */
+function text(env, name) {
+    return value(env, name) ?? fallback(name);
+}
+function integer(env, name, min, max = Number.MAX_SAFE_INTEGER) {
+    const n = Number(text(env, name));
     if (!Number.isInteger(n) || n < min || n > max)
         throw new Error(`${name} must be an integer from ${min} to ${max}`);
     return n;
 }
 /** Off unless set: "true"/"on"/"yes" mean one proxy in front, a number says how many. */
 function trustProxy(raw) {
-    if (raw === undefined)
-        return 0;
     const v = raw.toLowerCase();
     if (['0', 'false', 'off', 'no'].includes(v))
         return 0;
@@ -2964,4 +3146,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, RateBucket as R, TokenRefreshError as T, WAITER_MS as W, WAITER_POLL_MS as a, DEFAULT_KEEP_DELIVERED_MS as b, createLogger as c, DEFAULT_KEEP_DEAD_MS as d, MemoryPortalStore as e, configFromEnv as f, createFetchHandler as g, httpBase as h, createMediaBridgeProxy as i, createNodeHandler as j, installOf as k, isPortalStore as l, mayClaim as m, mediaBridgeMiddleware as n, orderAllows as o, postTokenForm as p, oauthToken as q, silentLogger as r, scrub as s, tokenUrl as t, staticToken as u, validateBody as v };
+export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, SERVER_VARIABLES as S, TokenRefreshError as T, WAITER_MS as W, holdMs as a, WAITER_POLL_MS as b, createLogger as c, DEFAULT_KEEP_DELIVERED_MS as d, DEFAULT_KEEP_DEAD_MS as e, MemoryPortalStore as f, configFromEnv as g, httpBase as h, createFetchHandler as i, createMediaBridgeProxy as j, createNodeHandler as k, installOf as l, mayClaim as m, isPortalStore as n, orderAllows as o, postTokenForm as p, mediaBridgeMiddleware as q, oauthToken as r, scrub as s, tokenUrl as t, serverHelp as u, silentLogger as v, staticToken as w, validateBody as x };

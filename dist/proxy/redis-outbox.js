@@ -1,5 +1,5 @@
 import { Queue, Worker, Job } from 'bullmq';
-import { R as RateBucket, W as WAITER_MS, a as WAITER_POLL_MS, c as createLogger, D as DEFAULT_ORDER_GRACE_MS, b as DEFAULT_KEEP_DELIVERED_MS, d as DEFAULT_KEEP_DEAD_MS, o as orderAllows } from './core.js';
+import { a as holdMs, W as WAITER_MS, b as WAITER_POLL_MS, c as createLogger, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS, o as orderAllows } from './core.js';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
@@ -181,7 +181,7 @@ class RedisGate {
         this.queue = queue;
         this.limit = options.limit;
         // The same hold as the in-process bucket: a window plus a margin after completion.
-        this.holdMs = new RateBucket({ limit: options.limit, windowMs: options.windowMs }).holdMs;
+        this.holdMs = holdMs(options.windowMs);
         this.leaseMs = options.timeoutMs + LEASE_MARGIN_MS;
         this.redis = link.fast;
     }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { m as mayClaim, L as LocalTokenStore, D as DEFAULT_ORDER_GRACE_MS, b as DEFAULT_KEEP_DELIVERED_MS, d as DEFAULT_KEEP_DEAD_MS } from './core.js';
+import { m as mayClaim, L as LocalTokenStore, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS } from './core.js';
 
 /**
  * The SQLite outbox's intake: an append-only file of accepted requests, one line each:

@@ -30,7 +30,7 @@ export interface CommonFields {
     sessionId: string;
     /** The visitor's `hubspotutk` cookie, when present and consented to. */
     contactUtk?: string;
-    /** HubSpot contact id. The tracker never sends it; see the proxy's README section. */
+    /** HubSpot contact id. The tracker never sends it; see docs/proxy.md, What is accepted. */
     contactId?: number;
     /** The `_hsenc` query parameter of a page opened from a HubSpot email. */
     _hsenc?: string;

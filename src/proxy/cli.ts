@@ -1,6 +1,6 @@
 /**
- * `media-bridge-proxy`: the Node server. Configuration comes from the environment (see the
- * README); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
+ * `media-bridge-proxy`: the Node server. Configuration comes from the environment (`--help`
+ * lists it, from config.ts's SERVER_VARIABLES; docs/proxy.md explains it); the outbox is SQLite in MEDIA_BRIDGE_DATA_DIR, or with REDIS_URL a queue in Redis
  * that any number of instances share.
  *
  * On SIGTERM (or SIGINT) it stops accepting connections, stops starting upstream requests,
@@ -11,12 +11,9 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 // From the package's entries, so that the bin shares their chunks.
-import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, type Outbox, type ServerConfig } from './index.js';
+import { configFromEnv, createLogger, createMediaBridgeProxy, createNodeHandler, serverHelp, type Outbox, type ServerConfig } from './index.js';
 import { runAuthorize } from './authorize/command.js';
 
-const SERVER_USAGE = `Usage: media-bridge-proxy              the proxy server, configured by its environment (see the README)
-       media-bridge-proxy authorize    HubSpot's OAuth install flow: gets the refresh token (--help for more)
-`;
 
 // `media-bridge-proxy authorize` runs the OAuth install flow instead of the server.
 const command = process.argv[2];
@@ -26,7 +23,7 @@ if (command === 'authorize') {
 }
 if (command !== undefined) {
   const help = command === '--help' || command === '-h';
-  (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${SERVER_USAGE}`);
+  (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${JSON.stringify(command)}\n`}${serverHelp()}`);
   process.exit(help ? 0 : 2);
 }
 

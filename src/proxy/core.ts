@@ -2,47 +2,37 @@
  * The proxy itself, independent of any runtime: a request-ish object in, a status, headers
  * and body out. The Fetch handler, the node:http adapter and the Express middleware are thin
  * shells around `handle`.
+ *
+ * `createMediaBridgeProxy` wires the parts, each built by a step of its own below: the token
+ * source (and the logger that scrubs its secrets), the gate every request to HubSpot goes
+ * through, the forwarder, the media catalog, and the HTTP intake and status routes.
  */
-import { MAX_BODY_BYTES } from '../wire.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type UpstreamError, type UpstreamResult } from './upstream/backoff.js';
-import { ClientLimiter, clientIp } from './http/client-limit.js';
-import { Forwarder, type ForwardOutcome } from './upstream/forwarder.js';
-import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
-import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
-import { createLogger, Outage, type Logger, type LogLevel } from './log.js';
+import type { ValidationOptions } from './http/validate.js';
+import { createIntake } from './http/intake.js';
+import type { ProxyReply, ProxyRequest } from './http/reply.js';
+import { statusRoutes } from './http/status-routes.js';
+import { readHealth, renderMetrics, type Health } from './health.js';
+import { Listeners, type Listener, type ProxyEventName } from './listeners.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
-import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
-import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
+import { outcomeRecorder } from './outcomes.js';
+import type { OAuthTokenStore } from './contracts/oauth-tokens.js';
+import type { UpstreamGate } from './contracts/upstream-gate.js';
+import { LocalTokenStore } from './store/local-tokens.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
 import { MemoryPortalStore } from './store/memory-portal.js';
+import type { Outbox, OutboxEvent } from './store/outbox.js';
 import { isPortalStore } from './store/portal-store.js';
-import { LocalTokenStore } from './store/local-tokens.js';
-import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
-import { parseBody } from './http/parse-body.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/backoff.js';
+import { Forwarder } from './upstream/forwarder.js';
 import { LocalGate } from './upstream/gate.js';
-import { MediaCatalog, type CatalogHealth } from './upstream/media-catalog.js';
+import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream/hubspot-client.js';
+import { MediaCatalog } from './upstream/media-catalog.js';
+import { oauthToken, staticToken, type TokenSource } from './upstream/oauth.js';
 import { sharedLimit } from './upstream/shared-limit.js';
-import { validateBody, type Problem, type ValidationOptions } from './http/validate.js';
 
-/** The request, as much of it as the proxy needs. */
-export interface ProxyRequest {
-  method: string;
-  /** The path, without the query string. */
-  path: string;
-  /** A header by lower-case name. */
-  header(name: string): string | undefined;
-  /** The socket peer's address, when the runtime knows it. */
-  peer?: string;
-  /** Reads the body as UTF-8 text; resolves null as soon as it exceeds `limit` bytes. */
-  readBody(limit: number): Promise<string | null>;
-}
-
-/** The answer. */
-export interface ProxyReply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { Health } from './health.js';
+export type { ProxyReply, ProxyRequest } from './http/reply.js';
 
 /** How to reach HubSpot. Without `accessToken`, `oauth` or `tokens`, the proxy runs dry. */
 export interface HubSpotOptions {
@@ -100,21 +90,6 @@ export interface ProxyOptions {
   now?: () => number;
 }
 
-/** The /healthz answer. */
-export interface Health {
-  ok: boolean;
-  dryRun: boolean;
-  /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
-  store?: StoreConnection;
-  /** The outbox; with a shared store, the queue of every instance on it. */
-  outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
-  /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
-  upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
-  deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
-  /** The media catalog (`mediaObjects`): off, on but dry, or its counts and errors. */
-  mediaObjects: { mode: 'off' } | { mode: 'create'; state: 'dry-run' } | CatalogHealth;
-}
-
 export interface MediaBridgeProxy {
   /** True when no HubSpot credentials are set: events are stored, nothing is sent. */
   readonly dryRun: boolean;
@@ -134,260 +109,41 @@ export interface MediaBridgeProxy {
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
 const PRUNE_EVERY_MS = 10 * 60_000;
-/** Rejections logged per second at most; the metrics count all of them. */
-const REJECTION_LOGS_PER_SECOND = 20;
 
 export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeProxy {
-  const now = options.now ?? Date.now;
-  const hub = options.hubspot ?? {};
-  const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
-  const fetchUpstream: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const outbox: Outbox = options.outbox ?? new MemoryOutbox();
-  // The media catalog and OAuth's tokens live in the outbox's store when it can keep them.
-  const portal = isPortalStore(outbox) ? outbox : new MemoryPortalStore();
-  const tokenStore = outbox.tokenStore?.() ?? new LocalTokenStore();
-  const tokens = tokenSource(hub, apiBase, fetchUpstream, now, tokenStore, (error) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) }));
-  const dryRun = tokens === undefined;
-  const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
-  if (!outbox.tokenStore && hub.oauth) log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
-  const policy = originPolicy(options.allowedOrigins);
-  const hops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
-  const limiter = new ClientLimiter({ perMinute: options.clientRateLimit ?? 600 });
-  const rateLimit = hub.rateLimit ?? 90;
-  const timeoutMs = hub.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const parts = baseParts(options);
+  const { outbox, log, now } = parts;
+  const gate = buildGate(parts);
+  let catalog: MediaCatalog | undefined;
+  const forwarder = buildForwarder(parts, gate, () => catalog);
+  catalog = forwarder && buildCatalog(parts, gate, forwarder);
+  const forwarding = forwarder !== undefined && options.forward !== false;
+  if (forwarding) forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
+  const pruneTimer = startPruning(outbox, log, now);
+
+  const ingest = createIntake({
+    ...parts,
+    allowedOrigins: options.allowedOrigins,
+    hops: options.trustProxy === true ? 1 : Number(options.trustProxy || 0),
+    clientRateLimit: options.clientRateLimit ?? 600,
+    validation: options.validation,
+    onStored(events, fresh, stored) {
+      if (catalog) for (let i = 0; i < fresh.length; i++) if (fresh[i]) catalog.notice(events[i]);
+      if (stored && forwarding) forwarder.kick();
+    },
+  });
+  const health = readHealth({ ...parts, forwarder, catalog: () => catalog, mediaObjects: options.mediaObjects, dryRun: !parts.tokens });
+  const metrics = renderMetrics(parts.metrics, outbox, health);
+  const serve = statusRoutes({ ...parts, health, renderMetrics: metrics });
   const paths = {
     events: options.paths?.events ?? '/media-events',
     health: options.paths?.health ?? '/healthz',
     metrics: options.paths?.metrics ?? '/metrics',
   };
-  const metrics = new Metrics();
-  const listeners = new Listeners();
-  const onListenerError = (error: unknown) => log.error('a proxy listener threw', { error: String(error) });
-  let rejectionLogs = { second: 0, count: 0 };
-  const storing = new Outage(log, 'storing events', now);
-
-  // Events and media-object calls go through one gate: one rate window, one send log, the
-  // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
-  const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
-  let catalog: MediaCatalog | undefined;
-  const forwarder: Forwarder | undefined = tokens
-    ? new Forwarder({
-        outbox,
-        tokens,
-        gate,
-        fetch: fetchUpstream,
-        apiBase,
-        timeoutMs,
-        maxInFlight: hub.maxInFlight ?? 8,
-        policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
-        log,
-        now,
-        onOutcome: recordOutcome,
-        hold: options.mediaObjects === 'create' ? { until: (e, at) => catalog?.holdUntil(e, at) ?? 0, prepare: (e) => catalog?.withMediaBridgeId(e) ?? e } : undefined,
-      })
-    : undefined;
-  if (options.mediaObjects === 'create' && forwarder && tokens) {
-    if (portal !== outbox) log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
-    catalog = new MediaCatalog({
-      store: portal,
-      tokens,
-      limit: sharedLimit({ gate, upstream: forwarder, now }),
-      fetch: fetchUpstream,
-      apiBase,
-      timeoutMs,
-      policy: { ...DEFAULT_RETRY_POLICY, ...hub.retry },
-      log,
-      now,
-      waitMs: options.mediaObjectWaitMs,
-      refreshMs: options.mediaCatalogRefreshMs,
-      onCall: (call, outcome) => metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
-      onReady: () => forwarder.kick(),
-    });
-    catalog.start();
-  }
-
-  const forwarding = forwarder !== undefined && options.forward !== false;
-  if (forwarding) forwarder.start().catch((error) => log.error('the forwarder could not start', { error: String(error) }));
-  void Promise.resolve()
-    .then(() => outbox.prune(now()))
-    .catch(() => {});
-  const pruneTimer = setInterval(() => {
-    void Promise.resolve()
-      .then(() => outbox.prune(now()))
-      .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
-  }, PRUNE_EVERY_MS);
-  (pruneTimer as { unref?: () => void }).unref?.();
-
-  function reply(status: number, body: unknown, headers: Record<string, string> = {}): ProxyReply {
-    return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
-  }
-
-  function reject(status: number, reason: string, message: string, headers: Record<string, string>, problems?: Problem[]): ProxyReply {
-    metrics.inc('media_bridge_requests_rejected_total', { reason });
-    if (listeners.has('rejected')) listeners.emit('rejected', { status, reason, problems }, onListenerError);
-    const second = Math.floor(now() / 1000);
-    if (rejectionLogs.second !== second) rejectionLogs = { second, count: 0 };
-    if (++rejectionLogs.count <= REJECTION_LOGS_PER_SECOND) {
-      log.info('rejected a request', { status, reason, problems: problems?.slice(0, 5) });
-    }
-    return reply(status, problems ? { error: message, problems } : { error: message }, headers);
-  }
-
-  async function ingest(req: ProxyRequest): Promise<ProxyReply> {
-    const origin = req.header('origin');
-    const host = (hops > 0 && req.header('x-forwarded-host')) || req.header('host');
-    if (!originAllowed(policy, origin, host)) {
-      return reject(403, 'origin', 'this origin may not post events here', { vary: 'Origin' });
-    }
-    const cors = corsHeaders(origin);
-    if (req.method === 'OPTIONS') {
-      return { status: 204, headers: origin ? preflightHeaders(origin) : { allow: 'POST, OPTIONS' }, body: '' };
-    }
-    if (req.method !== 'POST') return reply(405, { error: 'use POST' }, { ...cors, allow: 'POST, OPTIONS' });
-    if (!acceptableType(req.header('content-type'))) {
-      return reject(415, 'content_type', 'send the body as text/plain or application/json (UTF-8)', cors);
-    }
-    const wait = limiter.check(clientIp(req.peer, req.header('x-forwarded-for'), hops), now());
-    if (wait > 0) return reject(429, 'client_rate_limit', 'too many requests from this address', { ...cors, 'retry-after': String(wait) });
-
-    const text = await req.readBody(MAX_BODY_BYTES);
-    if (text === null) {
-      return reject(413, 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, cors);
-    }
-    const parsed = parseBody(text);
-    if (!parsed.ok) return reject(400, parsed.code, parsed.message, cors);
-    const events = (parsed.value as { events?: unknown } | null)?.events;
-    if (Array.isArray(events)) metrics.inc('media_bridge_events_received_total', undefined, events.length);
-    const at = now();
-    const checked = validateBody(parsed.value, at, options.validation);
-    if (!checked.ok) return reject(400, checked.problems[0].code, 'invalid events', cors, checked.problems);
-    if (checked.shortened) metrics.inc('media_bridge_fields_shortened_total', undefined, checked.shortened);
-
-    let fresh: boolean[];
-    try {
-      // The body's text is stored as is, unless validation shortened a field of it.
-      fresh = await outbox.add(checked.events, at, checked.shortened ? undefined : text);
-      storing.ok();
-    } catch (error) {
-      storing.fail(error);
-      return reply(503, { error: 'the events could not be stored; try again' }, { ...cors, 'retry-after': '5' });
-    }
-    let stored = 0;
-    for (let i = 0; i < fresh.length; i++) {
-      if (!fresh[i]) continue;
-      stored++;
-      if (listeners.has('accepted')) {
-        const e = checked.events[i];
-        listeners.emit('accepted', { id: e.id, type: e.type, sessionId: e.sessionId, event: e, acceptedAt: at }, onListenerError);
-      }
-    }
-    metrics.inc('media_bridge_events_accepted_total', undefined, stored);
-    const duplicates = fresh.length - stored;
-    if (duplicates) metrics.inc('media_bridge_events_duplicate_total', undefined, duplicates);
-    if (catalog) for (let i = 0; i < fresh.length; i++) if (fresh[i]) catalog.notice(checked.events[i]);
-    if (stored && forwarding) forwarder.kick();
-    return reply(202, duplicates ? { accepted: fresh.length, duplicates } : { accepted: fresh.length }, cors);
-  }
-
-  function recordOutcome(o: ForwardOutcome): void {
-    const { event } = o;
-    const notice: EventNotice = { id: event.id, type: event.type, sessionId: event.sessionId, event: event.event };
-    const outcome = o.result && upstreamOutcome(o.result);
-    if (o.result) {
-      metrics.inc('media_bridge_upstream_requests_total', { outcome: String(o.result.status ?? o.result.failure) });
-      metrics.observeLatency(o.result.latencyMs);
-    }
-    switch (o.kind) {
-      case 'forwarded':
-        metrics.inc('media_bridge_events_forwarded_total', { type: event.type });
-        listeners.emit('forwarded', { ...notice, outcome: outcome!, attempts: event.attempts + 1 }, onListenerError);
-        return;
-      case 'retry':
-        metrics.inc('media_bridge_events_retried_total', { reason: o.reason });
-        log.debug('will retry an event', { id: event.id, type: event.type, reason: o.reason, retryAt: new Date(o.at).toISOString(), ...o.error });
-        listeners.emit('retry', { ...notice, outcome, reason: o.reason, retryAt: o.at, error: o.error }, onListenerError);
-        return;
-      case 'dead':
-        metrics.inc('media_bridge_events_dead_lettered_total', { status: String(o.error.status ?? o.error.failure ?? 'none') });
-        log.warn('dead letter: HubSpot will not take this event', { id: event.id, type: event.type, ...o.error });
-        listeners.emit('dead', { ...notice, outcome, error: o.error }, onListenerError);
-        return;
-    }
-  }
-
-  async function health(): Promise<Health> {
-    const at = now();
-    const [stats, dead] = await Promise.all([outbox.stats(at), outbox.deadLetters(10)]);
-    const state = forwarder ? await forwarder.state(at) : { state: 'dry-run' as const };
-    const store = outbox.connection?.();
-    return {
-      ok: true,
-      dryRun,
-      ...(store ? { store } : {}),
-      outbox: {
-        pending: stats.pending,
-        oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
-        deadLetters: stats.dead,
-      },
-      upstream: {
-        state: state.state,
-        ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
-        inFlight: forwarder?.inFlightCount ?? 0,
-        rateLimit,
-      },
-      deadLetters: dead.map((d) => ({
-        id: d.id,
-        type: d.type,
-        sessionId: d.sessionId,
-        ...(d.doneAt !== undefined ? { failedAt: new Date(d.doneAt).toISOString() } : {}),
-        attempts: d.attempts,
-        ...d.error,
-      })),
-      mediaObjects: catalog ? catalog.health() : options.mediaObjects === 'create' ? { mode: 'create', state: 'dry-run' } : { mode: 'off' },
-    };
-  }
-
-  async function renderMetrics(): Promise<string> {
-    const store = outbox.connection?.();
-    if (store) metrics.set('media_bridge_store_connected', store.state === 'ready' ? 1 : 0);
-    const h = await health();
-    metrics.set('media_bridge_outbox_pending', h.outbox.pending);
-    metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
-    metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
-    metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
-    metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
-    if ('known' in h.mediaObjects) {
-      metrics.set('media_bridge_media_objects_known', h.mediaObjects.known);
-      metrics.set('media_bridge_media_objects_failed', h.mediaObjects.failed);
-    }
-    return metrics.render();
-  }
-
-  async function serve(kind: 'health' | 'metrics', method: string): Promise<ProxyReply> {
-    if (method !== 'GET') return reply(405, { error: 'use GET' }, { allow: 'GET' });
-    try {
-      if (kind === 'health') return reply(200, await health());
-      return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: await renderMetrics() };
-    } catch (error) {
-      const store = outbox.connection?.();
-      // With a store down (Redis unreachable) the store's own log line says so, once.
-      if (!store || store.state === 'ready') log.error(`answering ${kind} failed`, { error: String(error) });
-      if (kind === 'metrics' && store) {
-        // Still scrapeable: the counters, and that the store is not connected.
-        return { status: 200, headers: { ...JSON_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() };
-      }
-      return reply(503, { ok: false, error: 'the outbox is unavailable', ...(store ? { store } : {}) });
-    }
-  }
 
   return {
-    dryRun,
+    dryRun: !parts.tokens,
     outbox,
     async handle(req) {
       if (req.path === paths.events) return ingest(req);
@@ -395,9 +151,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       if (paths.metrics !== false && req.path === paths.metrics) return serve('metrics', req.method);
       return undefined;
     },
-    on: (name, listener) => listeners.on(name, listener),
+    on: (name, listener) => parts.listeners.on(name, listener),
     health,
-    metrics: renderMetrics,
+    metrics,
     recent: async (limit = 50) => outbox.recent(limit),
     forwardPending: async () => {
       await forwarder?.drain();
@@ -411,27 +167,131 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   };
 }
 
-function tokenSource(hub: HubSpotOptions, apiBase: string, fetch: FetchLike, now: () => number, store: OAuthTokenStore, onKeepError: (error: unknown) => void): TokenSource | undefined {
-  if (hub.tokens) return hub.tokens;
-  if (hub.oauth) return oauthToken({ ...hub.oauth, apiBase, fetch, now, store, onKeepError });
-  if (hub.accessToken) return staticToken(hub.accessToken);
-  return undefined;
+/** What every part is built from: the options as resolved, and the proxy's own instruments. */
+interface Parts {
+  options: ProxyOptions;
+  hub: HubSpotOptions;
+  now: () => number;
+  apiBase: string;
+  fetch: FetchLike;
+  rateLimit: number;
+  timeoutMs: number;
+  outbox: Outbox;
+  /** Undefined: a dry run. */
+  tokens: TokenSource | undefined;
+  log: Logger;
+  metrics: Metrics;
+  listeners: Listeners;
+  onListenerError: (error: unknown) => void;
 }
 
-function upstreamOutcome(result: UpstreamResult): UpstreamOutcome {
-  const out: UpstreamOutcome = { latencyMs: result.latencyMs };
-  if (result.status !== undefined) out.status = result.status;
-  if (result.failure) out.failure = result.failure;
-  return out;
+function baseParts(options: ProxyOptions): Parts {
+  const now = options.now ?? Date.now;
+  const hub = options.hubspot ?? {};
+  const apiBase = hub.apiBase ?? DEFAULT_API_BASE;
+  const fetch: FetchLike = hub.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const outbox: Outbox = options.outbox ?? new MemoryOutbox();
+  const { tokens, log } = buildTokenSource(options, { hub, apiBase, fetch, outbox, now });
+  return {
+    options,
+    hub,
+    now,
+    apiBase,
+    fetch,
+    rateLimit: hub.rateLimit ?? 90,
+    timeoutMs: hub.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    outbox,
+    tokens,
+    log,
+    metrics: new Metrics(),
+    listeners: new Listeners(),
+    onListenerError: (error) => log.error('a proxy listener threw', { error: String(error) }),
+  };
 }
 
-/** text/plain or application/json, in UTF-8 if a charset is named. */
-function acceptableType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const semi = contentType.indexOf(';');
-  const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-  if (mime !== 'text/plain' && mime !== 'application/json') return false;
-  if (semi < 0) return true;
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType.slice(semi));
-  return !charset || /^utf-?8$/i.test(charset[1]);
+/** The token source (none: a dry run), and the logger that scrubs its secrets. */
+function buildTokenSource(
+  options: ProxyOptions,
+  p: Pick<Parts, 'hub' | 'apiBase' | 'fetch' | 'outbox' | 'now'>,
+): { tokens: TokenSource | undefined; log: Logger } {
+  const { hub, outbox, now } = p;
+  // OAuth's tokens live in the outbox's store when it can keep them.
+  const store: OAuthTokenStore = outbox.tokenStore?.() ?? new LocalTokenStore();
+  const onKeepError = (error: unknown) => log.error('keeping the rotated refresh token failed; it is used anyway', { error: String(error) });
+  let tokens: TokenSource | undefined;
+  if (hub.tokens) tokens = hub.tokens;
+  else if (hub.oauth) tokens = oauthToken({ ...hub.oauth, apiBase: p.apiBase, fetch: p.fetch, now, store, onKeepError });
+  else if (hub.accessToken) tokens = staticToken(hub.accessToken);
+  const log = options.logger ?? createLogger({ level: options.logLevel, secrets: () => tokens?.secrets() ?? [], now });
+  if (!outbox.tokenStore && hub.oauth) log.warn('this outbox keeps no OAuth tokens (Outbox.tokenStore): a refresh token HubSpot rotates is kept only in memory');
+  return { tokens, log };
+}
+
+/**
+ * Events and media-object calls go through one gate: one rate window, one send log, the
+ * same pauses. A store shared by several instances gives them one; otherwise this process has its own.
+ */
+function buildGate({ outbox, rateLimit: limit, timeoutMs }: Parts): UpstreamGate {
+  return outbox.sharedGate?.({ limit, timeoutMs }) ?? new LocalGate(outbox, { limit, timeoutMs });
+}
+
+/** The forwarder, unless the proxy runs dry. With media objects on, events wait for their object. */
+function buildForwarder(p: Parts, gate: UpstreamGate, catalog: () => MediaCatalog | undefined): Forwarder | undefined {
+  if (!p.tokens) return undefined;
+  return new Forwarder({
+    outbox: p.outbox,
+    tokens: p.tokens,
+    gate,
+    fetch: p.fetch,
+    apiBase: p.apiBase,
+    timeoutMs: p.timeoutMs,
+    maxInFlight: p.hub.maxInFlight ?? 8,
+    policy: retryPolicy(p.hub),
+    log: p.log,
+    now: p.now,
+    onOutcome: outcomeRecorder(p),
+    hold: p.options.mediaObjects === 'create' ? { until: (e, at) => catalog()?.holdUntil(e, at) ?? 0, prepare: (e) => catalog()?.withMediaBridgeId(e) ?? e } : undefined,
+  });
+}
+
+/** With media objects on: the catalog, kept in the outbox's store when it is a PortalStore, and started. */
+function buildCatalog(p: Parts, gate: UpstreamGate, forwarder: Forwarder): MediaCatalog | undefined {
+  if (p.options.mediaObjects !== 'create' || !p.tokens) return undefined;
+  const portal = isPortalStore(p.outbox) ? p.outbox : new MemoryPortalStore();
+  if (portal !== p.outbox) p.log.warn('this outbox does not implement PortalStore: the media catalog is kept only in memory and listed again at each start');
+  const catalog = new MediaCatalog({
+    store: portal,
+    tokens: p.tokens,
+    limit: sharedLimit({ gate, upstream: forwarder, now: p.now }),
+    fetch: p.fetch,
+    apiBase: p.apiBase,
+    timeoutMs: p.timeoutMs,
+    policy: retryPolicy(p.hub),
+    log: p.log,
+    now: p.now,
+    waitMs: p.options.mediaObjectWaitMs,
+    refreshMs: p.options.mediaCatalogRefreshMs,
+    onCall: (call, outcome) => p.metrics.inc('media_bridge_media_object_requests_total', { call, outcome }),
+    onReady: () => forwarder.kick(),
+  });
+  catalog.start();
+  return catalog;
+}
+
+function retryPolicy(hub: HubSpotOptions): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...hub.retry };
+}
+
+/** Prunes the outbox now, then every PRUNE_EVERY_MS; the timer does not keep the process alive. */
+function startPruning(outbox: Outbox, log: Logger, now: () => number): ReturnType<typeof setInterval> {
+  void Promise.resolve()
+    .then(() => outbox.prune(now()))
+    .catch(() => {});
+  const timer = setInterval(() => {
+    void Promise.resolve()
+      .then(() => outbox.prune(now()))
+      .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
+  }, PRUNE_EVERY_MS);
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }

@@ -1,5 +1,5 @@
 /**
- * The README's proxy snippets, run as written: each `// file: x.mjs` block is saved inside
+ * The proxy snippets of the README and docs/, run as written: each `// file: x.mjs` block is saved inside
  * the package (so `media-bridge-tracker/proxy` resolves to dist/ by the package's own
  * exports), then a small driver imports its export and uses it, in a fresh Node process.
  */
@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentationPages } from '../readme/pages.js';
 import { ensureBuilt, ROOT } from './proxy-process.js';
 import { startRedis } from './redis-server.js';
 import { tempDir } from './temp-dirs.js';
@@ -17,13 +18,15 @@ const DIR = join(ROOT, '.test-results', 'readme-proxy');
 const now = Date.now();
 const event = (id: string) => ({ type: 'media-played', id, mediaType: 'VIDEO', occurredTimestamp: now, sessionId: 's', state: 'STARTED' });
 
+/** Every `// file:` snippet of the README and of docs/*.md; a name used twice is an error. */
 function snippets(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## The proxy');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
   const out = new Map<string, string>();
-  for (const m of section.matchAll(/```js\n(\/\/ file: (\S+)\n[\s\S]*?)```/g)) out.set(m[2], m[1]);
+  for (const page of documentationPages()) {
+    for (const m of readFileSync(join(ROOT, page), 'utf8').matchAll(/```js\n(\/\/ file: (\S+)\n[\s\S]*?)```/g)) {
+      if (out.has(m[2])) throw new Error(`${page}: a second snippet named ${m[2]}`);
+      out.set(m[2], m[1]);
+    }
+  }
   return out;
 }
 
@@ -44,7 +47,7 @@ beforeAll(() => {
   for (const [name, code] of snippets()) writeFileSync(join(DIR, name), code);
 });
 
-describe('README proxy snippets', () => {
+describe('the proxy snippets of the README and docs/', () => {
   it('has the snippets this test drives', () => {
     expect([...snippets().keys()].sort()).toEqual(['express-app.mjs', 'node-server.mjs', 'redis-app.mjs', 'vercel-function.mjs', 'watch.mjs', 'worker.mjs']);
   });

@@ -1,6 +1,6 @@
 /**
  * A real Redis for a test file: Debian's `redis-server` on a free port, with its own
- * temporary directory and AOF on (`appendonly yes`, fsync every second, as the README asks
+ * temporary directory and AOF on (`appendonly yes`, fsync every second, as docs/redis.md asks
  * of production), stopped afterwards. It can be killed (SIGKILL) and started again on the
  * same directory and port, to test what survives a Redis restart.
  *

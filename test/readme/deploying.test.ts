@@ -1,5 +1,5 @@
 /**
- * The README's "Deploying" nginx snippet agrees with the proxy it fronts: the path is the
+ * The nginx snippet of docs/deploying.md agrees with the proxy it fronts: the path is the
  * proxy's event route, the upstream port is the server's default, the body cap is the
  * proxy's, and the headers the same-origin check and the client limit need are passed on.
  */
@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv, createMediaBridgeProxy } from '../../src/proxy/index.js';
 import { MAX_BODY_BYTES } from '../../src/wire.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('\n## Deploying'), readme.indexOf('\n## ', readme.indexOf('\n## Deploying') + 1));
-const nginx = /```nginx\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+const page = readFileSync(new URL('../../docs/deploying.md', import.meta.url), 'utf8');
+const nginx = /```nginx\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
 
 describe('the nginx snippet in Deploying', () => {
   it('sends the proxy route to the Node server on its default port, with the headers it needs', async () => {

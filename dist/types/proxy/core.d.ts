@@ -1,29 +1,23 @@
-import { type RetryPolicy, type UpstreamError } from './upstream/backoff.js';
-import { type FetchLike } from './upstream/hubspot-client.js';
+/**
+ * The proxy itself, independent of any runtime: a request-ish object in, a status, headers
+ * and body out. The Fetch handler, the node:http adapter and the Express middleware are thin
+ * shells around `handle`.
+ *
+ * `createMediaBridgeProxy` wires the parts, each built by a step of its own below: the token
+ * source (and the logger that scrubs its secrets), the gate every request to HubSpot goes
+ * through, the forwarder, the media catalog, and the HTTP intake and status routes.
+ */
+import type { ValidationOptions } from './http/validate.js';
+import type { ProxyReply, ProxyRequest } from './http/reply.js';
+import { type Health } from './health.js';
 import { type Listener, type ProxyEventName } from './listeners.js';
 import { type Logger, type LogLevel } from './log.js';
+import type { Outbox, OutboxEvent } from './store/outbox.js';
+import { type RetryPolicy } from './upstream/backoff.js';
+import { type FetchLike } from './upstream/hubspot-client.js';
 import { type TokenSource } from './upstream/oauth.js';
-import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
-import { type CatalogHealth } from './upstream/media-catalog.js';
-import { type ValidationOptions } from './http/validate.js';
-/** The request, as much of it as the proxy needs. */
-export interface ProxyRequest {
-    method: string;
-    /** The path, without the query string. */
-    path: string;
-    /** A header by lower-case name. */
-    header(name: string): string | undefined;
-    /** The socket peer's address, when the runtime knows it. */
-    peer?: string;
-    /** Reads the body as UTF-8 text; resolves null as soon as it exceeds `limit` bytes. */
-    readBody(limit: number): Promise<string | null>;
-}
-/** The answer. */
-export interface ProxyReply {
-    status: number;
-    headers: Record<string, string>;
-    body: string;
-}
+export type { Health } from './health.js';
+export type { ProxyReply, ProxyRequest } from './http/reply.js';
 /** How to reach HubSpot. Without `accessToken`, `oauth` or `tokens`, the proxy runs dry. */
 export interface HubSpotOptions {
     /** A private app's (or other static) access token. */
@@ -85,40 +79,6 @@ export interface ProxyOptions {
     mediaCatalogRefreshMs?: number;
     /** The clock. Default Date.now. */
     now?: () => number;
-}
-/** The /healthz answer. */
-export interface Health {
-    ok: boolean;
-    dryRun: boolean;
-    /** A store on a server of its own (Redis): which queue, and this instance's connection to it. */
-    store?: StoreConnection;
-    /** The outbox; with a shared store, the queue of every instance on it. */
-    outbox: {
-        pending: number;
-        oldestPendingAgeSeconds: number | null;
-        deadLetters: number;
-    };
-    /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
-    upstream: {
-        state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run';
-        until?: string;
-        inFlight: number;
-        rateLimit: number;
-    };
-    deadLetters: Array<{
-        id: string;
-        type: string;
-        sessionId: string;
-        failedAt?: string;
-        attempts: number;
-    } & UpstreamError>;
-    /** The media catalog (`mediaObjects`): off, on but dry, or its counts and errors. */
-    mediaObjects: {
-        mode: 'off';
-    } | {
-        mode: 'create';
-        state: 'dry-run';
-    } | CatalogHealth;
 }
 export interface MediaBridgeProxy {
     /** True when no HubSpot credentials are set: events are stored, nothing is sent. */

@@ -5,7 +5,7 @@
  * database file, mode 0600), so that a restart does not present one HubSpot rotated away.
  * The lock is a queue in this process.
  */
-import type { OAuthTokens, OAuthTokenStore } from '../upstream/oauth.js';
+import type { OAuthTokens, OAuthTokenStore } from '../contracts/oauth-tokens.js';
 import type { MaybePromise } from './outbox.js';
 
 /** Where a store keeps the newest refresh token of each install. */

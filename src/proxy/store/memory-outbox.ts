@@ -5,7 +5,7 @@
  * store (./portal-store.ts) and OAuth's tokens in memory too.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import {
   DEFAULT_KEEP_DEAD_MS,
   DEFAULT_KEEP_DELIVERED_MS,
@@ -16,7 +16,7 @@ import {
   type OutboxOptions,
   type OutboxStats,
 } from './outbox.js';
-import type { OAuthTokenStore } from '../upstream/oauth.js';
+import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
 import { LocalTokenStore } from './local-tokens.js';
 import { MemoryPortalStore } from './memory-portal.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';

@@ -9,11 +9,12 @@
  * return promises.
  */
 import type { EventType, WireEvent } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
-import type { UpstreamGate } from '../upstream/gate.js';
-import type { OAuthTokenStore } from '../upstream/oauth.js';
+import type { MaybePromise } from '../contracts/maybe-promise.js';
+import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
+import type { UpstreamGate } from '../contracts/upstream-gate.js';
 
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise };
 
 /** Where an event stands: waiting, delivered, or given up on (a dead letter). */
 export type OutboxStatus = 'pending' | 'sent' | 'dead';

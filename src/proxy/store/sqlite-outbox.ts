@@ -22,7 +22,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventType, MediaType, WireEvent } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import { IntakeJournal, type IntakeRecord } from './intake-journal.js';
 import {
   DEFAULT_KEEP_DEAD_MS,
@@ -38,7 +38,7 @@ import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalSto
 import { RecentIds } from './recent-ids.js';
 import { SqlitePortalStore } from './sqlite-portal.js';
 import { LocalTokenStore } from './local-tokens.js';
-import type { OAuthTokenStore } from '../upstream/oauth.js';
+import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
 
 export interface SqliteOutboxOptions extends OutboxOptions {
   /**

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { MediaType } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import type { RefreshTokenShelf } from './local-tokens.js';
 import { mayClaim, type MediaCatalogSnapshot, type MediaObjectKey, type MediaObjectRecord, type PortalStore } from './portal-store.js';
 

@@ -14,7 +14,10 @@
  *
  * Rate limits: https://developers.hubspot.com/docs/api/usage-details
  */
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import { scrub } from '../log.js';
+
+export type { UpstreamError };
 
 /** How one upstream attempt ended. */
 export interface UpstreamResult {
@@ -28,16 +31,6 @@ export interface UpstreamResult {
   retryAfterMs?: number;
   /** Time from sending to the answer (or failure). */
   latencyMs: number;
-}
-
-/** What is kept about a failed attempt: HubSpot's own error fields, when it sent them. */
-export interface UpstreamError {
-  status?: number;
-  failure?: 'timeout' | 'network' | 'expired';
-  category?: string;
-  message?: string;
-  correlationId?: string;
-  policyName?: string;
 }
 
 /** The retry policy's knobs, all in ms. */

@@ -16,6 +16,7 @@
  * After a restart the completions are unknown, so each remembered start counts as completing
  * `restartHoldMs` later (the request timeout): conservative for at most one window.
  */
+import { holdMs } from '../contracts/upstream-gate.js';
 
 export interface RateBucketOptions {
   /** Requests allowed in any window. */
@@ -38,7 +39,7 @@ export class RateBucket {
   constructor(options: RateBucketOptions) {
     if (!(Number.isInteger(options.limit) && options.limit > 0)) throw new RangeError('limit must be a positive integer');
     this.limit = options.limit;
-    this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+    this.holdMs = holdMs(options.windowMs, options.marginMs);
   }
 
   /**

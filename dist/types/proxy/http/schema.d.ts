@@ -4,7 +4,7 @@
  * The fields and enums are HubSpot's request bodies:
  * https://developers.hubspot.com/docs/api-reference/latest/cms/media-bridge/events/media-played
  * The length caps, the timestamp window and the attention-span caps are this proxy's own
- * (HubSpot documents none); the README lists them.
+ * (HubSpot documents none); docs/proxy.md lists them.
  */
 import type { EventType } from '../../wire.js';
 /** How one field is checked. */

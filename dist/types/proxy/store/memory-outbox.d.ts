@@ -5,9 +5,9 @@
  * store (./portal-store.ts) and OAuth's tokens in memory too.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
-import type { OAuthTokenStore } from '../upstream/oauth.js';
+import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 /** An outbox in memory: fast and exact, and gone when the process ends. */
 export declare class MemoryOutbox implements Outbox, PortalStore {

@@ -10,7 +10,7 @@
  * says so at start-up. (OAuth's tokens are kept through `Outbox.tokenStore`.)
  */
 import type { MediaType } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import type { MaybePromise } from './outbox.js';
 /** One media object as the catalog knows it, keyed by media type and external id. */
 export interface MediaObjectRecord {

@@ -1,8 +1,8 @@
 import type { MediaType, WireEvent } from '../../wire.js';
-import type { UpstreamError } from '../upstream/backoff.js';
+import type { UpstreamError } from '../contracts/upstream-error.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
-import type { OAuthTokenStore } from '../upstream/oauth.js';
+import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
 export interface SqliteOutboxOptions extends OutboxOptions {
     /**
      * How hard to hold on to a 202'd event. Default NORMAL: it survives the process being

@@ -1,3 +1,21 @@
+/**
+ * What to do after one upstream attempt: the retry and backoff rules, as pure decisions.
+ *
+ * - 2xx: delivered.
+ * - 429 with `policyName: "DAILY"`: stop sending until the limit resets (Retry-After when
+ *   HubSpot gives one, else probe again after `dailyPauseMs`); the queue is kept.
+ * - 429 otherwise (TEN_SECONDLY_ROLLING): pause all sending, for Retry-After or a short pause
+ *   that doubles while 429s keep coming. Retry-After is not documented by HubSpot, but honoured.
+ * - 5xx, 408, timeouts and network errors: retry this event after a capped exponential
+ *   backoff with jitter.
+ * - 401/403: the proxy's credentials are wrong or lack the scope, not the event: keep the
+ *   event and pause (the forwarder refreshes an OAuth token once first).
+ * - Any other 4xx: a dead letter that keeps HubSpot's category, message and correlationId.
+ *
+ * Rate limits: https://developers.hubspot.com/docs/api/usage-details
+ */
+import type { UpstreamError } from '../contracts/upstream-error.js';
+export type { UpstreamError };
 /** How one upstream attempt ended. */
 export interface UpstreamResult {
     /** HTTP status; absent when no answer came. */
@@ -10,15 +28,6 @@ export interface UpstreamResult {
     retryAfterMs?: number;
     /** Time from sending to the answer (or failure). */
     latencyMs: number;
-}
-/** What is kept about a failed attempt: HubSpot's own error fields, when it sent them. */
-export interface UpstreamError {
-    status?: number;
-    failure?: 'timeout' | 'network' | 'expired';
-    category?: string;
-    message?: string;
-    correlationId?: string;
-    policyName?: string;
 }
 /** The retry policy's knobs, all in ms. */
 export interface RetryPolicy {

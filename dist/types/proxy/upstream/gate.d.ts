@@ -14,49 +14,10 @@
  * wait for it) takes its slot as a named waiter: while it waits, takes without a name leave
  * a slot free for each waiter, so it gets the next one.
  */
-import type { MaybePromise } from '../store/outbox.js';
-/** Why sending is paused. */
-export type PauseReason = 'backing-off' | 'daily-limit' | 'unauthorized';
-export interface Pause {
-    reason: PauseReason;
-    /** When sending may start again (ms since the epoch). */
-    until: number;
-}
-/** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
-export declare const WAITER_MS = 2000;
-/** How soon a take that left a slot to a waiter should look again. */
-export declare const WAITER_POLL_MS = 50;
-/** What `take` hands out. */
-export interface Admission {
-    /** One per request that may start now; each is then released unused, or begun and completed. */
-    slots: string[];
-    /** When fewer slots than wanted: ms from now until one may free up (or the pause ends). */
-    waitMs: number;
-    /** Set when sending is paused: then no slot is given. */
-    pause?: Pause;
-}
-export interface UpstreamGate {
-    /** Requests allowed in any 10 s window. */
-    readonly limit: number;
-    /** Learns what was sent before this process started (once, before the first take). */
-    start?(now: number): MaybePromise<void>;
-    /**
-     * Up to `wanted` slots for requests about to start; a slot counts as a request from now on.
-     * With `waiter` (a name unique to the request), the caller goes before takes without one:
-     * until it gets its slot, or stops asking for WAITER_MS, they leave a slot free for it.
-     */
-    take(wanted: number, now: number, waiter?: string): MaybePromise<Admission>;
-    /** A slot taken but not used: no request was sent with it. */
-    release(slot: string): MaybePromise<void>;
-    /** The request holding `slot` starts at `at`; resolves once that is recorded. */
-    begin(slot: string, at: number): MaybePromise<void>;
-    /** The request holding `slot` ended (answered, failed or timed out) at `now`. */
-    complete(slot: string, now: number): MaybePromise<void>;
-    /** Pauses all sending until `pause.until`; true when this changed the reason (worth a log line). */
-    pause(pause: Pause, now: number): MaybePromise<boolean>;
-    /** The pause in force at `now`, if any. */
-    paused(now: number): MaybePromise<Pause | undefined>;
-}
+import type { MaybePromise } from '../contracts/maybe-promise.js';
+import { WAITER_MS, WAITER_POLL_MS, type Admission, type Pause, type UpstreamGate } from '../contracts/upstream-gate.js';
+export { WAITER_MS, WAITER_POLL_MS };
+export type { Admission, Pause, PauseReason, UpstreamGate } from '../contracts/upstream-gate.js';
 /** Where a process's send times are kept across restarts (the outbox's send log). */
 export interface SendLog {
     noteSend(at: number): MaybePromise<void>;

@@ -8,7 +8,8 @@
  * https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide
  */
 import type { FetchLike } from './hubspot-client.js';
-import type { MaybePromise } from '../store/outbox.js';
+import type { OAuthTokens, OAuthTokenStore } from '../contracts/oauth-tokens.js';
+export type { OAuthTokens, OAuthTokenStore };
 export interface TokenSource {
     readonly kind: 'static' | 'oauth';
     /** A token good for the next request; rejects when none can be had. */
@@ -24,33 +25,6 @@ export interface TokenSource {
 }
 /** A token that never changes: a private app's access token. */
 export declare function staticToken(token: string): TokenSource;
-/** What the token endpoint gave, as kept. */
-export interface OAuthTokens {
-    /** The access token; empty where a store keeps only the refresh token. */
-    accessToken: string;
-    /** When the access token expires (ms since the epoch); 0 with no access token. */
-    expiresAt: number;
-    /** The newest refresh token (HubSpot may rotate it on each refresh). */
-    refreshToken: string;
-}
-/**
- * Where OAuth keeps its tokens, per install (a fingerprint of the client id and the
- * configured refresh token, see `installOf`): the newest refresh token, so that a restart,
- * or another instance, does not present one HubSpot has rotated away, and where a store is
- * shared by several instances (Redis), one access token for all, refreshed under a lock by
- * one instance at a time. Every store of this package provides one (`Outbox.tokenStore`):
- * memory and SQLite through `LocalTokenStore`, Redis its own. The decisions (when to
- * refresh, with which token, what to do when one is refused) are oauthToken's, whatever
- * the store.
- */
-export interface OAuthTokenStore {
-    /** The tokens kept for `install`, if any. */
-    read(install: string): MaybePromise<OAuthTokens | undefined>;
-    /** Keeps `tokens` as `install`'s newest. */
-    write(install: string, tokens: OAuthTokens): MaybePromise<void>;
-    /** Runs `task` holding `install`'s lock, which one caller at a time holds (of every instance sharing the store). */
-    locked<T>(install: string, task: () => Promise<T>): Promise<T>;
-}
 export interface OAuthOptions {
     clientId: string;
     clientSecret: string;

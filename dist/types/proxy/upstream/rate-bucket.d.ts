@@ -1,21 +1,3 @@
-/**
- * The token bucket that shapes requests toward HubSpot.
- *
- * HubSpot counts requests in a rolling 10-second window, by when they reach it. A classic
- * bucket that refills continuously lets through up to twice its size in one window (a full
- * bucket, then the refill). This one holds `limit` tokens; a request takes one when it starts
- * and gives it back one window (plus a margin) after it *completes*.
- *
- * Why completion and not start: a request reaches HubSpot somewhere between its start and
- * its answer, and a busy event loop or network can stretch that. Take any two requests i, j
- * that HubSpot counts in one window, j started after i: j arrived less than a window after i
- * arrived, so less than a window after i completed, so i still held its token when j started.
- * All the requests HubSpot counts in one window therefore held tokens at once: at most
- * `limit`, whatever the delays. A steady drain still runs at about the full limit.
- *
- * After a restart the completions are unknown, so each remembered start counts as completing
- * `restartHoldMs` later (the request timeout): conservative for at most one window.
- */
 export interface RateBucketOptions {
     /** Requests allowed in any window. */
     limit: number;

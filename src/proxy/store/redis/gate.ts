@@ -13,8 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisLink } from './connection.js';
-import { WAITER_MS, WAITER_POLL_MS, type Admission, type Pause, type PauseReason, type UpstreamGate } from '../../upstream/gate.js';
-import { RateBucket } from '../../upstream/rate-bucket.js';
+import { holdMs, WAITER_MS, WAITER_POLL_MS, type Admission, type Pause, type PauseReason, type UpstreamGate } from '../../contracts/upstream-gate.js';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -39,7 +38,7 @@ export class RedisGate implements UpstreamGate {
   ) {
     this.limit = options.limit;
     // The same hold as the in-process bucket: a window plus a margin after completion.
-    this.holdMs = new RateBucket({ limit: options.limit, windowMs: options.windowMs }).holdMs;
+    this.holdMs = holdMs(options.windowMs);
     this.leaseMs = options.timeoutMs + LEASE_MARGIN_MS;
     this.redis = link.fast;
   }

@@ -22,9 +22,9 @@ import { Job, Queue, Worker, type JobsOptions } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { MediaType, WireEvent } from '../../../wire.js';
 import { createLogger, type Logger } from '../../log.js';
-import type { UpstreamError } from '../../upstream/backoff.js';
-import type { UpstreamGate } from '../../upstream/gate.js';
-import type { OAuthTokenStore } from '../../upstream/oauth.js';
+import type { UpstreamError } from '../../contracts/upstream-error.js';
+import type { UpstreamGate } from '../../contracts/upstream-gate.js';
+import type { OAuthTokenStore } from '../../contracts/oauth-tokens.js';
 import {
   DEFAULT_KEEP_DEAD_MS,
   DEFAULT_KEEP_DELIVERED_MS,

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisLink } from './connection.js';
-import type { OAuthTokenStore, OAuthTokens } from '../../upstream/oauth.js';
+import type { OAuthTokenStore, OAuthTokens } from '../../contracts/oauth-tokens.js';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
 

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { RedisLink } from './connection.js';
-import { type Admission, type Pause, type UpstreamGate } from '../../upstream/gate.js';
+import { type Admission, type Pause, type UpstreamGate } from '../../contracts/upstream-gate.js';
 import type { RedisKeys } from './keys.js';
 export declare class RedisGate implements UpstreamGate {
     private readonly link;

@@ -1,9 +1,9 @@
 import type { RedisOptions } from 'ioredis';
 import type { MediaType, WireEvent } from '../../../wire.js';
 import { type Logger } from '../../log.js';
-import type { UpstreamError } from '../../upstream/backoff.js';
-import type { UpstreamGate } from '../../upstream/gate.js';
-import type { OAuthTokenStore } from '../../upstream/oauth.js';
+import type { UpstreamError } from '../../contracts/upstream-error.js';
+import type { UpstreamGate } from '../../contracts/upstream-gate.js';
+import type { OAuthTokenStore } from '../../contracts/oauth-tokens.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats, type StoreConnection } from '../outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
 import { RedisKeys } from './keys.js';

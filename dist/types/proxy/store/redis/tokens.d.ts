@@ -1,5 +1,5 @@
 import type { RedisLink } from './connection.js';
-import type { OAuthTokenStore, OAuthTokens } from '../../upstream/oauth.js';
+import type { OAuthTokenStore, OAuthTokens } from '../../contracts/oauth-tokens.js';
 import type { RedisKeys } from './keys.js';
 export declare class RedisTokenStore implements OAuthTokenStore {
     private readonly link;
