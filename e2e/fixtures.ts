@@ -110,27 +110,32 @@ export async function play(page: Page, id: string, rate: number): Promise<void> 
 }
 
 /**
- * Pauses media `id` as soon as it has played to `seconds`, in the page itself (each timeupdate
- * and every 10 ms), so that no round trip to the test runs between the check and the pause:
- * on a loaded machine one can take longer than the margin a test's percentages leave.
- * Resolves with the position it paused at.
+ * As soon as media `id` has played to `seconds`, pauses it (`act` 'pause') or seeks it to
+ * `act` seconds, in the page itself (each timeupdate and every 10 ms), so that no round trip
+ * to the test runs between the check and the act: on a loaded machine one can take longer
+ * than the margin a test's percentages leave. Resolves with the position it acted at.
  */
-export async function pauseAt(page: Page, id: string, seconds: number): Promise<number> {
+export async function actAt(page: Page, id: string, seconds: number, act: 'pause' | number): Promise<number> {
   return page.evaluate(
-    ([id, seconds]) =>
+    ([id, seconds, act]) =>
       new Promise<number>((resolve) => {
         const el = document.getElementById(id as string) as HTMLMediaElement;
         const check = () => {
-          if (el.currentTime < (seconds as number)) return;
-          el.pause();
+          const at = el.currentTime;
+          if (at < (seconds as number)) return;
           clearInterval(timer);
           el.removeEventListener('timeupdate', check);
-          resolve(el.currentTime);
+          if (act == 'pause') el.pause();
+          else el.currentTime = act as number;
+          resolve(at);
         };
         const timer = setInterval(check, 10);
         el.addEventListener('timeupdate', check);
         check();
       }),
-    [id, seconds] as const,
+    [id, seconds, act] as const,
   );
 }
+
+/** Pauses media `id` as soon as it has played to `seconds` (see actAt). */
+export const pauseAt = (page: Page, id: string, seconds: number) => actAt(page, id, seconds, 'pause');

@@ -2,7 +2,7 @@
  * Playback in real Chromium, against both builds: sessions, quartiles of the share actually
  * played, and the fields every event carries.
  */
-import { expect, pauseAt, test } from './fixtures.js';
+import { actAt, expect, pauseAt, test } from './fixtures.js';
 import type { AttentionSpanEvent } from '../src/wire.js';
 import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from './media.js';
 
@@ -74,11 +74,8 @@ for (const build of BUILDS) {
     test('a seek forward does not earn the skipped part', async ({ page, track }) => {
       await track.open({ build, body: media('v', 'clip-8s.webm') });
       await track.play('v', 2);
-      await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 1);
       // Skip from about 1 s to 6 s, then play to the end: about 3 s of 8 are played.
-      await page.evaluate(() => {
-        (document.getElementById('v') as HTMLVideoElement).currentTime = 6;
-      });
+      await actAt(page, 'v', 1, 6);
       await track.media('v', 'ended');
       await track.events(3);
       const sent = await track.sent();
