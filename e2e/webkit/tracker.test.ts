@@ -12,7 +12,8 @@ import type { AttentionSpanEvent, WireEvent } from '../../src/wire.js';
 import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
 import { BUILDS, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
-import { startServer, type Beacon, type FixtureServer } from '../server.js';
+import { testRun, type TestRun } from '../runs.js';
+import { startServer, type FixtureServer } from '../server.js';
 import { launchMiniBrowser, type Browser, type MiniBrowser } from './minibrowser.js';
 
 let server: FixtureServer;
@@ -20,6 +21,7 @@ let webkit: MiniBrowser;
 let browser: Browser;
 let runs = 0;
 let run = '';
+let thisRun: TestRun;
 
 /**
  * What the page threw: WebDriver classic has no page-error event, so the page keeps its own
@@ -48,6 +50,7 @@ afterAll(async () => {
 // (no cookie, no kept event that the next page view would send again).
 beforeEach(async () => {
   run = `webkit-${++runs}`;
+  thisRun = testRun(server, run);
   await browser.url(server.url + pagePath({ build: 'none' }));
   await browser.execute(() => localStorage.clear());
   // WebKit deletes them in its network process, after the command has answered: a cookie the
@@ -66,16 +69,8 @@ async function open(knobs: PageKnobs) {
   await browser.url(server.url + pagePath({ ...knobs, head: ERRORS + (knobs.head ?? '') }, run));
 }
 
-const tagged = () => new RegExp(`[?&]run=${run}(&|$)`);
-const mine = (b: Beacon) => tagged().test(b.referer || '');
-/** This test's events as the proxy received them, once there are at least `n`. */
-const events = (n: number) => server.waitForEvents(n, { filter: mine });
-/** What the proxy stored of this test's pages, oldest first, each id once. */
-const stored = async () =>
-  (await server.proxy!.recent(10_000))
-    .filter((e) => tagged().test(e.event.pageUrl || ''))
-    .reverse()
-    .map((e) => e.event);
+const events = (n: number) => thisRun.events(n);
+const stored = () => thisRun.stored();
 /** The events the page has handed to sendBeacon or fetch so far. */
 const sent = () => browser.execute(() => (window as unknown as { __sent: { body: string }[] }).__sent.flatMap((s) => JSON.parse(s.body).events as WireEvent[]));
 const spans = (events: WireEvent[]) => events.filter((e): e is AttentionSpanEvent => e.type == 'attention-span');
@@ -180,7 +175,7 @@ describe('webkit: the media matrix', () => {
         const inPage = playAllToEnd as unknown as (arg: (string[] | number)[]) => Promise<Played[]>;
         const truth = await browser.execute(inPage, [playing.map((f) => f.id), rate]);
         // Short of some, the check says which are missing.
-        const received = await events(6 * playing.length).catch(() => server.beacons.filter(mine).flatMap((b) => b.body?.events ?? []));
+        const received = await events(6 * playing.length).catch(() => server.beacons.filter(thisRun.mine).flatMap((b) => b.body?.events ?? []));
         expect(truth.flatMap((t) => wholePlayProblems(received, t))).toEqual([]);
         // The durations are the odd ones the files have, not whole seconds.
         expect(truth.filter((t) => t.duration % 1 == 0)).toEqual([]);
@@ -305,7 +300,7 @@ for (const build of BUILDS) {
       // WebKit runs the closing tab's pagehide, which sends the span by sendBeacon; no page can
       // read a beacon's answer, so its copy stays in storage, and the next page view sends it again.
       await open({ build, query: { view: 'next' } });
-      const again = () => server.attempts.filter((a) => tagged().test(a.referer) && a.referer.includes('view=next')).flatMap((a) => a.ids);
+      const again = () => server.attempts.filter((a) => thisRun.tagged.test(a.referer) && a.referer.includes('view=next')).flatMap((a) => a.ids);
       await until('the next page view to send the attention span', async () => spans(await stored()).some((s) => again().includes(s.id)));
       const all = await stored();
       expect(steps(all)).toEqual(['STARTED', 'attention-span']);
