@@ -9,7 +9,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attentionSpan } from '../../src/tracker/attention-span.js';
 import type { AttentionSpanEvent, WireEvent } from '../../src/wire.js';
-import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
+import { MATRIX, matrixBody, wholePlayProblems } from '../fidelity.js';
+import { mediaEventCount, mediaStates, playAllAt, playAt, playedBy, sentEvents } from '../in-page.js';
 import { BUILDS, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { testRun, type TestRun } from '../runs.js';
@@ -71,39 +72,20 @@ async function open(knobs: PageKnobs) {
 
 const events = (n: number) => thisRun.events(n);
 const stored = () => thisRun.stored();
-/** The events the page has handed to sendBeacon or fetch so far. */
-const sent = () => browser.execute(() => (window as unknown as { __sent: { body: string }[] }).__sent.flatMap((s) => JSON.parse(s.body).events as WireEvent[]));
+/** Runs `fn` in the page with `arg` (webdriverio's types take a list of arguments of one type; the page gets them as they are). */
+const inPage = <A, R>(fn: (arg: A) => R, arg: A) => browser.execute(fn as unknown as (...args: unknown[]) => R, arg as unknown) as Promise<Awaited<R>>;
+const sent = () => browser.execute(sentEvents);
 const spans = (events: WireEvent[]) => events.filter((e): e is AttentionSpanEvent => e.type == 'attention-span');
 
-/** Polls `ready` every 50 ms until it is true. */
-const until = (what: string, ready: () => Promise<boolean>) => browser.waitUntil(ready, { timeout: 60_000, interval: 50, timeoutMsg: `timed out waiting for ${what}` });
+/** Polls `ready` every 50 ms until it is true, or fails after `timeout` ms. */
+const until = (what: string, ready: () => Promise<boolean>, timeout = 60_000) =>
+  browser.waitUntil(ready, { timeout, interval: 50, timeoutMsg: `timed out after ${timeout} ms waiting for ${what}` });
 /** Resolves once the media element `id` has fired `type` at least `count` times. */
-const mediaEvent = (id: string, type: string, count = 1) =>
-  until(`${count} ${type} of #${id}`, () =>
-    browser.execute(
-      (id, type) => (window as unknown as { __media: { id: string; type: string }[] }).__media.filter((e) => e.id == id && e.type == type).length,
-      id,
-      type,
-    ).then((n) => n >= count),
-  );
+const mediaEvent = (id: string, type: string, count = 1) => until(`${count} ${type} of #${id}`, async () => (await inPage(mediaEventCount, [id, type])) >= count);
 const reached = (id: string, seconds: number) =>
   until(`#${id} at ${seconds} s`, () => browser.execute((id) => (document.getElementById(id) as HTMLMediaElement).currentTime, id).then((t) => t >= seconds));
-const play = (id: string, rate: number) =>
-  browser.execute(
-    (id, rate) => {
-      const el = document.getElementById(id) as HTMLMediaElement;
-      el.playbackRate = rate;
-      return el.play();
-    },
-    id,
-    rate,
-  );
-/** What the browser says element `id` has played: its duration and played ranges. */
-const played = (id: string) =>
-  browser.execute((id) => {
-    const el = document.getElementById(id) as HTMLMediaElement;
-    return { duration: el.duration, runs: Array.from({ length: el.played.length }, (_, i) => [el.played.start(i), el.played.end(i)] as [number, number]) };
-  }, id);
+const play = (id: string, rate: number) => inPage(playAt, [id, rate]);
+const played = (id: string) => inPage(playedBy, [id]);
 
 /** What WebKit says of one file of the matrix once it has loaded its metadata, or failed to. */
 interface Probe {
@@ -171,9 +153,14 @@ describe('webkit: the media matrix', () => {
         const probed = await probeMatrix();
         const playing = MATRIX.filter((f) => !probed[f.id].unplayable);
         await open({ build, body: matrixBody(playing) });
-        // webdriverio's types take the arguments as a list of one type; the page gets them as they are.
-        const inPage = playAllToEnd as unknown as (arg: (string[] | number)[]) => Promise<Played[]>;
-        const truth = await browser.execute(inPage, [playing.map((f) => f.id), rate]);
+        const ids = playing.map((f) => f.id);
+        await inPage(playAllAt, [ids, rate]);
+        const states = () => inPage(mediaStates, [ids]);
+        // Each file lasts under 8 s: at 1x, all have ended by 8 s, on a machine that keeps up.
+        await until('every file to end', async () => (await states()).every((s) => s.ended), 30_000).catch(async (e) => {
+          throw new Error(`${e.message}: ${JSON.stringify(await states())}`);
+        });
+        const truth = (await states()).map(({ id, duration, src, played }) => ({ id, duration, src, played }));
         // Short of some, the check says which are missing.
         const received = await events(6 * playing.length).catch(() => server.beacons.filter(thisRun.mine).flatMap((b) => b.body?.events ?? []));
         expect(truth.flatMap((t) => wholePlayProblems(received, t))).toEqual([]);
