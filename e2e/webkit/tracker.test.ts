@@ -31,6 +31,10 @@ let thisRun: TestRun;
 const ERRORS = `<script>window.__errors = [];
 addEventListener('error', (e) => __errors.push(String(e.message)));
 addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));</script>`;
+/** Each media event with the position and the page's clock (ms), for a failure to show what the page saw. */
+const TIMELINE = `<script>window.__timeline = [];
+for (const t of ['play', 'playing', 'timeupdate', 'pause', 'seeking', 'seeked', 'ended', 'ratechange', 'waiting', 'stalled', 'durationchange'])
+  document.addEventListener(t, (e) => __timeline.push([e.target.id, t, +e.target.currentTime.toFixed(3), Math.round(performance.now())]), true);</script>`;
 const WITH_COOKIE = `<script>document.cookie = 'hubspotutk=${UTK}; path=/';</script>`;
 /** A page of HubSpot's CMS: its `hsVars`, and the `_hsp` queue of its cookie banner. */
 const HUBSPOT_PAGE = '<script>var hsVars = { page_id: 987654321 }; var _hsp = window._hsp || [];</script>';
@@ -152,7 +156,7 @@ describe('webkit: the media matrix', () => {
       it(`${build} build: every file played whole at ${rate}x, all at once on one page, reaches 100 with every span played`, async () => {
         const probed = await probeMatrix();
         const playing = MATRIX.filter((f) => !probed[f.id].unplayable);
-        await open({ build, body: matrixBody(playing) });
+        await open({ build, head: TIMELINE, body: matrixBody(playing) });
         const ids = playing.map((f) => f.id);
         await inPage(playAllAt, [ids, rate]);
         const states = () => inPage(mediaStates, [ids]);
@@ -163,7 +167,14 @@ describe('webkit: the media matrix', () => {
         const truth = (await states()).map(({ id, duration, src, played }) => ({ id, duration, src, played }));
         // Short of some, the check says which are missing.
         const received = await events(6 * playing.length).catch(() => server.beacons.filter(thisRun.mine).flatMap((b) => b.body?.events ?? []));
-        expect(truth.flatMap((t) => wholePlayProblems(received, t))).toEqual([]);
+        const problems = truth.flatMap((t) => wholePlayProblems(received, t));
+        if (problems.length) {
+          const wrong = truth.filter((t) => problems.some((p) => p.startsWith(`${t.id} `))).map((t) => t.id);
+          const timeline = await browser.execute(() => (window as unknown as { __timeline: [string, string, number, number][] }).__timeline);
+          console.log(`webkit: what the page saw of ${wrong} at ${rate}x [id, event, currentTime, ms]:`, JSON.stringify(timeline.filter(([id]) => wrong.includes(id))));
+          console.log('webkit: what it sent of them:', JSON.stringify(received.filter((e) => truth.some((t) => wrong.includes(t.id) && t.src == e.mediaUrl))));
+        }
+        expect(problems).toEqual([]);
         // The durations are the odd ones the files have, not whole seconds.
         expect(truth.filter((t) => t.duration % 1 == 0)).toEqual([]);
       });
