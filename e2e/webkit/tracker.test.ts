@@ -58,8 +58,8 @@ beforeEach(async () => {
   thisRun = testRun(server, run);
   await browser.url(server.url + pagePath({ build: 'none' }));
   await browser.execute(() => localStorage.clear());
-  // WebKit deletes them in its network process, after the command has answered: a cookie the
-  // next page sets could be deleted too, were the test not to wait for the page to see none.
+  // Then wait until the page sees none: under load, the consent tests once found their page's
+  // own hubspotutk gone, as if the deletion (done in WebKit's network process) landed after it.
   await browser.deleteAllCookies();
   await until('the cookies deleted', () => browser.execute(() => document.cookie == ''));
 });
