@@ -1,0 +1,82 @@
+/**
+ * Functions that run in a test page, for every engine's suite alike (Playwright's and
+ * puppeteer's `evaluate`, webdriverio's `execute`): each takes its arguments as one tuple,
+ * and reads the page's instrumentation (pages.ts).
+ */
+import type { WireEvent } from '../src/wire.js';
+
+/** Plays the element `id` at `rate`. */
+export function playAt([id, rate]: [string, number]): Promise<void> {
+  const el = document.getElementById(id) as HTMLMediaElement;
+  el.playbackRate = rate;
+  return el.play();
+}
+
+/** How many times the element `id` has fired `type`. */
+export function mediaEventCount([id, type]: [string, string]): number {
+  return (window as unknown as { __media: { id: string; type: string }[] }).__media.filter((e) => e.id == id && e.type == type).length;
+}
+
+/** What the browser says the element `id` has played: its duration, and its played ranges as runs. */
+export function playedBy([id]: [string]): { duration: number; runs: [number, number][] } {
+  const el = document.getElementById(id) as HTMLMediaElement;
+  return { duration: el.duration, runs: Array.from({ length: el.played.length }, (_, i) => [el.played.start(i), el.played.end(i)] as [number, number]) };
+}
+
+/** The events the page has handed to sendBeacon or fetch so far. */
+export function sentEvents(): WireEvent[] {
+  return (window as unknown as { __sent: { body: string }[] }).__sent.flatMap((s) => JSON.parse(s.body).events as WireEvent[]);
+}
+
+/** How one element stands: what a test that waited in vain says of it. */
+export interface MediaState {
+  id: string;
+  src: string;
+  ended: boolean;
+  paused: boolean;
+  currentTime: number;
+  duration: number;
+  playbackRate: number;
+  readyState: number;
+  networkState: number;
+  error: string | null;
+  /** Why its play() was refused, if it was (`playAllAt`). */
+  refused?: string;
+  played: [number, number][];
+}
+
+/**
+ * Starts every element of `ids` at `rate`, all at once, and returns at once: the test then
+ * polls `mediaStates`, so that an element that never ends can be described. (A script that
+ * awaits the ends blocks a WebDriver session until it times out, and nothing can be read.)
+ */
+export function playAllAt([ids, rate]: [string[], number]): void {
+  const refused = ((window as unknown as { __refused: Record<string, string> }).__refused = {} as Record<string, string>);
+  for (const id of ids) {
+    const el = document.getElementById(id) as HTMLMediaElement;
+    el.playbackRate = rate;
+    el.play().catch((e) => (refused[id] = String(e)));
+  }
+}
+
+/** How each element of `ids` stands. */
+export function mediaStates([ids]: [string[]]): MediaState[] {
+  const refused = (window as unknown as { __refused?: Record<string, string> }).__refused || {};
+  return ids.map((id) => {
+    const el = document.getElementById(id) as HTMLMediaElement;
+    return {
+      id,
+      src: el.currentSrc,
+      ended: el.ended,
+      paused: el.paused,
+      currentTime: el.currentTime,
+      duration: el.duration,
+      playbackRate: el.playbackRate,
+      readyState: el.readyState,
+      networkState: el.networkState,
+      error: el.error && `MediaError ${el.error.code} "${el.error.message}"`,
+      refused: refused[id],
+      played: Array.from({ length: el.played.length }, (_, i) => [el.played.start(i), el.played.end(i)] as [number, number]),
+    };
+  });
+}
