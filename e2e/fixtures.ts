@@ -4,6 +4,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import type { WireEvent } from '../src/wire.js';
+import { actAt as inPageActAt } from './in-page.js';
 import { pagePath, type PageKnobs } from './pages.js';
 import { startServer, type Attempt, type Beacon, type FixtureServer } from './server.js';
 
@@ -109,33 +110,9 @@ export async function play(page: Page, id: string, rate: number): Promise<void> 
   );
 }
 
-/**
- * As soon as media `id` has played to `seconds`, pauses it (`act` 'pause') or seeks it to
- * `act` seconds, in the page itself (each timeupdate and every 10 ms), so that no round trip
- * to the test runs between the check and the act: on a loaded machine one can take longer
- * than the margin a test's percentages leave. Resolves with the position it acted at.
- */
-export async function actAt(page: Page, id: string, seconds: number, act: 'pause' | number): Promise<number> {
-  return page.evaluate(
-    ([id, seconds, act]) =>
-      new Promise<number>((resolve) => {
-        const el = document.getElementById(id as string) as HTMLMediaElement;
-        const check = () => {
-          const at = el.currentTime;
-          if (at < (seconds as number)) return;
-          clearInterval(timer);
-          el.removeEventListener('timeupdate', check);
-          if (act == 'pause') el.pause();
-          else el.currentTime = act as number;
-          resolve(at);
-        };
-        const timer = setInterval(check, 10);
-        el.addEventListener('timeupdate', check);
-        check();
-      }),
-    [id, seconds, act] as const,
-  );
-}
+/** As soon as media `id` has played to `seconds`, pauses or seeks it, in the page (in-page.ts). */
+export const actAt = (page: Page, id: string, seconds: number, act: 'pause' | number) =>
+  page.evaluate(inPageActAt, [id, seconds, act] as [string, number, 'pause' | number]);
 
 /** Pauses media `id` as soon as it has played to `seconds` (see actAt). */
 export const pauseAt = (page: Page, id: string, seconds: number) => actAt(page, id, seconds, 'pause');

@@ -80,3 +80,27 @@ export function mediaStates([ids]: [string[]]): MediaState[] {
     };
   });
 }
+
+/**
+ * As soon as the element `id` has played to `seconds`, pauses it (`act` 'pause') or seeks it
+ * to `act` seconds, in the page itself (at each timeupdate, and every 10 ms), so that no round
+ * trip to the test runs between the check and the act: on a loaded machine one can take
+ * longer than the margin a test's percentages leave. Resolves with the position it acted at.
+ */
+export function actAt([id, seconds, act]: [string, number, 'pause' | number]): Promise<number> {
+  return new Promise((resolve) => {
+    const el = document.getElementById(id) as HTMLMediaElement;
+    const check = () => {
+      const at = el.currentTime;
+      if (at < seconds) return;
+      clearInterval(timer);
+      el.removeEventListener('timeupdate', check);
+      if (act == 'pause') el.pause();
+      else el.currentTime = act;
+      resolve(at);
+    };
+    const timer = setInterval(check, 10);
+    el.addEventListener('timeupdate', check);
+    check();
+  });
+}

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/wire.js';
 import { DONE_WHEN_MAP, watchDoneWhen } from '../attention.js';
 import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
+import { actAt } from '../in-page.js';
 import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { startPulse, type Pulse } from '../pulse.js';
@@ -151,10 +152,8 @@ for (const build of BUILDS) {
     it('a seek forward does not earn the skipped part', async () => {
       await open({ build, body: media('v', 'clip-8s.webm') });
       await play('v', 2);
-      await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 1, { polling: 50 });
-      await page.evaluate(() => {
-        (document.getElementById('v') as HTMLVideoElement).currentTime = 6;
-      });
+      // From about 1 s to 6 s, in the page (no round trip between the check and the seek).
+      await page.evaluate(actAt, ['v', 1, 6] as [string, number, number]);
       await mediaEvent('v', 'ended');
       // The events of a moment go out 250 ms after its first.
       await events(3);
