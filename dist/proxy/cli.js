@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { f as configFromEnv, c as createLogger, i as createMediaBridgeProxy, j as createNodeHandler } from './core.js';
+import { r as configFromEnv, c as createLogger, v as createMediaBridgeProxy, w as createNodeHandler } from './core.js';
 import { r as runAuthorize } from './authorize.js';
 import 'node:fs';
 import 'node:crypto';

@@ -1071,6 +1071,8 @@ function normalise(origin) {
     }
 }
 
+/** How far back `OutboxStats.delivered` looks. */
+const DELIVERED_WINDOW_MS = 60_000;
 const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
 const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
 const DEFAULT_ORDER_GRACE_MS = 5_000;
@@ -1081,6 +1083,36 @@ function orderAllows(type, acceptedAt, session, now, graceMs) {
     if (session.playedPending)
         return false;
     return session.playedSeen || now - acceptedAt >= graceMs;
+}
+
+const DEFAULT_BACKLOG_AFTER_MS = 30_000;
+const DEFAULT_BACKLOG = { mode: 'priority', afterMs: DEFAULT_BACKLOG_AFTER_MS };
+const TIER_PLAYED = 0;
+const TIER_TOP_QUARTILE = 1;
+const TIER_ATTENTION = 2;
+const TIER_SUPERSEDED = 3;
+/**
+ * An event's tier. `percent` is a quartile's `playedPercent`; `sessionTop` the highest
+ * quartile of its session accepted before it (undefined when none).
+ */
+function tierOf(type, percent, sessionTop) {
+    if (type === 'media-played')
+        return TIER_PLAYED;
+    if (type === 'attention-span')
+        return TIER_ATTENTION;
+    return sessionTop !== undefined && percent !== undefined && percent < sessionTop ? TIER_SUPERSEDED : TIER_TOP_QUARTILE;
+}
+/** Whether a quartile of `percent` arriving demotes its session's earlier top quartile of `previousTop`. */
+function supersedes(percent, previousTop) {
+    return previousTop !== undefined && percent > previousTop;
+}
+/** Whether the queue is in backlog: its oldest event has waited longer than the threshold. */
+function inBacklog(policy, oldestPendingAt, now) {
+    return policy.mode !== 'fifo' && oldestPendingAt !== undefined && now - oldestPendingAt > policy.afterMs;
+}
+/** Whether a claimed event is dropped as superseded instead of sent. */
+function dropsAsSuperseded(policy, tier, backlog) {
+    return backlog && policy.mode === 'coalesce' && tier === TIER_SUPERSEDED;
 }
 
 const METHODS = ['mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
@@ -1140,6 +1172,8 @@ class MemoryOutbox {
     claimed = new Set();
     /** Per session: pending media-played count, and whether one was ever seen. */
     sessions = new Map();
+    backlog;
+    superseded = 0;
     sends = [];
     portal = new MemoryPortalStore();
     tokens = new LocalTokenStore();
@@ -1150,6 +1184,7 @@ class MemoryOutbox {
         this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
         this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
+        this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
     }
     add(events, now) {
         return events.map((event) => {
@@ -1165,7 +1200,20 @@ class MemoryOutbox {
                 attempts: 0,
                 status: 'pending',
                 notBefore: 0,
+                tier: tierOf(event.type),
             };
+            if (event.type === 'media-played-percent') {
+                const s = this.session(entry.sessionId, now);
+                entry.percent = event.playedPercent;
+                entry.tier = tierOf(event.type, event.playedPercent, s.top);
+                if (supersedes(event.playedPercent, s.top)) {
+                    for (const e of this.pending.values())
+                        if (e.sessionId === entry.sessionId && e.percent !== undefined && e.percent < event.playedPercent)
+                            e.tier = TIER_SUPERSEDED;
+                }
+                if (s.top === undefined || event.playedPercent > s.top)
+                    s.top = event.playedPercent;
+            }
             this.byId.set(entry.id, entry);
             this.pending.set(entry.seq, entry);
             if (entry.type === 'media-played') {
@@ -1178,11 +1226,19 @@ class MemoryOutbox {
     }
     claim(limit, now) {
         const out = [];
-        for (const entry of this.pending.values()) {
+        const first = this.pending.values().next();
+        const backlog = inBacklog(this.backlog, first.done ? undefined : first.value.acceptedAt, now);
+        const candidates = backlog ? [...this.pending.values()].sort((a, b) => a.tier - b.tier || a.seq - b.seq) : this.pending.values();
+        for (const entry of candidates) {
             if (out.length >= limit)
                 break;
             if (this.claimed.has(entry.seq) || entry.notBefore > now)
                 continue;
+            if (dropsAsSuperseded(this.backlog, entry.tier, backlog)) {
+                this.superseded++;
+                this.settle(entry.seq, now, 'superseded');
+                continue;
+            }
             const s = this.sessions.get(entry.sessionId);
             const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
             if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs))
@@ -1212,13 +1268,22 @@ class MemoryOutbox {
         }
         this.settle(seq, now, 'dead');
     }
-    stats(_now) {
+    stats(now = Date.now()) {
         let dead = 0;
-        for (const e of this.byId.values())
+        const delivered = { count: 0, since: now };
+        for (const e of this.byId.values()) {
             if (e.status === 'dead')
                 dead++;
+            if (e.status === 'sent' && e.doneAt > now - DELIVERED_WINDOW_MS) {
+                delivered.count++;
+                delivered.since = Math.min(delivered.since, e.doneAt);
+            }
+        }
+        const waiting = {};
+        for (const e of this.pending.values())
+            waiting[e.type] = (waiting[e.type] ?? 0) + 1;
         const first = this.pending.values().next();
-        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
+        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead, waiting, delivered, superseded: this.superseded };
     }
     recent(limit) {
         return [...this.byId.values()].slice(-limit).reverse().map(snapshot);
@@ -1237,7 +1302,7 @@ class MemoryOutbox {
     }
     prune(now) {
         for (const [id, e] of this.byId) {
-            const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
+            const keep = e.status === 'sent' || e.status === 'superseded' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
             if (e.doneAt !== undefined && now - e.doneAt >= keep)
                 this.byId.delete(id);
         }
@@ -1290,7 +1355,7 @@ class MemoryOutbox {
     }
 }
 function snapshot(entry) {
-    const { notBefore: _notBefore, ...event } = entry;
+    const { notBefore: _notBefore, tier: _tier, percent: _percent, ...event } = entry;
     return { ...event };
 }
 
@@ -2964,4 +3029,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, RateBucket as R, TokenRefreshError as T, WAITER_MS as W, WAITER_POLL_MS as a, DEFAULT_KEEP_DELIVERED_MS as b, createLogger as c, DEFAULT_KEEP_DEAD_MS as d, MemoryPortalStore as e, configFromEnv as f, createFetchHandler as g, httpBase as h, createMediaBridgeProxy as i, createNodeHandler as j, installOf as k, isPortalStore as l, mayClaim as m, mediaBridgeMiddleware as n, orderAllows as o, postTokenForm as p, oauthToken as q, silentLogger as r, scrub as s, tokenUrl as t, staticToken as u, validateBody as v };
+export { oauthToken as A, silentLogger as B, staticToken as C, DEFAULT_ORDER_GRACE_MS as D, validateBody as E, LocalTokenStore as L, MemoryOutbox as M, RateBucket as R, TIER_TOP_QUARTILE as T, WAITER_MS as W, WAITER_POLL_MS as a, DEFAULT_KEEP_DELIVERED_MS as b, createLogger as c, DEFAULT_KEEP_DEAD_MS as d, DEFAULT_BACKLOG as e, TIER_SUPERSEDED as f, tierOf as g, httpBase as h, dropsAsSuperseded as i, inBacklog as j, DELIVERED_WINDOW_MS as k, supersedes as l, mayClaim as m, MemoryPortalStore as n, orderAllows as o, postTokenForm as p, TokenRefreshError as q, configFromEnv as r, scrub as s, tokenUrl as t, createFetchHandler as u, createMediaBridgeProxy as v, createNodeHandler as w, installOf as x, isPortalStore as y, mediaBridgeMiddleware as z };

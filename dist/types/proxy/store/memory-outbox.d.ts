@@ -19,6 +19,8 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     private readonly claimed;
     /** Per session: pending media-played count, and whether one was ever seen. */
     private readonly sessions;
+    private readonly backlog;
+    private superseded;
     private sends;
     private readonly portal;
     private readonly tokens;
@@ -31,7 +33,7 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(_now?: number): OutboxStats;
+    stats(now?: number): OutboxStats;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;

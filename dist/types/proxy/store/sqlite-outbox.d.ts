@@ -29,6 +29,9 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     private readonly graceMs;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
+    private readonly backlog;
+    /** Events in the journal past `moved`, by type. */
+    private readonly intakeTypes;
     private readonly claimed;
     private waiting;
     private flushScheduled;
@@ -51,7 +54,9 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(_now?: number): OutboxStats;
+    stats(now?: number): OutboxStats;
+    private oldestPendingAt;
+    private countIntake;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;
