@@ -681,10 +681,7 @@ class Listeners {
     }
 }
 
-/**
- * Counters and a latency histogram, written in the Prometheus text exposition format.
- * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
- */
+const EVENT_TYPES$1 = ['media-played', 'media-played-percent', 'attention-span'];
 /** Upstream latency buckets, in seconds. */
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 class Metrics {
@@ -703,6 +700,11 @@ class Metrics {
         this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
         this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
         this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
+        this.define('media_bridge_outbox_waiting', 'gauge', 'Events waiting to be forwarded, by event type.');
+        this.define('media_bridge_outbox_backlog', 'gauge', '1 while the oldest waiting event has waited past HUBSPOT_BACKLOG_AFTER_MS (the backlog order applies).');
+        this.define('media_bridge_send_rate_per_second', 'gauge', 'Events delivered per second over the last minute (every instance on a shared store).');
+        this.define('media_bridge_outbox_drain_seconds', 'gauge', 'Projected time to send what waits at the current send rate (NaN when nothing was delivered lately).');
+        this.define('media_bridge_events_superseded_total', 'counter', 'Quartiles dropped under backlog because a higher one of the same session replaced them (HUBSPOT_BACKLOG=coalesce).');
         this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
         this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
         this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
@@ -724,6 +726,15 @@ class Metrics {
         if (!family)
             throw new Error(`unknown metric ${name}`);
         family.values.set(labelKey(labels), value);
+    }
+    /** The backlog gauges, from /healthz's report. */
+    setBacklog(b) {
+        for (const type of EVENT_TYPES$1)
+            this.set('media_bridge_outbox_waiting', b.waiting[type] ?? 0, { type });
+        this.set('media_bridge_outbox_backlog', b.active ? 1 : 0);
+        this.set('media_bridge_send_rate_per_second', b.sendRatePerSecond);
+        this.set('media_bridge_outbox_drain_seconds', b.drainSeconds ?? NaN);
+        this.set('media_bridge_events_superseded_total', b.superseded);
     }
     /** Records one upstream request's latency, in ms. */
     observeLatency(ms) {
@@ -765,6 +776,89 @@ function labelKey(labels) {
 }
 function escapeLabel(value) {
     return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+const BACKLOG_MODES = ['fifo', 'priority', 'coalesce'];
+const DEFAULT_BACKLOG_AFTER_MS = 30_000;
+const DEFAULT_BACKLOG = { mode: 'priority', afterMs: DEFAULT_BACKLOG_AFTER_MS };
+const TIER_PLAYED = 0;
+const TIER_TOP_QUARTILE = 1;
+const TIER_ATTENTION = 2;
+const TIER_SUPERSEDED = 3;
+/**
+ * An event's tier. `percent` is a quartile's `playedPercent`; `sessionTop` the highest
+ * quartile of its session accepted before it (undefined when none).
+ */
+function tierOf(type, percent, sessionTop) {
+    if (type === 'media-played')
+        return TIER_PLAYED;
+    if (type === 'attention-span')
+        return TIER_ATTENTION;
+    return sessionTop !== undefined && percent !== undefined && percent < sessionTop ? TIER_SUPERSEDED : TIER_TOP_QUARTILE;
+}
+/** Whether a quartile of `percent` arriving demotes its session's earlier top quartile of `previousTop`. */
+function supersedes(percent, previousTop) {
+    return previousTop !== undefined && percent > previousTop;
+}
+/** Whether the queue is in backlog: its oldest event has waited longer than the threshold. */
+function inBacklog(policy, oldestPendingAt, now) {
+    return policy.mode !== 'fifo' && oldestPendingAt !== undefined && now - oldestPendingAt > policy.afterMs;
+}
+/** Whether a claimed event is dropped as superseded instead of sent. */
+function dropsAsSuperseded(policy, tier, backlog) {
+    return backlog && policy.mode === 'coalesce' && tier === TIER_SUPERSEDED;
+}
+/** Reads HUBSPOT_BACKLOG's value. */
+function parseBacklogMode(raw) {
+    const v = raw.trim().toLowerCase();
+    if (BACKLOG_MODES.includes(v))
+        return v;
+    throw new Error(`HUBSPOT_BACKLOG must be ${BACKLOG_MODES.join(', ')}`);
+}
+
+/** The shortest span a rate is measured over, so a first burst does not read as a huge rate. */
+const MIN_RATE_SPAN_MS = 1_000;
+function backlogReport(stats, now, policy = DEFAULT_BACKLOG) {
+    const delivered = stats.delivered ?? { count: 0, since: now };
+    const rate = delivered.count / (Math.max(MIN_RATE_SPAN_MS, now - delivered.since) / 1000);
+    const oldestAgeSeconds = stats.oldestPendingAt === undefined ? null : Math.max(0, (now - stats.oldestPendingAt) / 1000);
+    return {
+        policy: policy.mode,
+        afterSeconds: policy.afterMs / 1000,
+        active: inBacklog({ ...policy, mode: 'priority' }, stats.oldestPendingAt, now),
+        waiting: stats.waiting ?? {},
+        oldestAgeSeconds,
+        sendRatePerSecond: round(rate),
+        drainSeconds: stats.pending === 0 ? 0 : rate > 0 ? round(stats.pending / rate) : null,
+        superseded: stats.superseded ?? 0,
+    };
+}
+/** Says once when the projected drain passes `thresholdS`, and once when it is back under. */
+class DrainWatch {
+    log;
+    thresholdS;
+    over = false;
+    constructor(log, thresholdS = 15 * 60) {
+        this.log = log;
+        this.thresholdS = thresholdS;
+    }
+    observe(report) {
+        const { drainSeconds } = report;
+        if (drainSeconds === null)
+            return; // nothing delivered lately (a pause): no projection to judge by
+        const fields = { drainSeconds, waiting: report.waiting, sendRatePerSecond: report.sendRatePerSecond, oldestAgeSeconds: report.oldestAgeSeconds };
+        if (!this.over && drainSeconds > this.thresholdS) {
+            this.over = true;
+            this.log.warn(`backlog: the queue will take over ${this.thresholdS / 60} minutes to drain at the current send rate (see docs/capacity.md)`, fields);
+        }
+        else if (this.over && drainSeconds <= this.thresholdS) {
+            this.over = false;
+            this.log.info(`backlog: the projected drain is back under ${this.thresholdS / 60} minutes`, fields);
+        }
+    }
+}
+function round(n) {
+    return Math.round(n * 100) / 100;
 }
 
 /** A shelf in memory: what a MemoryOutbox, or an outbox that keeps no tokens, gets. */
@@ -1085,36 +1179,6 @@ function orderAllows(type, acceptedAt, session, now, graceMs) {
     return session.playedSeen || now - acceptedAt >= graceMs;
 }
 
-const DEFAULT_BACKLOG_AFTER_MS = 30_000;
-const DEFAULT_BACKLOG = { mode: 'priority', afterMs: DEFAULT_BACKLOG_AFTER_MS };
-const TIER_PLAYED = 0;
-const TIER_TOP_QUARTILE = 1;
-const TIER_ATTENTION = 2;
-const TIER_SUPERSEDED = 3;
-/**
- * An event's tier. `percent` is a quartile's `playedPercent`; `sessionTop` the highest
- * quartile of its session accepted before it (undefined when none).
- */
-function tierOf(type, percent, sessionTop) {
-    if (type === 'media-played')
-        return TIER_PLAYED;
-    if (type === 'attention-span')
-        return TIER_ATTENTION;
-    return sessionTop !== undefined && percent !== undefined && percent < sessionTop ? TIER_SUPERSEDED : TIER_TOP_QUARTILE;
-}
-/** Whether a quartile of `percent` arriving demotes its session's earlier top quartile of `previousTop`. */
-function supersedes(percent, previousTop) {
-    return previousTop !== undefined && percent > previousTop;
-}
-/** Whether the queue is in backlog: its oldest event has waited longer than the threshold. */
-function inBacklog(policy, oldestPendingAt, now) {
-    return policy.mode !== 'fifo' && oldestPendingAt !== undefined && now - oldestPendingAt > policy.afterMs;
-}
-/** Whether a claimed event is dropped as superseded instead of sent. */
-function dropsAsSuperseded(policy, tier, backlog) {
-    return backlog && policy.mode === 'coalesce' && tier === TIER_SUPERSEDED;
-}
-
 const METHODS = ['mediaCatalog', 'mediaObject', 'putMediaObjects', 'removeMediaObjects', 'setMediaListedAt', 'claimMediaObject'];
 /** True when `store` implements the whole contract. */
 function isPortalStore(store) {
@@ -1312,6 +1376,9 @@ class MemoryOutbox {
         }
     }
     close() { }
+    backlogPolicy() {
+        return { ...this.backlog };
+    }
     /** OAuth's tokens, in memory (./local-tokens.ts). */
     tokenStore() {
         return this.tokens;
@@ -1423,7 +1490,8 @@ class RateBucket {
         if (!(Number.isInteger(options.limit) && options.limit > 0))
             throw new RangeError('limit must be a positive integer');
         this.limit = options.limit;
-        this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+        const windowMs = options.windowMs ?? 10_000;
+        this.holdMs = windowMs + (options.marginMs ?? Math.min(250, windowMs / 40));
     }
     /**
      * Restores the start times of requests made before a restart, each counted as completing
@@ -1499,7 +1567,7 @@ class LocalGate {
         this.log = log;
         this.limit = options.limit;
         this.timeoutMs = options.timeoutMs;
-        this.bucket = new RateBucket({ limit: options.limit });
+        this.bucket = new RateBucket({ limit: options.limit, windowMs: options.windowMs });
     }
     async start(now) {
         const starts = await this.log.sendsSince(now - this.bucket.holdMs - this.timeoutMs);
@@ -2444,6 +2512,8 @@ const JSON_HEADERS = {
     'x-content-type-options': 'nosniff',
 };
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often the projected drain is checked against its 15 minutes. */
+const WATCH_EVERY_MS = 10_000;
 /** Rejections logged per second at most; the metrics count all of them. */
 const REJECTION_LOGS_PER_SECOND = 20;
 function createMediaBridgeProxy(options = {}) {
@@ -2477,7 +2547,8 @@ function createMediaBridgeProxy(options = {}) {
     const storing = new Outage(log, 'storing events', now);
     // Events and media-object calls go through one gate: one rate window, one send log, the
     // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
-    const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
+    const windowMs = hub.rateWindowMs;
+    const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs, windowMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs, windowMs });
     let catalog;
     const forwarder = tokens
         ? new Forwarder({
@@ -2527,6 +2598,9 @@ function createMediaBridgeProxy(options = {}) {
             .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
     }, PRUNE_EVERY_MS);
     pruneTimer.unref?.();
+    const drainWatch = new DrainWatch(log);
+    const watchTimer = forwarding ? setInterval(() => void health().then((h) => drainWatch.observe(h.backlog), () => { }), WATCH_EVERY_MS) : undefined;
+    watchTimer?.unref?.();
     function reply(status, body, headers = {}) {
         return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
     }
@@ -2647,6 +2721,7 @@ function createMediaBridgeProxy(options = {}) {
                 oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
                 deadLetters: stats.dead,
             },
+            backlog: backlogReport(stats, at, outbox.backlogPolicy?.()),
             upstream: {
                 state: state.state,
                 ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
@@ -2672,6 +2747,7 @@ function createMediaBridgeProxy(options = {}) {
         metrics.set('media_bridge_outbox_pending', h.outbox.pending);
         metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
         metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+        metrics.setBacklog(h.backlog);
         metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
         metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
         if ('known' in h.mediaObjects) {
@@ -2721,6 +2797,7 @@ function createMediaBridgeProxy(options = {}) {
         },
         async close() {
             clearInterval(pruneTimer);
+            clearInterval(watchTimer);
             await catalog?.close(); // first: events waiting for an object go at once
             await forwarder?.stop();
             await outbox.close();
@@ -2933,6 +3010,10 @@ function configFromEnv(env) {
         dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
         ...(redis ? { redis } : {}),
         logLevel,
+        backlog: {
+            mode: parseBacklogMode(value(env, 'HUBSPOT_BACKLOG') ?? 'priority'),
+            afterMs: integer(env, 'HUBSPOT_BACKLOG_AFTER_MS', DEFAULT_BACKLOG_AFTER_MS, 1),
+        },
         proxy: {
             hubspot: {
                 ...(accessToken ? { accessToken } : {}),
@@ -2947,6 +3028,7 @@ function configFromEnv(env) {
                     : {}),
                 apiBase,
                 rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
+                rateWindowMs: integer(env, 'HUBSPOT_RATE_WINDOW_MS', 10_000, 10),
                 timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
                 retry: { baseMs: retryBase, rollingPauseMs: retryBase },
             },

@@ -742,6 +742,9 @@ class RedisOutbox {
     sharedGate(options) {
         return new RedisGate(this.link, this.keys, this.queue, options);
     }
+    backlogPolicy() {
+        return { ...this.backlog };
+    }
     tokenStore() {
         return this.oauthTokens;
     }

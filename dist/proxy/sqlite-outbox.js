@@ -642,6 +642,9 @@ class SqliteOutbox {
         this.sql.pruneSends.run(now - KEEP_SENDS_MS);
         this.portal.prune(now);
     }
+    backlogPolicy() {
+        return { ...this.backlog };
+    }
     /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
     tokenStore() {
         return this.tokens;

@@ -4,6 +4,7 @@
  */
 import type { ProxyOptions } from './core.js';
 import type { LogLevel } from './log.js';
+import { DEFAULT_BACKLOG_AFTER_MS, parseBacklogMode, type BacklogPolicy } from './store/backlog-policy.js';
 
 export interface ServerConfig {
   port: number;
@@ -13,6 +14,8 @@ export interface ServerConfig {
   /** With REDIS_URL: the shared queue in Redis, instead of the SQLite outbox. */
   redis?: RedisConfig;
   logLevel: LogLevel;
+  /** What the outbox sends first under backlog (HUBSPOT_BACKLOG, HUBSPOT_BACKLOG_AFTER_MS). */
+  backlog: BacklogPolicy;
   /** Everything but the outbox and the logger, which the server makes. */
   proxy: ProxyOptions;
 }
@@ -51,6 +54,10 @@ export function configFromEnv(env: Env): ServerConfig {
     dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
     ...(redis ? { redis } : {}),
     logLevel,
+    backlog: {
+      mode: parseBacklogMode(value(env, 'HUBSPOT_BACKLOG') ?? 'priority'),
+      afterMs: integer(env, 'HUBSPOT_BACKLOG_AFTER_MS', DEFAULT_BACKLOG_AFTER_MS, 1),
+    },
     proxy: {
       hubspot: {
         ...(accessToken ? { accessToken } : {}),
@@ -65,6 +72,7 @@ export function configFromEnv(env: Env): ServerConfig {
           : {}),
         apiBase,
         rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 90, 1),
+        rateWindowMs: integer(env, 'HUBSPOT_RATE_WINDOW_MS', 10_000, 10),
         timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 10_000, 1),
         retry: { baseMs: retryBase, rollingPauseMs: retryBase },
       },

@@ -11,6 +11,7 @@ import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS, type FetchLike } from './upstream
 import { Listeners, type EventNotice, type Listener, type ProxyEventName, type UpstreamOutcome } from './listeners.js';
 import { createLogger, Outage, type Logger, type LogLevel } from './log.js';
 import { Metrics } from './metrics.js';
+import { backlogReport, DrainWatch, type BacklogReport } from './backlog-report.js';
 import { oauthToken, staticToken, type OAuthTokenStore, type TokenSource } from './upstream/oauth.js';
 import { corsHeaders, originAllowed, originPolicy, preflightHeaders } from './http/origin.js';
 import { MemoryOutbox } from './store/memory-outbox.js';
@@ -56,6 +57,8 @@ export interface HubSpotOptions {
   apiBase?: string;
   /** Requests per 10 s toward HubSpot. Default 90. */
   rateLimit?: number;
+  /** The window `rateLimit` counts in, ms. Default 10,000 (HubSpot's); shorter only to play time faster (`npm run simulate`). */
+  rateWindowMs?: number;
   /** Per-request timeout, ms. Default 10,000. */
   timeoutMs?: number;
   /** Most requests in flight at once. Default 8. */
@@ -108,6 +111,8 @@ export interface Health {
   store?: StoreConnection;
   /** The outbox; with a shared store, the queue of every instance on it. */
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
+  /** Where the queue stands against HubSpot's limit: what waits, by type, the send rate, the projected drain (docs/capacity.md). */
+  backlog: BacklogReport;
   /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
@@ -140,6 +145,8 @@ const JSON_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often the projected drain is checked against its 15 minutes. */
+const WATCH_EVERY_MS = 10_000;
 /** Rejections logged per second at most; the metrics count all of them. */
 const REJECTION_LOGS_PER_SECOND = 20;
 
@@ -174,7 +181,8 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
 
   // Events and media-object calls go through one gate: one rate window, one send log, the
   // same pauses. A store shared by several instances gives them one; otherwise this process has its own.
-  const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs });
+  const windowMs = hub.rateWindowMs;
+  const gate = outbox.sharedGate?.({ limit: rateLimit, timeoutMs, windowMs }) ?? new LocalGate(outbox, { limit: rateLimit, timeoutMs, windowMs });
   let catalog: MediaCatalog | undefined;
   const forwarder: Forwarder | undefined = tokens
     ? new Forwarder({
@@ -223,6 +231,9 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
       .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
   }, PRUNE_EVERY_MS);
   (pruneTimer as { unref?: () => void }).unref?.();
+  const drainWatch = new DrainWatch(log);
+  const watchTimer = forwarding ? setInterval(() => void health().then((h) => drainWatch.observe(h.backlog), () => {}), WATCH_EVERY_MS) : undefined;
+  (watchTimer as { unref?: () => void } | undefined)?.unref?.();
 
   function reply(status: number, body: unknown, headers: Record<string, string> = {}): ProxyReply {
     return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
@@ -335,6 +346,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
         oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
         deadLetters: stats.dead,
       },
+      backlog: backlogReport(stats, at, outbox.backlogPolicy?.()),
       upstream: {
         state: state.state,
         ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
@@ -360,6 +372,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     metrics.set('media_bridge_outbox_pending', h.outbox.pending);
     metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
     metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+    metrics.setBacklog(h.backlog);
     metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
     metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
     if ('known' in h.mediaObjects) {
@@ -404,6 +417,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     },
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(watchTimer);
       await catalog?.close(); // first: events waiting for an object go at once
       await forwarder?.stop();
       await outbox.close();

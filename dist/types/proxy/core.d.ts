@@ -2,6 +2,7 @@ import { type RetryPolicy, type UpstreamError } from './upstream/backoff.js';
 import { type FetchLike } from './upstream/hubspot-client.js';
 import { type Listener, type ProxyEventName } from './listeners.js';
 import { type Logger, type LogLevel } from './log.js';
+import { type BacklogReport } from './backlog-report.js';
 import { type TokenSource } from './upstream/oauth.js';
 import type { Outbox, OutboxEvent, StoreConnection } from './store/outbox.js';
 import { type CatalogHealth } from './upstream/media-catalog.js';
@@ -40,6 +41,8 @@ export interface HubSpotOptions {
     apiBase?: string;
     /** Requests per 10 s toward HubSpot. Default 90. */
     rateLimit?: number;
+    /** The window `rateLimit` counts in, ms. Default 10,000 (HubSpot's); shorter only to play time faster (`npm run simulate`). */
+    rateWindowMs?: number;
     /** Per-request timeout, ms. Default 10,000. */
     timeoutMs?: number;
     /** Most requests in flight at once. Default 8. */
@@ -98,6 +101,8 @@ export interface Health {
         oldestPendingAgeSeconds: number | null;
         deadLetters: number;
     };
+    /** Where the queue stands against HubSpot's limit: what waits, by type, the send rate, the projected drain (docs/capacity.md). */
+    backlog: BacklogReport;
     /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
     upstream: {
         state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run';

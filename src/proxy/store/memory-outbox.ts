@@ -181,6 +181,10 @@ export class MemoryOutbox implements Outbox, PortalStore {
 
   close(): void {}
 
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
+  }
+
   /** OAuth's tokens, in memory (./local-tokens.ts). */
   tokenStore(): OAuthTokenStore {
     return this.tokens;

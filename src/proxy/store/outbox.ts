@@ -112,7 +112,9 @@ export interface Outbox {
    * refused credentials) that one instance learns and all obey. Without it, each process
    * keeps its own gate over `noteSend`/`sendsSince`.
    */
-  sharedGate?(options: { limit: number; timeoutMs: number }): UpstreamGate;
+  sharedGate?(options: { limit: number; timeoutMs: number; windowMs?: number }): UpstreamGate;
+  /** Its backlog policy, for /healthz and /metrics (./backlog-policy.ts). */
+  backlogPolicy?(): BacklogPolicy;
   /** How the store is reached, for /healthz and /metrics. */
   connection?(): StoreConnection;
 }

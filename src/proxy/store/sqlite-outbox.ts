@@ -398,6 +398,10 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.portal.prune(now);
   }
 
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
+  }
+
   /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
   tokenStore(): OAuthTokenStore {
     return this.tokens;

@@ -22,7 +22,7 @@ export interface RateBucketOptions {
   limit: number;
   /** The window, in ms. Default 10,000 (HubSpot's TEN_SECONDLY_ROLLING). */
   windowMs?: number;
-  /** Extra time a token stays spent, in ms. Default 250. */
+  /** Extra time a token stays spent, in ms. Default 250, or a 40th of a shorter window than 10 s. */
   marginMs?: number;
 }
 
@@ -38,7 +38,8 @@ export class RateBucket {
   constructor(options: RateBucketOptions) {
     if (!(Number.isInteger(options.limit) && options.limit > 0)) throw new RangeError('limit must be a positive integer');
     this.limit = options.limit;
-    this.holdMs = (options.windowMs ?? 10_000) + (options.marginMs ?? 250);
+    const windowMs = options.windowMs ?? 10_000;
+    this.holdMs = windowMs + (options.marginMs ?? Math.min(250, windowMs / 40));
   }
 
   /**

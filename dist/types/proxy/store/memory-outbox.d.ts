@@ -8,6 +8,7 @@ import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { OAuthTokenStore } from '../upstream/oauth.js';
+import { type BacklogPolicy } from './backlog-policy.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 /** An outbox in memory: fast and exact, and gone when the process ends. */
 export declare class MemoryOutbox implements Outbox, PortalStore {
@@ -40,6 +41,7 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     sendsSince(since: number): number[];
     prune(now: number): void;
     close(): void;
+    backlogPolicy(): BacklogPolicy;
     /** OAuth's tokens, in memory (./local-tokens.ts). */
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;

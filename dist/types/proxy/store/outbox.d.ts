@@ -110,7 +110,10 @@ export interface Outbox {
     sharedGate?(options: {
         limit: number;
         timeoutMs: number;
+        windowMs?: number;
     }): UpstreamGate;
+    /** Its backlog policy, for /healthz and /metrics (./backlog-policy.ts). */
+    backlogPolicy?(): BacklogPolicy;
     /** How the store is reached, for /healthz and /metrics. */
     connection?(): StoreConnection;
 }

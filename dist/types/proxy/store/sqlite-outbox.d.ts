@@ -1,5 +1,6 @@
 import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../upstream/backoff.js';
+import { type BacklogPolicy } from './backlog-policy.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 import type { OAuthTokenStore } from '../upstream/oauth.js';
@@ -62,6 +63,7 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     noteSend(at: number): void;
     sendsSince(since: number): number[];
     prune(now: number): void;
+    backlogPolicy(): BacklogPolicy;
     /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;

@@ -406,6 +406,10 @@ export class RedisOutbox implements Outbox, PortalStore {
     return new RedisGate(this.link, this.keys, this.queue, options);
   }
 
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
+  }
+
   tokenStore(): OAuthTokenStore {
     return this.oauthTokens;
   }

@@ -6,6 +6,7 @@ import type { UpstreamGate } from '../../upstream/gate.js';
 import type { OAuthTokenStore } from '../../upstream/oauth.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats, type StoreConnection } from '../outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
+import { type BacklogPolicy } from '../backlog-policy.js';
 import { RedisKeys } from './keys.js';
 export declare const DEFAULT_QUEUE = "media-bridge";
 export declare const DEFAULT_LEASE_MS = 30000;
@@ -82,6 +83,7 @@ export declare class RedisOutbox implements Outbox, PortalStore {
         timeoutMs: number;
         windowMs?: number;
     }): UpstreamGate;
+    backlogPolicy(): BacklogPolicy;
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): Promise<MediaCatalogSnapshot>;
     mediaObject(mediaType: MediaType, externalId: string): Promise<MediaObjectRecord | undefined>;
