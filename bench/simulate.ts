@@ -139,6 +139,8 @@ interface RunResult {
   expired: number;
   lost: number;
   duplicates: number;
+  /** HubSpot's answers to event requests, by status. */
+  answers: Record<string, number>;
   /** Real-scale seconds, from a viewing's start to its media-played reaching HubSpot. */
   timeToPlayed: Percentiles;
   /** Real-scale seconds, from its highest quartile's beacon to HubSpot. */
@@ -273,6 +275,7 @@ async function run(store: Store, policy: Policy, people: Viewer[], redis: RedisS
     );
   } finally {
     clearInterval(sampler);
+    if (process.env.SIMULATE_DEBUG) for (const p of proxies) log(p.lines.slice(-20).join('\n'));
     for (const p of proxies) p.kill('SIGTERM');
     await Promise.all(proxies.map((p) => p.exited));
     await hub.close();
@@ -301,6 +304,8 @@ async function run(store: Store, policy: Policy, people: Viewer[], redis: RedisS
       if (from !== undefined && at !== undefined) toTop.push(real(at - from));
     }
   }
+  const answers: Record<string, number> = {};
+  for (const r of hub.eventRequests()) answers[String(r.answer)] = (answers[String(r.answer)] ?? 0) + 1;
   const superseded = health?.backlog.superseded ?? 0;
   const expired = health?.outbox.deadLetters ?? 0;
   const delivered = [...accepted].filter((k) => firstAt.has(k)).length;
@@ -315,6 +320,7 @@ async function run(store: Store, policy: Policy, people: Viewer[], redis: RedisS
     expired,
     lost: accepted.size - delivered - superseded - expired,
     duplicates,
+    answers,
     timeToPlayed: percentiles(toPlayed),
     timeToTopQuartile: percentiles(toTop),
     maxWaiting: Math.max(0, ...samples.map((s) => s.waiting)),
@@ -344,7 +350,7 @@ try {
       log(`simulate: ${policy} on ${store}…`);
       const r = await run(store, policy, people, redis, scratch);
       results.push(r);
-      log(`  media-played p50/p90/p99 ${r.timeToPlayed.p50}/${r.timeToPlayed.p90}/${r.timeToPlayed.p99} s; highest quartile ${r.timeToTopQuartile.p50}/${r.timeToTopQuartile.p90}/${r.timeToTopQuartile.p99} s; lost ${r.lost}, twice ${r.duplicates}`);
+      log(`  media-played p50/p90/p99 ${r.timeToPlayed.p50}/${r.timeToPlayed.p90}/${r.timeToPlayed.p99} s; highest quartile ${r.timeToTopQuartile.p50}/${r.timeToTopQuartile.p90}/${r.timeToTopQuartile.p99} s; lost ${r.lost}, twice ${r.duplicates}; answers ${JSON.stringify(r.answers)}`);
     }
   }
 } finally {
