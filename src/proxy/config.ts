@@ -54,6 +54,10 @@ export function configFromEnv(env: Env): ServerConfig {
     dataDir: value(env, 'MEDIA_BRIDGE_DATA_DIR') ?? './.media-bridge',
     ...(redis ? { redis } : {}),
     logLevel,
+    // The backlog's settings (docs/capacity.md):
+    //   HUBSPOT_BACKLOG          fifo | priority | coalesce   default priority
+    //   HUBSPOT_BACKLOG_AFTER_MS the wait past which the queue is in backlog   default 30000
+    //   HUBSPOT_RATE_WINDOW_MS   the window HUBSPOT_RATE_LIMIT counts in   default 10000 (HubSpot's)
     backlog: {
       mode: parseBacklogMode(value(env, 'HUBSPOT_BACKLOG') ?? 'priority'),
       afterMs: integer(env, 'HUBSPOT_BACKLOG_AFTER_MS', DEFAULT_BACKLOG_AFTER_MS, 1),
