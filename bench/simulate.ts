@@ -29,7 +29,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seeded, startFakeHubSpot, type FakeHubSpot } from '../test/proxy/fake-hubspot.js';
+import { seeded, startFakeHubSpot } from '../test/proxy/fake-hubspot.js';
 import { ROOT, startProxy, type ProxyProcess } from '../test/proxy/proxy-process.js';
 import { startRedis, type RedisServer } from '../test/proxy/redis-server.js';
 import { deliveryKey, eventKey } from './events.js';
@@ -42,7 +42,7 @@ const args = process.argv.slice(2);
 const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const smoke = args.includes('--smoke');
 const viewers = Number(arg('viewers') ?? (smoke ? 100 : 500));
-const scale = Number(arg('scale') ?? (smoke ? 240 : 60));
+const scale = Number(arg('scale') ?? (smoke ? 240 : 30));
 const mediaSeconds = Number(arg('media-seconds') ?? 180);
 const seed = Number(arg('seed') ?? 17);
 const stores = (arg('stores') ?? 'sqlite,redis').split(',') as Store[];
@@ -330,15 +330,54 @@ async function run(store: Store, policy: Policy, people: Viewer[], redis: RedisS
   };
 }
 
+/**
+ * HubSpot's burst limits per tier (developers.hubspot.com/changelog/increasing-our-api-limits),
+ * and the proxy's default headroom: 90% of the limit (its default of 90 for 100).
+ */
+const TIERS = [
+  { tier: 'Free, Starter', limit: 100 },
+  { tier: 'Professional, Enterprise', limit: 190 },
+  { tier: 'API Limit Increase pack', limit: 250 },
+];
+const HEADROOM = 0.9;
+/** A slot comes back one window plus the rate bucket's 250 ms margin after its request ends. */
+const SLOT_SECONDS = 10.25;
+
+/** Events per viewing of the scenario's sessions, as sent, and with every superseded quartile dropped. */
+function eventsPerViewing(list: Viewer[]) {
+  const all = list.reduce((n, v) => n + v.beacons.reduce((m, b) => m + b.events.length, 0), 0) / list.length;
+  const coalesced = list.reduce((n, v) => n + 2 + (v.top !== undefined ? 1 : 0), 0) / list.length;
+  return { all: round2(all), coalesced: round2(coalesced) };
+}
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function capacity(list: Viewer[]) {
+  const per = eventsPerViewing(list);
+  return TIERS.map(({ tier, limit }) => {
+    const rateLimit = Math.floor(limit * HEADROOM);
+    const perHour = (rateLimit / SLOT_SECONDS) * 3_600;
+    return { tier, hubspotLimit: limit, rateLimit, viewingsPerHour: Math.floor(perHour / per.all / 10) * 10, viewingsPerHourCoalesced: Math.floor(perHour / per.coalesced / 10) * 10 };
+  });
+}
+
+function capacityTable(): string {
+  const per = eventsPerViewing(people);
+  return [
+    `Capacity: viewings per hour a portal sustains (${per.all} events per viewing, ${per.coalesced} with every superseded quartile dropped):`,
+    '',
+    '| HubSpot tier | limit per 10 s | HUBSPOT_RATE_LIMIT (90%) | viewings per hour | with HUBSPOT_BACKLOG=coalesce |',
+    '|---|---|---|---|---|',
+    ...capacity(people).map((c) => `| ${c.tier} | ${c.hubspotLimit} | ${c.rateLimit} | ${c.viewingsPerHour.toLocaleString('en')} | ${c.viewingsPerHourCoalesced.toLocaleString('en')} |`),
+  ].join('\n');
+}
+
 const people = scenario();
 const events = people.reduce((n, v) => n + v.beacons.reduce((m, b) => m + b.events.length, 0), 0);
-const perShape = SHAPES.map((s) => s.name);
 log(
   `simulate: ${viewers} viewers standing for ${REAL_VIEWERS} (half in the first 10 minutes), ${events} events (${(events / viewers).toFixed(2)} per viewing), ` +
     `a ${mediaSeconds} s recording; limit ${limit} per ${windowMs} ms (${REAL_LIMIT} per 10 s at real scale), time ×${scale}`,
 );
 log(`simulate: session shapes: ${SHAPES.map((s) => `${Math.round(s.share * 100)}% ${s.name}`).join(', ')}`);
-void perShape;
 
 const scratch = mkdtempSync(join(tmpdir(), 'mbt-simulate-'));
 let redis: RedisServer | undefined;
@@ -370,6 +409,7 @@ for (const r of results) {
   );
 }
 for (const r of results) out.push('', `Waiting events, ${r.policy} on ${r.store}:`, '', '```', r.chart, '```');
+out.push('', capacityTable());
 console.log(out.join('\n'));
 
 let failed = false;
@@ -391,6 +431,8 @@ if (write) {
     smoke,
     scenario: { viewers, standsFor: REAL_VIEWERS, scale, mediaSeconds, seed, limit, windowMs, events, eventsPerViewing: round(events / viewers), shapes: SHAPES },
     runs: results.map(({ chart: _chart, ...r }) => r),
+    eventsPerViewing: eventsPerViewing(people),
+    capacity: capacity(people),
   };
   writeFileSync(resultsFile, `${JSON.stringify(previous, null, 2)}\n`);
   log(`simulate: figures written to ${resultsFile} (key "simulate")`);
