@@ -732,7 +732,7 @@ function prepare(db) {
             OR EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id))))
       ORDER BY seq LIMIT @limit`),
         readyByTier: db.prepare(`
-      SELECT ${ROW_COLUMNS} FROM events e
+      SELECT ${ROW_COLUMNS} FROM events e INDEXED BY events_tier
       WHERE status = 0 AND not_before <= @now
         AND (type = 'media-played' OR (
           NOT EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id AND p.status = 0)
