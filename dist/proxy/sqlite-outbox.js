@@ -701,6 +701,31 @@ function migrate(db) {
     db.exec(`ALTER TABLE events ADD COLUMN tier INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN percent INTEGER;
 UPDATE events SET percent = json_extract(event, '$.playedPercent') WHERE type = 'media-played-percent' AND event IS NOT NULL;`);
+    // The waiting events get their tiers as if they had arrived now, in their order.
+    const rows = db.prepare('SELECT seq, type, session_id, percent FROM events WHERE status = 0 ORDER BY seq').all();
+    const tiers = new Map();
+    const sessions = new Map();
+    for (const r of rows) {
+        let s = sessions.get(r.session_id);
+        if (!s)
+            sessions.set(r.session_id, (s = { quartiles: [] }));
+        const percent = r.percent ?? undefined;
+        tiers.set(r.seq, tierOf(r.type, percent, s.top));
+        if (percent === undefined || r.type !== 'media-played-percent')
+            continue;
+        if (supersedes(percent, s.top))
+            for (const q of s.quartiles)
+                if (q.percent < percent)
+                    tiers.set(q.seq, TIER_SUPERSEDED);
+        s.quartiles.push({ seq: r.seq, percent });
+        if (s.top === undefined || percent > s.top)
+            s.top = percent;
+    }
+    const setTier = db.prepare('UPDATE events SET tier = ? WHERE seq = ?');
+    db.transaction(() => {
+        for (const [seq, tier] of tiers)
+            setTier.run(tier, seq);
+    })();
 }
 /** The event types of a journal line's body (an unreadable line has none). */
 function typesOf(body) {

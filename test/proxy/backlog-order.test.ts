@@ -115,3 +115,27 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await o.stats(Date.now())).superseded).toBe(0);
   });
 });
+
+describe('SqliteOutbox from before the backlog policy', () => {
+  it('adds the tier and percent columns to an existing file, and its waiting events are ranked', async () => {
+    const dir = tempDir('mbt-backlog-old-');
+    const file = join(dir, 'outbox.sqlite');
+    const { default: Database } = await import('better-sqlite3');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, session_id TEXT NOT NULL,
+      event TEXT, accepted_at INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+      not_before INTEGER NOT NULL DEFAULT 0, done_at INTEGER, error TEXT)`);
+    const at = Date.now() - 60_000;
+    const insert = old.prepare('INSERT INTO events (seq, id, type, session_id, event, accepted_at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const [seq, name] of [[64, 'x25'], [128, 'y:att']] as const) {
+      const e = ev(name);
+      insert.run(seq, e.id, e.type, e.sessionId, JSON.stringify(e), at);
+    }
+    old.close();
+    const o = new SqliteOutbox(file, { orderGraceMs: 0 });
+    opened.push(o);
+    // x's 50% arrives: its 25% is superseded, and under backlog goes after y's attention span.
+    await o.add([ev('x50')], at);
+    expect(names(await o.claim(5, Date.now()))).toEqual(['x50', 'y:att', 'x25']);
+  });
+});
