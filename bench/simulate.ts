@@ -434,7 +434,7 @@ try {
 const out: string[] = [];
 out.push(`# The blast of issue 17, simulated`, '');
 out.push(`${viewers} viewers for ${REAL_VIEWERS}, half in the first 10 minutes; ${(events / viewers).toFixed(2)} events per viewing; HubSpot at ${REAL_LIMIT} per 10 s; times at real scale (×${scale} compressed).`, '');
-out.push('| store | policy | media-played p50 / p90 / p99 (s) | highest quartile p50 / p90 / p99 (s) | most waiting | drained after (min) | superseded | expired | lost | sent twice (after a timeout) |');
+out.push('| store | policy | media-played p50 / p90 / p99 (s) | highest quartile p50 / p90 / p99 (s) | most waiting | last waiting at (min) | superseded | expired | lost | sent twice (after a timeout) |');
 out.push('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   out.push(
