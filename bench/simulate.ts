@@ -159,7 +159,8 @@ interface RunResult {
   maxWaiting: number;
   /** Real-scale seconds from the blast's start until nothing waited. */
   drainedAfter: number;
-  backlog: Sample[];
+  /** The most waiting in each minute (real scale), minute 0 first. */
+  backlog: number[];
   chart: string;
 }
 interface Percentiles {
@@ -175,6 +176,17 @@ function percentiles(values: number[]): Percentiles {
   return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), n: s.length };
 }
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** The most waiting in each simulated minute, minute 0 first. */
+function perMinute(samples: Sample[]): number[] {
+  const most: number[] = [];
+  for (const s of samples) {
+    const m = Math.floor(s.at / 60);
+    while (most.length <= m) most.push(0);
+    most[m] = Math.max(most[m], s.waiting);
+  }
+  return most;
+}
 
 /** The backlog as a text chart: a column per slice of the run, its height the most waiting then. */
 function chart(samples: Sample[], columns = 60, rows = 6): string {
@@ -358,7 +370,7 @@ async function run(store: Store, policy: Policy, people: Viewer[], redis: RedisS
     timeToTopQuartile: percentiles(toTop),
     maxWaiting: Math.max(0, ...samples.map((s) => s.waiting)),
     drainedAfter: Math.round(lastWaiting?.at ?? 0),
-    backlog: samples.filter((_, i) => i % 4 === 0).map((s) => ({ at: Math.round(s.at), waiting: s.waiting })),
+    backlog: perMinute(samples),
     chart: chart(samples),
   };
 }
