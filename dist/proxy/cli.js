@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { u as serverHelp, g as configFromEnv, c as createLogger, j as createMediaBridgeProxy, k as createNodeHandler } from './core.js';
+import { C as serverHelp, u as configFromEnv, c as createLogger, w as createMediaBridgeProxy, x as createNodeHandler } from './core.js';
 import { r as runAuthorize } from './authorize.js';
 import 'node:fs';
 import 'node:crypto';
@@ -95,13 +95,14 @@ async function openOutbox(c) {
             queue: c.redis.queue,
             leaseMs: Math.max(10_000, 3 * timeoutMs),
             logger: createLogger({ level: c.logLevel, secrets: () => secretsOf(c) }),
+            backlog: c.backlog,
         });
         return { outbox, where: `${outbox.where} queue ${outbox.queueName}` };
     }
     const file = join(resolve(c.dataDir), 'outbox.sqlite');
     try {
         const { SqliteOutbox } = await import('./sqlite-outbox.js');
-        return { outbox: new SqliteOutbox(file), where: file };
+        return { outbox: new SqliteOutbox(file, { backlog: c.backlog }), where: file };
     }
     catch (error) {
         createLogger().error(`cannot open the outbox ${file} (is another proxy using it?): ${error.message}`);

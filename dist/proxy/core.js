@@ -359,7 +359,7 @@ function typeSpec(extra, required) {
     return { fields, required: [...REQUIRED_COMMON, ...required] };
 }
 /** Per event path, what HubSpot's body for it takes. */
-const EVENT_TYPES = new Map([
+const EVENT_TYPES$1 = new Map([
     [
         'media-played',
         typeSpec({ state: { kind: 'enum', values: ['STARTED', 'VIEWED'] }, iframeUrl: { kind: 'string', max: MAX_URL_LENGTH, shorten: true } }, ['state']),
@@ -375,7 +375,7 @@ const EVENT_TYPES = new Map([
     ],
 ]);
 /** The event types, for messages. */
-const EVENT_TYPE_NAMES = [...EVENT_TYPES.keys()];
+const EVENT_TYPE_NAMES = [...EVENT_TYPES$1.keys()];
 
 /**
  * Checks a parsed beacon body against the schema. Pure: the clock comes in as `now`.
@@ -424,7 +424,7 @@ function checkEvent(event, index, limits, out) {
         return;
     }
     const type = event.type;
-    const spec = typeof type === 'string' ? EVENT_TYPES.get(type) : undefined;
+    const spec = typeof type === 'string' ? EVENT_TYPES$1.get(type) : undefined;
     if (!spec) {
         const code = type === undefined ? 'required' : 'unknown_type';
         out.push(problem(index, 'type', code, `must be one of ${EVENT_TYPE_NAMES.join(', ')}`));
@@ -693,6 +693,93 @@ function statusRoutes(s) {
     };
 }
 
+const BACKLOG_MODES = ['fifo', 'priority', 'coalesce'];
+const DEFAULT_BACKLOG_AFTER_MS = 30_000;
+const DEFAULT_BACKLOG = { mode: 'priority', afterMs: DEFAULT_BACKLOG_AFTER_MS };
+const TIER_PLAYED = 0;
+const TIER_TOP_QUARTILE = 1;
+const TIER_ATTENTION = 2;
+const TIER_SUPERSEDED = 3;
+/**
+ * An event's tier. `percent` is a quartile's `playedPercent`; `sessionTop` the highest
+ * quartile of its session accepted before it (undefined when none).
+ */
+function tierOf(type, percent, sessionTop) {
+    if (type === 'media-played')
+        return TIER_PLAYED;
+    if (type === 'attention-span')
+        return TIER_ATTENTION;
+    return sessionTop !== undefined && percent !== undefined && percent < sessionTop ? TIER_SUPERSEDED : TIER_TOP_QUARTILE;
+}
+/** Whether a quartile of `percent` arriving demotes its session's earlier top quartile of `previousTop`. */
+function supersedes(percent, previousTop) {
+    return previousTop !== undefined && percent > previousTop;
+}
+/** Whether the queue is in backlog: its oldest event has waited longer than the threshold. */
+function inBacklog(policy, oldestPendingAt, now) {
+    return policy.mode !== 'fifo' && oldestPendingAt !== undefined && now - oldestPendingAt > policy.afterMs;
+}
+/** Whether a claimed event is dropped as superseded instead of sent. */
+function dropsAsSuperseded(policy, tier, backlog) {
+    return backlog && policy.mode === 'coalesce' && tier === TIER_SUPERSEDED;
+}
+/** Reads HUBSPOT_BACKLOG's value. */
+function parseBacklogMode(raw) {
+    const v = raw.trim().toLowerCase();
+    if (BACKLOG_MODES.includes(v))
+        return v;
+    throw new Error(`HUBSPOT_BACKLOG must be ${BACKLOG_MODES.join(', ')}`);
+}
+
+/** The shortest span a rate is measured over, so a first burst does not read as a huge rate. */
+const MIN_RATE_SPAN_MS = 1_000;
+function backlogReport(stats, now, policy = DEFAULT_BACKLOG) {
+    const delivered = stats.delivered ?? { count: 0, since: now };
+    const rate = delivered.count / (Math.max(MIN_RATE_SPAN_MS, now - delivered.since) / 1000);
+    const oldestAgeSeconds = stats.oldestPendingAt === undefined ? null : Math.max(0, (now - stats.oldestPendingAt) / 1000);
+    return {
+        policy: policy.mode,
+        afterSeconds: policy.afterMs / 1000,
+        active: inBacklog({ ...policy, mode: 'priority' }, stats.oldestPendingAt, now),
+        waiting: stats.waiting ?? {},
+        oldestAgeSeconds,
+        sendRatePerSecond: round(rate),
+        drainSeconds: stats.pending === 0 ? 0 : rate > 0 ? round(stats.pending / rate) : null,
+        superseded: stats.superseded ?? 0,
+    };
+}
+/** Says once when the projected drain passes `thresholdS`, and once when it is back under. */
+class DrainWatch {
+    log;
+    thresholdS;
+    over = false;
+    constructor(log, thresholdS = 15 * 60) {
+        this.log = log;
+        this.thresholdS = thresholdS;
+    }
+    observe(report) {
+        const { drainSeconds } = report;
+        if (drainSeconds === null)
+            return; // nothing delivered lately (a pause): no projection to judge by
+        const fields = { drainSeconds, waiting: report.waiting, sendRatePerSecond: report.sendRatePerSecond, oldestAgeSeconds: report.oldestAgeSeconds };
+        if (!this.over && drainSeconds > this.thresholdS) {
+            this.over = true;
+            this.log.warn(`backlog: the queue will take over ${this.thresholdS / 60} minutes to drain at the current send rate (see docs/capacity.md)`, fields);
+        }
+        else if (this.over && drainSeconds <= this.thresholdS) {
+            this.over = false;
+            this.log.info(`backlog: the projected drain is back under ${this.thresholdS / 60} minutes`, fields);
+        }
+    }
+}
+function round(n) {
+    return Math.round(n * 100) / 100;
+}
+
+/**
+ * What the proxy says about itself: the /healthz answer, and the gauges of /metrics read
+ * from it. Both read the outbox, the forwarder and the catalog as they are now.
+ */
 function readHealth(s) {
     return async function health() {
         const { outbox, forwarder } = s;
@@ -710,6 +797,7 @@ function readHealth(s) {
                 oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
                 deadLetters: stats.dead,
             },
+            backlog: backlogReport(stats, at, outbox.backlogPolicy?.()),
             upstream: {
                 state: state.state,
                 ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
@@ -738,6 +826,7 @@ function renderMetrics(metrics, outbox, health) {
         metrics.set('media_bridge_outbox_pending', h.outbox.pending);
         metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
         metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+        metrics.setBacklog(h.backlog);
         metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
         metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
         if ('known' in h.mediaObjects) {
@@ -780,10 +869,7 @@ class Listeners {
     }
 }
 
-/**
- * Counters and a latency histogram, written in the Prometheus text exposition format.
- * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
- */
+const EVENT_TYPES = ['media-played', 'media-played-percent', 'attention-span'];
 /** Upstream latency buckets, in seconds. */
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 class Metrics {
@@ -802,6 +888,11 @@ class Metrics {
         this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
         this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
         this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
+        this.define('media_bridge_outbox_waiting', 'gauge', 'Events waiting to be forwarded, by event type.');
+        this.define('media_bridge_outbox_backlog', 'gauge', '1 while the oldest waiting event has waited past HUBSPOT_BACKLOG_AFTER_MS (the backlog order applies).');
+        this.define('media_bridge_send_rate_per_second', 'gauge', 'Events delivered per second over the last minute (every instance on a shared store).');
+        this.define('media_bridge_outbox_drain_seconds', 'gauge', 'Projected time to send what waits at the current send rate (NaN when nothing was delivered lately).');
+        this.define('media_bridge_events_superseded_total', 'counter', 'Quartiles dropped under backlog because a higher one of the same session replaced them (HUBSPOT_BACKLOG=coalesce).');
         this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
         this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
         this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
@@ -823,6 +914,15 @@ class Metrics {
         if (!family)
             throw new Error(`unknown metric ${name}`);
         family.values.set(labelKey(labels), value);
+    }
+    /** The backlog gauges, from /healthz's report. */
+    setBacklog(b) {
+        for (const type of EVENT_TYPES)
+            this.set('media_bridge_outbox_waiting', b.waiting[type] ?? 0, { type });
+        this.set('media_bridge_outbox_backlog', b.active ? 1 : 0);
+        this.set('media_bridge_send_rate_per_second', b.sendRatePerSecond);
+        this.set('media_bridge_outbox_drain_seconds', b.drainSeconds ?? NaN);
+        this.set('media_bridge_events_superseded_total', b.superseded);
     }
     /** Records one upstream request's latency, in ms. */
     observeLatency(ms) {
@@ -943,6 +1043,8 @@ class LocalTokenStore {
     }
 }
 
+/** How far back `OutboxStats.delivered` looks. */
+const DELIVERED_WINDOW_MS = 60_000;
 const DEFAULT_KEEP_DELIVERED_MS = 7 * 24 * 3600_000;
 const DEFAULT_KEEP_DEAD_MS = 30 * 24 * 3600_000;
 const DEFAULT_ORDER_GRACE_MS = 5_000;
@@ -1012,6 +1114,8 @@ class MemoryOutbox {
     claimed = new Set();
     /** Per session: pending media-played count, and whether one was ever seen. */
     sessions = new Map();
+    backlog;
+    superseded = 0;
     sends = [];
     portal = new MemoryPortalStore();
     tokens = new LocalTokenStore();
@@ -1022,6 +1126,7 @@ class MemoryOutbox {
         this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
         this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
+        this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
     }
     add(events, now) {
         return events.map((event) => {
@@ -1037,7 +1142,20 @@ class MemoryOutbox {
                 attempts: 0,
                 status: 'pending',
                 notBefore: 0,
+                tier: tierOf(event.type),
             };
+            if (event.type === 'media-played-percent') {
+                const s = this.session(entry.sessionId, now);
+                entry.percent = event.playedPercent;
+                entry.tier = tierOf(event.type, event.playedPercent, s.top);
+                if (supersedes(event.playedPercent, s.top)) {
+                    for (const e of this.pending.values())
+                        if (e.sessionId === entry.sessionId && e.percent !== undefined && e.percent < event.playedPercent)
+                            e.tier = TIER_SUPERSEDED;
+                }
+                if (s.top === undefined || event.playedPercent > s.top)
+                    s.top = event.playedPercent;
+            }
             this.byId.set(entry.id, entry);
             this.pending.set(entry.seq, entry);
             if (entry.type === 'media-played') {
@@ -1050,11 +1168,19 @@ class MemoryOutbox {
     }
     claim(limit, now) {
         const out = [];
-        for (const entry of this.pending.values()) {
+        const first = this.pending.values().next();
+        const backlog = inBacklog(this.backlog, first.done ? undefined : first.value.acceptedAt, now);
+        const candidates = backlog ? [...this.pending.values()].sort((a, b) => a.tier - b.tier || a.seq - b.seq) : this.pending.values();
+        for (const entry of candidates) {
             if (out.length >= limit)
                 break;
             if (this.claimed.has(entry.seq) || entry.notBefore > now)
                 continue;
+            if (dropsAsSuperseded(this.backlog, entry.tier, backlog)) {
+                this.superseded++;
+                this.settle(entry.seq, now, 'superseded');
+                continue;
+            }
             const s = this.sessions.get(entry.sessionId);
             const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
             if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs))
@@ -1084,13 +1210,22 @@ class MemoryOutbox {
         }
         this.settle(seq, now, 'dead');
     }
-    stats(_now) {
+    stats(now = Date.now()) {
         let dead = 0;
-        for (const e of this.byId.values())
+        const delivered = { count: 0, since: now };
+        for (const e of this.byId.values()) {
             if (e.status === 'dead')
                 dead++;
+            if (e.status === 'sent' && e.doneAt > now - DELIVERED_WINDOW_MS) {
+                delivered.count++;
+                delivered.since = Math.min(delivered.since, e.doneAt);
+            }
+        }
+        const waiting = {};
+        for (const e of this.pending.values())
+            waiting[e.type] = (waiting[e.type] ?? 0) + 1;
         const first = this.pending.values().next();
-        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
+        return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead, waiting, delivered, superseded: this.superseded };
     }
     recent(limit) {
         return [...this.byId.values()].slice(-limit).reverse().map(snapshot);
@@ -1109,7 +1244,7 @@ class MemoryOutbox {
     }
     prune(now) {
         for (const [id, e] of this.byId) {
-            const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
+            const keep = e.status === 'sent' || e.status === 'superseded' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
             if (e.doneAt !== undefined && now - e.doneAt >= keep)
                 this.byId.delete(id);
         }
@@ -1119,6 +1254,9 @@ class MemoryOutbox {
         }
     }
     close() { }
+    backlogPolicy() {
+        return { ...this.backlog };
+    }
     /** OAuth's tokens, in memory (./local-tokens.ts). */
     tokenStore() {
         return this.tokens;
@@ -1162,7 +1300,7 @@ class MemoryOutbox {
     }
 }
 function snapshot(entry) {
-    const { notBefore: _notBefore, ...event } = entry;
+    const { notBefore: _notBefore, tier: _tier, percent: _percent, ...event } = entry;
     return { ...event };
 }
 
@@ -1627,15 +1765,16 @@ class Forwarder {
 
 /** HubSpot's rolling window (TEN_SECONDLY_ROLLING), in ms. */
 const WINDOW_MS = 10_000;
-/** Extra time a slot stays spent after its request completed, in ms. */
+/** Extra time a slot stays spent after its request completed, in ms (a 40th of a shorter window). */
 const HOLD_MARGIN_MS = 250;
 /**
  * How long after its request completed a slot comes back: a window plus a margin, in every
  * gate, so that all the requests HubSpot counts in one window held slots at once (see
  * upstream/rate-bucket.ts).
  */
-function holdMs(windowMs = WINDOW_MS, marginMs = HOLD_MARGIN_MS) {
-    return windowMs + marginMs;
+function holdMs(windowMs = WINDOW_MS, marginMs) {
+    // A window shortened for a time-scaled run (HUBSPOT_RATE_WINDOW_MS) gets its margin scaled too.
+    return windowMs + (marginMs ?? Math.min(HOLD_MARGIN_MS, windowMs / 40));
 }
 /** A waiter counts as waiting this long after its last `take`: it must ask again within that. */
 const WAITER_MS = 2_000;
@@ -1744,7 +1883,7 @@ class LocalGate {
         this.log = log;
         this.limit = options.limit;
         this.timeoutMs = options.timeoutMs;
-        this.bucket = new RateBucket({ limit: options.limit });
+        this.bucket = new RateBucket({ limit: options.limit, windowMs: options.windowMs });
     }
     async start(now) {
         const starts = await this.log.sendsSince(now - this.bucket.holdMs - this.timeoutMs);
@@ -2657,6 +2796,8 @@ function oauthToken(options) {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often the projected drain is checked against its 15 minutes. */
+const WATCH_EVERY_MS = 10_000;
 function createMediaBridgeProxy(options = {}) {
     const parts = baseParts(options);
     const { outbox, log, now } = parts;
@@ -2685,6 +2826,7 @@ function createMediaBridgeProxy(options = {}) {
     });
     const health = readHealth({ ...parts, forwarder, catalog: () => catalog, mediaObjects: options.mediaObjects, dryRun: !parts.tokens });
     const metrics = renderMetrics(parts.metrics, outbox, health);
+    const watchTimer = forwarding ? startDrainWatch(health, log) : undefined;
     const serve = statusRoutes({ ...parts, health, renderMetrics: metrics });
     const paths = {
         events: options.paths?.events ?? '/media-events',
@@ -2712,6 +2854,7 @@ function createMediaBridgeProxy(options = {}) {
         },
         async close() {
             clearInterval(pruneTimer);
+            clearInterval(watchTimer);
             await catalog?.close(); // first: events waiting for an object go at once
             await forwarder?.stop();
             await outbox.close();
@@ -2763,8 +2906,9 @@ function buildTokenSource(options, p) {
  * Events and media-object calls go through one gate: one rate window, one send log, the
  * same pauses. A store shared by several instances gives them one; otherwise this process has its own.
  */
-function buildGate({ outbox, rateLimit: limit, timeoutMs }) {
-    return outbox.sharedGate?.({ limit, timeoutMs }) ?? new LocalGate(outbox, { limit, timeoutMs });
+function buildGate({ outbox, rateLimit: limit, timeoutMs, options }) {
+    const windowMs = options.hubspot?.rateWindowMs;
+    return outbox.sharedGate?.({ limit, timeoutMs, windowMs }) ?? new LocalGate(outbox, { limit, timeoutMs, windowMs });
 }
 /** The forwarder, unless the proxy runs dry. With media objects on, events wait for their object. */
 function buildForwarder(p, gate, catalog) {
@@ -2823,6 +2967,13 @@ function startPruning(outbox, log, now) {
             .then(() => outbox.prune(now()))
             .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
     }, PRUNE_EVERY_MS);
+    timer.unref?.();
+    return timer;
+}
+/** Logs once when the projected drain passes 15 minutes, and once when it is back under (backlog-report.ts). */
+function startDrainWatch(health, log) {
+    const watch = new DrainWatch(log);
+    const timer = setInterval(() => void health().then((h) => watch.observe(h.backlog), () => { }), WATCH_EVERY_MS);
     timer.unref?.();
     return timer;
 }
@@ -2990,9 +3141,12 @@ const SERVER_VARIABLES = {
     HUBSPOT_REFRESH_TOKEN: { about: 'OAuth: the refresh token `media-bridge-proxy authorize` prints' },
     HUBSPOT_MEDIA_OBJECTS: { fallback: 'off', about: 'create: keep the portal\'s media objects, create the missing ones' },
     HUBSPOT_API_BASE: { fallback: 'https://api.hubapi.com', about: 'HubSpot\'s API base URL' },
-    HUBSPOT_RATE_LIMIT: { fallback: '90', about: 'requests to HubSpot per 10 s' },
+    HUBSPOT_RATE_LIMIT: { fallback: '90', about: 'requests to HubSpot per window (HUBSPOT_RATE_WINDOW_MS)' },
+    HUBSPOT_RATE_WINDOW_MS: { fallback: '10000', about: 'the window the rate limit counts in: HubSpot\'s 10 s (shorter only for a time-scaled simulation)' },
     HUBSPOT_TIMEOUT_MS: { fallback: '10000', about: 'how long one request to HubSpot may take before it is retried' },
     HUBSPOT_RETRY_BASE_MS: { fallback: '1000', about: 'first retry delay after a failure, and first pause after a 429' },
+    HUBSPOT_BACKLOG: { fallback: 'priority', about: 'the order under backlog: priority, coalesce (drops superseded quartiles) or fifo (docs/capacity.md)' },
+    HUBSPOT_BACKLOG_AFTER_MS: { fallback: String(DEFAULT_BACKLOG_AFTER_MS), about: 'how long the oldest event waits before the queue is in backlog' },
     ALLOWED_ORIGINS: { about: 'comma-separated origins allowed to post; unset: the same origin only' },
     TRUST_PROXY: { fallback: 'off', about: 'on, or the number of proxies in front: read X-Forwarded-For and -Host' },
     CLIENT_RATE_LIMIT: { fallback: '600', about: 'ingest requests per minute per client IP; 0 turns it off' },
@@ -3043,6 +3197,11 @@ function configFromEnv(env) {
         dataDir: text(env, 'MEDIA_BRIDGE_DATA_DIR'),
         ...(redis ? { redis } : {}),
         logLevel,
+        // The backlog's settings (docs/capacity.md).
+        backlog: {
+            mode: parseBacklogMode(text(env, 'HUBSPOT_BACKLOG')),
+            afterMs: integer(env, 'HUBSPOT_BACKLOG_AFTER_MS', 1),
+        },
         proxy: {
             hubspot: {
                 ...(accessToken ? { accessToken } : {}),
@@ -3057,6 +3216,7 @@ function configFromEnv(env) {
                     : {}),
                 apiBase,
                 rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 1),
+                rateWindowMs: integer(env, 'HUBSPOT_RATE_WINDOW_MS', 10),
                 timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 1),
                 retry: { baseMs: retryBase, rollingPauseMs: retryBase },
             },
@@ -3146,4 +3306,4 @@ function trustProxy(raw) {
     throw new Error('TRUST_PROXY must be off, on, or the number of proxies in front');
 }
 
-export { DEFAULT_ORDER_GRACE_MS as D, LocalTokenStore as L, MemoryOutbox as M, SERVER_VARIABLES as S, TokenRefreshError as T, WAITER_MS as W, holdMs as a, WAITER_POLL_MS as b, createLogger as c, DEFAULT_KEEP_DELIVERED_MS as d, DEFAULT_KEEP_DEAD_MS as e, MemoryPortalStore as f, configFromEnv as g, httpBase as h, createFetchHandler as i, createMediaBridgeProxy as j, createNodeHandler as k, installOf as l, mayClaim as m, isPortalStore as n, orderAllows as o, postTokenForm as p, mediaBridgeMiddleware as q, oauthToken as r, scrub as s, tokenUrl as t, serverHelp as u, silentLogger as v, staticToken as w, validateBody as x };
+export { mediaBridgeMiddleware as A, oauthToken as B, serverHelp as C, DEFAULT_ORDER_GRACE_MS as D, silentLogger as E, staticToken as F, validateBody as G, LocalTokenStore as L, MemoryOutbox as M, SERVER_VARIABLES as S, TIER_TOP_QUARTILE as T, WAITER_MS as W, holdMs as a, WAITER_POLL_MS as b, createLogger as c, DEFAULT_KEEP_DELIVERED_MS as d, DEFAULT_KEEP_DEAD_MS as e, DEFAULT_BACKLOG as f, TIER_SUPERSEDED as g, httpBase as h, tierOf as i, dropsAsSuperseded as j, inBacklog as k, DELIVERED_WINDOW_MS as l, mayClaim as m, supersedes as n, orderAllows as o, postTokenForm as p, MemoryPortalStore as q, TokenRefreshError as r, scrub as s, tokenUrl as t, configFromEnv as u, createFetchHandler as v, createMediaBridgeProxy as w, createNodeHandler as x, installOf as y, isPortalStore as z };

@@ -1,5 +1,5 @@
 import { Queue, Worker, Job } from 'bullmq';
-import { a as holdMs, W as WAITER_MS, b as WAITER_POLL_MS, c as createLogger, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS, o as orderAllows } from './core.js';
+import { a as holdMs, W as WAITER_MS, b as WAITER_POLL_MS, c as createLogger, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS, f as DEFAULT_BACKLOG, T as TIER_TOP_QUARTILE, g as TIER_SUPERSEDED, i as tierOf, j as dropsAsSuperseded, o as orderAllows, k as inBacklog, l as DELIVERED_WINDOW_MS } from './core.js';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
@@ -127,19 +127,23 @@ var claimMediaObject = "--[[\n  Takes the right to create one media object, for 
 
 var completeSendSlot = "--[[\n  A request that held a slot in the rolling window ended: from now on its slot counts until\n  a hold (10 s plus a margin) has passed, by Redis's clock (see takeSendSlots-3.lua).\n\n  Input:\n    KEYS[1] window (ZSET)\n    ARGV[1] slot\n]]\nlocal t = redis.call(\"TIME\")\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\nreturn redis.call(\"ZADD\", KEYS[1], now, ARGV[1])\n";
 
-var orderFacts = "--[[\n  What the order rule needs to know about the sessions of claimed events: whether each has\n  a media-played pending, and whether it has one at all. The rule itself is decided in\n  TypeScript (orderAllows), the same for every store.\n\n  A media-played whose job is gone or finished without being settled here (removed from a\n  dashboard, say) no longer counts as pending, so it cannot hold its session back forever.\n\n  Input:\n    KEYS[1..n]  the session hashes (see recordEvents-3.lua)\n    ARGV[1]     the BullMQ job key prefix, \"<prefix>:<queue>:\"\n\n  Output:\n    { pending_1, seen_1, ..., pending_n, seen_n }  (1 or 0)\n]]\nlocal rcall = redis.call\nlocal out = {}\nfor i, session in ipairs(KEYS) do\n  local fields = rcall(\"HGETALL\", session)\n  local seen = 0\n  local pending = 0\n  for f = 1, #fields, 2 do\n    local name = fields[f]\n    if name == \"seen\" then\n      seen = 1\n    elseif string.sub(name, 1, 2) == \"p:\" then\n      local jobKey = ARGV[1] .. string.sub(name, 3)\n      if rcall(\"EXISTS\", jobKey) == 1 and not rcall(\"HGET\", jobKey, \"finishedOn\") then\n        pending = 1\n      else\n        rcall(\"HDEL\", session, name)\n      end\n    end\n  end\n  out[2 * i - 1] = pending\n  out[2 * i] = seen\nend\nreturn out\n";
+var orderFacts = "--[[\n  What the order rule needs to know about the sessions of claimed events: whether each has\n  a media-played pending, and whether it has one at all; and each event's backlog tier. The\n  rules themselves are decided in TypeScript (orderAllows, backlog-policy.ts), the same for\n  every store.\n\n  A media-played whose job is gone or finished without being settled here (removed from a\n  dashboard, say) no longer counts as pending, so it cannot hold its session back forever.\n\n  Input:\n    KEYS[1]       tiers (HASH) job id -> tier (see rankEvents-3.lua)\n    KEYS[2..n+1]  the session hashes (see recordEvents-4.lua)\n    ARGV[1]       the BullMQ job key prefix, \"<prefix>:<queue>:\"\n    ARGV[2..n+1]  the events' job ids\n\n  Output:\n    { pending_1, seen_1, tier_1, ..., pending_n, seen_n, tier_n }  (1 or 0; the tier, -1 when unknown)\n]]\nlocal rcall = redis.call\nlocal out = {}\nfor i = 1, #KEYS - 1 do\n  local session = KEYS[i + 1]\n  local fields = rcall(\"HGETALL\", session)\n  local seen = 0\n  local pending = 0\n  for f = 1, #fields, 2 do\n    local name = fields[f]\n    if name == \"seen\" then\n      seen = 1\n    elseif string.sub(name, 1, 2) == \"p:\" then\n      local jobKey = ARGV[1] .. string.sub(name, 3)\n      if rcall(\"EXISTS\", jobKey) == 1 and not rcall(\"HGET\", jobKey, \"finishedOn\") then\n        pending = 1\n      else\n        rcall(\"HDEL\", session, name)\n      end\n    end\n  end\n  out[3 * i - 2] = pending\n  out[3 * i - 1] = seen\n  out[3 * i] = tonumber(rcall(\"HGET\", KEYS[1], ARGV[i + 1])) or -1\nend\nreturn out\n";
 
 var pauseUpstream = "--[[\n  Pauses sending to HubSpot for every instance on this queue: after a rolling-window 429,\n  the daily limit, refused credentials or repeated failures (src/proxy/upstream/backoff.ts\n  decides which and for how long). A pause only ever grows: a shorter one than the pause in\n  force changes nothing.\n\n  Input:\n    KEYS[1] pause (HASH) reason; expires when the pause ends\n    ARGV[1] reason\n    ARGV[2] for how long (ms)\n\n  Output:\n    0 unchanged, 1 extended with the same reason, 2 a new reason\n]]\nlocal rcall = redis.call\nlocal ms = tonumber(ARGV[2])\nlocal left = rcall(\"PTTL\", KEYS[1])\nif left >= ms then\n  return 0\nend\nlocal before = left > 0 and rcall(\"HGET\", KEYS[1], \"reason\") or false\nrcall(\"HSET\", KEYS[1], \"reason\", ARGV[1])\nrcall(\"PEXPIRE\", KEYS[1], ms)\nif before == ARGV[1] then\n  return 1\nend\nreturn 2\n";
 
-var recordEvents = "--[[\n  Records new events beside their BullMQ jobs. It runs in the same MULTI as the jobs' adds\n  (of every request that arrived while the previous MULTI was on its way), so a request is\n  stored whole or not at all.\n\n  For each event: its id is remembered (to drop resends for 7 days), it joins the pending\n  set (for the queue's size and age in /healthz) and the recent list (for the demo), and a\n  media-played is marked pending on its session, which holds the session's other events\n  back until it is answered (the order rule, src/proxy/store/outbox.ts). An id already\n  remembered is skipped, so running this twice for one request changes nothing.\n\n  Input:\n    KEYS[1] ids       (ZSET) event id -> when it was accepted\n    KEYS[2] pending   (ZSET) event id -> when it was accepted\n    KEYS[3] recent    (LIST) event ids, newest first\n    KEYS[3+i]         the session hash of event i: \"seen\", and \"p:<job id>\" per pending media-played\n\n    ARGV[1] how long a session hash is kept after its last media-played (ms)\n    ARGV[2] how many ids the recent list keeps\n    ARGV[4i-1], ARGV[4i], ARGV[4i+1], ARGV[4i+2]\n            event i's id, type, BullMQ job id, and when it was accepted (ms)\n\n  Output:\n    how many events were new\n]]\nlocal rcall = redis.call\nlocal added = 0\nfor i = 1, #KEYS - 3 do\n  local id = ARGV[4 * i - 1]\n  local kind = ARGV[4 * i]\n  local at = ARGV[4 * i + 2]\n  if rcall(\"ZADD\", KEYS[1], \"NX\", at, id) == 1 then\n    added = added + 1\n    rcall(\"ZADD\", KEYS[2], at, id)\n    rcall(\"LPUSH\", KEYS[3], id)\n    if kind == \"media-played\" then\n      local session = KEYS[3 + i]\n      rcall(\"HSET\", session, \"seen\", 1, \"p:\" .. ARGV[4 * i + 1], 1)\n      rcall(\"PEXPIRE\", session, ARGV[1])\n    end\n  end\nend\nif added > 0 then\n  rcall(\"LTRIM\", KEYS[3], 0, tonumber(ARGV[2]) - 1)\nend\nreturn added\n";
+var rankEvents = "--[[\n  Gives new events their backlog tier (src/proxy/store/backlog-policy.ts), in the MULTI that\n  adds their jobs, after the adds. A job's BullMQ priority is its tier + 1 while the queue is\n  in backlog, and 1 for every job otherwise, so BullMQ's prioritized set (ordered by\n  priority, then by its insertion counter) hands jobs out in value order under backlog and\n  in arrival order without (see setBacklog-3.lua for the switch).\n\n  A quartile is its session's top unless a higher one of the session came before it; a\n  higher one arriving demotes the session's earlier top, if it still waits. The tiers are\n  the policy's, passed in; this script only compares percents. An event already ranked is\n  skipped, so running this twice changes nothing.\n\n  Input:\n    KEYS[1] tiers        (HASH) job id -> tier, for every waiting job\n    KEYS[2] backlog      (STRING) \"1\" while the queue is in backlog\n    KEYS[3] prioritized  BullMQ's prioritized set\n    KEYS[3+i]            the session hash of event i: \"top\" (highest percent) and \"topJob\"\n\n    ARGV[1] BullMQ's job key prefix, \"<prefix>:<queue>:\"\n    ARGV[2] the tier of a session's top quartile\n    ARGV[3] the tier of a superseded quartile\n    ARGV[4] how long a session hash is kept (ms)\n    ARGV[3i+2], ARGV[3i+3], ARGV[3i+4]\n            event i's job id, its tier when it is not a quartile, its percent (\"\" when not a quartile)\n]]\nlocal rcall = redis.call\nlocal backlog = rcall(\"GET\", KEYS[2]) == \"1\"\nlocal topTier = tonumber(ARGV[2])\nlocal supersededTier = tonumber(ARGV[3])\n\nlocal function place(jobId, tier)\n  rcall(\"HSET\", KEYS[1], jobId, tier)\n  if backlog then\n    local priority = tier + 1\n    local jobKey = ARGV[1] .. jobId\n    if rcall(\"EXISTS\", jobKey) == 1 then rcall(\"HSET\", jobKey, \"priority\", priority) end\n    local score = rcall(\"ZSCORE\", KEYS[3], jobId)\n    if score then\n      rcall(\"ZADD\", KEYS[3], priority * 0x100000000 + tonumber(score) % 0x100000000, jobId)\n    end\n  end\nend\n\nfor i = 1, #KEYS - 3 do\n  local jobId = ARGV[3 * i + 2]\n  if rcall(\"HEXISTS\", KEYS[1], jobId) == 0 then\n    local percent = tonumber(ARGV[3 * i + 4])\n    if percent == nil then\n      place(jobId, tonumber(ARGV[3 * i + 3]))\n    else\n      local session = KEYS[3 + i]\n      local top = tonumber(rcall(\"HGET\", session, \"top\"))\n      if top ~= nil and percent < top then\n        place(jobId, supersededTier)\n      else\n        if top ~= nil and percent > top then\n          local previous = rcall(\"HGET\", session, \"topJob\")\n          if previous and rcall(\"HEXISTS\", KEYS[1], previous) == 1 then place(previous, supersededTier) end\n        end\n        rcall(\"HSET\", session, \"top\", percent, \"topJob\", jobId)\n        rcall(\"PEXPIRE\", session, ARGV[4])\n        place(jobId, topTier)\n      end\n    end\n  end\nend\nreturn 1\n";
+
+var recordEvents = "--[[\n  Records new events beside their BullMQ jobs. It runs in the same MULTI as the jobs' adds\n  (of every request that arrived while the previous MULTI was on its way), so a request is\n  stored whole or not at all.\n\n  For each event: its id is remembered (to drop resends for 7 days), it joins the pending\n  set (for the queue's size and age in /healthz) and the recent list (for the demo), and a\n  media-played is marked pending on its session, which holds the session's other events\n  back until it is answered (the order rule, src/proxy/store/outbox.ts). An id already\n  remembered is skipped, so running this twice for one request changes nothing.\n\n  Input:\n    KEYS[1] ids       (ZSET) event id -> when it was accepted\n    KEYS[2] pending   (ZSET) event id -> when it was accepted\n    KEYS[3] recent    (LIST) event ids, newest first\n    KEYS[4] waiting   (HASH) event type -> how many wait (for /healthz)\n    KEYS[4+i]         the session hash of event i: \"seen\", and \"p:<job id>\" per pending media-played\n\n    ARGV[1] how long a session hash is kept after its last media-played (ms)\n    ARGV[2] how many ids the recent list keeps\n    ARGV[4i-1], ARGV[4i], ARGV[4i+1], ARGV[4i+2]\n            event i's id, type, BullMQ job id, and when it was accepted (ms)\n\n  Output:\n    how many events were new\n]]\nlocal rcall = redis.call\nlocal added = 0\nfor i = 1, #KEYS - 4 do\n  local id = ARGV[4 * i - 1]\n  local kind = ARGV[4 * i]\n  local at = ARGV[4 * i + 2]\n  if rcall(\"ZADD\", KEYS[1], \"NX\", at, id) == 1 then\n    added = added + 1\n    rcall(\"ZADD\", KEYS[2], at, id)\n    rcall(\"LPUSH\", KEYS[3], id)\n    rcall(\"HINCRBY\", KEYS[4], kind, 1)\n    if kind == \"media-played\" then\n      local session = KEYS[4 + i]\n      rcall(\"HSET\", session, \"seen\", 1, \"p:\" .. ARGV[4 * i + 1], 1)\n      rcall(\"PEXPIRE\", session, ARGV[1])\n    end\n  end\nend\nif added > 0 then\n  rcall(\"LTRIM\", KEYS[3], 0, tonumber(ARGV[2]) - 1)\nend\nreturn added\n";
 
 var releaseLock = "--[[\n  Lets go of a lock only if it is still ours (it may have lapsed and been taken by another\n  instance meanwhile).\n\n  Input:\n    KEYS[1] lock (STRING)\n    ARGV[1] our token\n]]\nif redis.call(\"GET\", KEYS[1]) == ARGV[1] then\n  return redis.call(\"DEL\", KEYS[1])\nend\nreturn 0\n";
 
-var settleEvent = "--[[\n  An event was answered for good (delivered, or a dead letter): it leaves the pending set,\n  and a media-played releases its session's other events. Run before the job is moved to\n  completed or failed: if the instance dies in between, the job comes back from its lease\n  and is sent again, and running this twice changes nothing.\n\n  Input:\n    KEYS[1] pending  (ZSET)\n    KEYS[2] the event's session hash\n    ARGV[1] event id\n    ARGV[2] its BullMQ job id when it is a media-played, else \"\"\n]]\nredis.call(\"ZREM\", KEYS[1], ARGV[1])\nif ARGV[2] ~= \"\" then\n  redis.call(\"HDEL\", KEYS[2], \"p:\" .. ARGV[2])\nend\nreturn 1\n";
+var setBacklog = "--[[\n  Switches the queue into or out of backlog, for every instance at once: each waiting job's\n  BullMQ priority becomes its tier + 1 (value order), or 1 (arrival order), and its place in\n  the prioritized set follows; its insertion counter (the low 32 bits of the score) is kept,\n  so arrival order within a priority stays. A delayed or active job keeps the new priority\n  in its hash, which BullMQ reads when it puts the job back. Nothing changes when the queue\n  is already in that state.\n\n  Input:\n    KEYS[1] backlog      (STRING) \"1\" while the queue is in backlog\n    KEYS[2] tiers        (HASH) job id -> tier (see rankEvents-3.lua)\n    KEYS[3] prioritized  BullMQ's prioritized set\n    ARGV[1] BullMQ's job key prefix\n    ARGV[2] \"1\" to enter backlog, \"0\" to leave it\n\n  Output:\n    how many jobs were given a new priority, or -1 when nothing changed\n]]\nlocal rcall = redis.call\nlocal on = ARGV[2] == \"1\"\nif (rcall(\"GET\", KEYS[1]) == \"1\") == on then return -1 end\nif on then rcall(\"SET\", KEYS[1], \"1\") else rcall(\"DEL\", KEYS[1]) end\nlocal tiers = rcall(\"HGETALL\", KEYS[2])\nlocal moved = 0\nfor f = 1, #tiers, 2 do\n  local jobId = tiers[f]\n  local priority = on and (tonumber(tiers[f + 1]) + 1) or 1\n  local jobKey = ARGV[1] .. jobId\n  if rcall(\"EXISTS\", jobKey) == 1 then\n    rcall(\"HSET\", jobKey, \"priority\", priority)\n    local score = rcall(\"ZSCORE\", KEYS[3], jobId)\n    if score then\n      rcall(\"ZADD\", KEYS[3], priority * 0x100000000 + tonumber(score) % 0x100000000, jobId)\n    end\n    moved = moved + 1\n  else\n    rcall(\"HDEL\", KEYS[2], jobId)\n  end\nend\nreturn moved\n";
+
+var settleEvent = "--[[\n  An event was answered for good (delivered, a dead letter, or dropped as superseded under\n  backlog): it leaves the pending set and the backlog's books, and a media-played releases\n  its session's other events. Run before the job is moved to completed or failed: if the\n  instance dies in between, the job comes back from its lease and is sent again, and\n  running this twice changes nothing (the books move only when the pending set did).\n\n  Input:\n    KEYS[1] pending     (ZSET)\n    KEYS[2] the event's session hash\n    KEYS[3] tiers       (HASH) job id -> backlog tier (see rankEvents-3.lua)\n    KEYS[4] waiting     (HASH) event type -> how many wait\n    KEYS[5] delivered   (ZSET) event id -> when delivered, the last minute of it (the send rate)\n    KEYS[6] superseded  (STRING) how many quartiles were dropped as superseded\n    ARGV[1] event id\n    ARGV[2] its BullMQ job id when it is a media-played, else \"\"\n    ARGV[3] its BullMQ job id\n    ARGV[4] its type\n    ARGV[5] how it ended: delivered, dead or superseded\n    ARGV[6] now (ms)\n    ARGV[7] how long the delivered set looks back (ms)\n]]\nlocal rcall = redis.call\nif rcall(\"ZREM\", KEYS[1], ARGV[1]) == 1 then\n  if rcall(\"HINCRBY\", KEYS[4], ARGV[4], -1) <= 0 then\n    rcall(\"HDEL\", KEYS[4], ARGV[4])\n  end\n  if ARGV[5] == \"delivered\" then\n    rcall(\"ZADD\", KEYS[5], ARGV[6], ARGV[1])\n    rcall(\"ZREMRANGEBYSCORE\", KEYS[5], \"-inf\", tonumber(ARGV[6]) - tonumber(ARGV[7]))\n  elseif ARGV[5] == \"superseded\" then\n    rcall(\"INCR\", KEYS[6])\n  end\nend\nrcall(\"HDEL\", KEYS[3], ARGV[3])\nif ARGV[2] ~= \"\" then\n  rcall(\"HDEL\", KEYS[2], \"p:\" .. ARGV[2])\nend\nreturn 1\n";
 
 var takeSendSlots = "--[[\n  Takes slots in HubSpot's rolling 10-second window for requests about to start, for all\n  the proxy instances on this queue at once: events and media-object calls alike.\n\n  The window holds one member per request: scored with when its slot lapses unless renewed\n  (its start plus the request timeout, while it is in flight), then with when it completed\n  (completeSendSlot-1.lua). A member counts until its score plus the hold (10 s plus a\n  margin) has passed. A request thus holds its slot from before it starts until a window\n  after it ends, so all the requests HubSpot can count in one 10 s window, by arrival, held\n  slots at the same time: at most the limit (see src/proxy/upstream/rate-bucket.ts). Times\n  are Redis's own clock, so the instances' clocks need not agree.\n\n  A caller that names itself a waiter (a media-object call, whose events wait for it) goes\n  before the others: it is noted in the waiters set until it gets its slot or stops asking,\n  and a take without a name leaves one free slot per waiter.\n\n  Input:\n    KEYS[1] window  (ZSET) slot -> lapse or completion time (ms)\n    KEYS[2] pause   (HASH) reason; expires when the pause ends\n    KEYS[3] waiters (ZSET) waiter -> until when it counts as waiting (ms)\n\n    ARGV[1] hold (ms)\n    ARGV[2] limit: requests per window\n    ARGV[3] slots wanted\n    ARGV[4] lease: how long an in-flight slot counts from now if never completed (ms)\n    ARGV[5] slot name prefix, unique to the caller\n    ARGV[6] waiter name, or \"\" for a take that leaves free slots to waiters\n    ARGV[7] how long a waiter counts as waiting after this take (ms)\n    ARGV[8] how soon a take that left slots to waiters should look again (ms)\n\n  Output:\n    { slots taken, ms until one may free up (or the pause ends), pause reason or \"\" }\n]]\nlocal rcall = redis.call\nlocal t = rcall(\"TIME\")\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\nlocal hold = tonumber(ARGV[1])\nlocal limit = tonumber(ARGV[2])\nlocal wanted = tonumber(ARGV[3])\nlocal waiter = ARGV[6]\n\nif waiter ~= \"\" then\n  rcall(\"ZADD\", KEYS[3], now + tonumber(ARGV[7]), waiter)\nend\n\nlocal pausedFor = rcall(\"PTTL\", KEYS[2])\nif pausedFor > 0 then\n  return { 0, pausedFor, rcall(\"HGET\", KEYS[2], \"reason\") or \"backing-off\" }\nend\n\nrcall(\"ZREMRANGEBYSCORE\", KEYS[1], \"-inf\", now - hold)\nrcall(\"ZREMRANGEBYSCORE\", KEYS[3], \"-inf\", now)\nlocal reserved = 0\nif waiter == \"\" then\n  reserved = rcall(\"ZCARD\", KEYS[3])\nend\nlocal room = limit - rcall(\"ZCARD\", KEYS[1])\nlocal taken = math.max(0, math.min(room - reserved, wanted))\nlocal lapse = now + tonumber(ARGV[4])\nfor i = 1, taken do\n  rcall(\"ZADD\", KEYS[1], lapse, ARGV[5] .. i)\nend\nif waiter ~= \"\" and taken > 0 then\n  rcall(\"ZREM\", KEYS[3], waiter)\nend\nlocal wait = 0\nif taken < wanted then\n  if room - taken > 0 then\n    -- Slots left to waiters: they take them at once.\n    wait = tonumber(ARGV[8])\n  else\n    local first = rcall(\"ZRANGE\", KEYS[1], 0, 0, \"WITHSCORES\")\n    wait = math.max(1, tonumber(first[2]) + hold - now)\n  end\nend\nreturn { taken, wait, \"\" }\n";
 
-const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
+const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, rankEvents, recordEvents, releaseLock, setBacklog, settleEvent, takeSendSlots };
 /** Teaches a client the scripts (no round trip: ioredis loads each on its first use). */
 function defineScripts(client) {
     for (const [name, lua] of Object.entries(SCRIPTS))
@@ -242,6 +246,16 @@ class RedisKeys {
     pending;
     /** The latest event ids, newest first. */
     recent;
+    /** Each waiting job's backlog tier (see rankEvents-3.lua). */
+    tiers;
+    /** "1" while the queue is in backlog (see setBacklog-3.lua). */
+    backlog;
+    /** Waiting events by type. */
+    waiting;
+    /** Events delivered in the last minute, by when (the send rate). */
+    delivered;
+    /** How many quartiles were dropped as superseded. */
+    superseded;
     /** HubSpot's rolling window, shared by every instance (see takeSendSlots-3.lua). */
     window;
     /** A pause of all sending, shared by every instance. */
@@ -262,6 +276,11 @@ class RedisKeys {
         this.seq = `${this.base}seq`;
         this.pending = `${this.base}pending`;
         this.recent = `${this.base}recent`;
+        this.tiers = `${this.base}tiers`;
+        this.backlog = `${this.base}backlog`;
+        this.waiting = `${this.base}waiting`;
+        this.delivered = `${this.base}delivered`;
+        this.superseded = `${this.base}superseded`;
         this.window = `${this.base}window`;
         this.pause = `${this.base}pause`;
         this.waiters = `${this.base}waiters`;
@@ -418,9 +437,13 @@ class RedisTokenStore {
  * proxy instances that share one queue name. Import it from `media-bridge-tracker/proxy/redis`.
  *
  * - Each event is a BullMQ job whose id is the event's id (see jobIdOf). A request's jobs
- *   are added in one MULTI with recordEvents-3.lua, which remembers the ids for 7 days (to
+ *   are added in one MULTI with recordEvents-4.lua, which remembers the ids for 7 days (to
  *   drop resends cluster-wide), so a request is stored whole or not at all, and once AOF
  *   has it, a Redis restart keeps it.
+ * - The backlog policy (../backlog-policy.ts) is BullMQ's priority: every job is prioritized,
+ *   at 1 for all (arrival order) until the queue is in backlog, then at its tier + 1 (value
+ *   order). rankEvents-3.lua gives new jobs their tier, and setBacklog-3.lua switches every
+ *   waiting job when the first instance to see the backlog begin or end says so.
  * - The forwarder claims jobs with BullMQ's manual fetching (`worker.getNextJob`), each
  *   under a lock that this instance renews while it sends. An instance that dies stops
  *   renewing, and BullMQ's stalled-job check puts its jobs back in the queue when the lock
@@ -454,6 +477,7 @@ class RedisOutbox {
     graceMs;
     keepDeliveredMs;
     keepDeadMs;
+    backlog;
     jobOptions;
     claimed = new Map();
     portal;
@@ -473,6 +497,7 @@ class RedisOutbox {
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
         this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
         this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+        this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
         this.link = new RedisLink(options.url ?? 'redis://127.0.0.1:6379', this.log, options.redis);
         defineScripts(this.link.fast);
         defineScripts(this.link.patient);
@@ -482,6 +507,7 @@ class RedisOutbox {
             removeOnComplete: { age: KEEP_COMPLETED_S, count: 10_000 },
             removeOnFail: { age: Math.ceil(this.keepDeadMs / 1000) },
             attempts: 1, // the forwarder retries, by the shared backoff rules
+            priority: 1, // in the prioritized set, where the backlog policy can reorder it
         };
         this.queue = new Queue(this.queueName, { connection: this.link.fast, prefix });
         this.worker = new Worker(this.queueName, null, {
@@ -554,7 +580,7 @@ class RedisOutbox {
             return fresh;
         // BullMQ's wrapper of the fast client: its MULTI takes BullMQ's inserts and our script.
         const multi = (await this.queue.backend.client).multi();
-        runScript(multi, 'recordEvents', [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((n) => this.keys.session(n.e.sessionId))], [this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((n) => [n.e.id, n.e.type, jobIdOf(n.e.id), batch[n.r].at])]);
+        runScript(multi, 'recordEvents', [this.keys.ids, this.keys.pending, this.keys.recent, this.keys.waiting, ...news.map((n) => this.keys.session(n.e.sessionId))], [this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((n) => [n.e.id, n.e.type, jobIdOf(n.e.id), batch[n.r].at])]);
         const adds = news.map((n, k) => {
             const data = { seq: seq + k, acceptedAt: batch[n.r].at, attempts: 0, event: n.e };
             const jobId = jobIdOf(n.e.id);
@@ -562,6 +588,13 @@ class RedisOutbox {
             // BullMQ's own insert, queued on this MULTI (the way its FlowProducer batches them).
             return this.queue.backend.addJobToTransaction(multi, job.asJSON(), jobId);
         });
+        runScript(multi, 'rankEvents', [this.keys.tiers, this.keys.backlog, this.queue.keys.prioritized, ...news.map((n) => this.keys.session(n.e.sessionId))], [
+            this.keys.jobPrefix,
+            TIER_TOP_QUARTILE,
+            TIER_SUPERSEDED,
+            this.keepDeliveredMs,
+            ...news.flatMap((n) => [jobIdOf(n.e.id), tierOf(n.e.type), n.e.type === 'media-played-percent' ? n.e.playedPercent : '']),
+        ]);
         const results = await multi.exec();
         await Promise.allSettled(adds);
         if (!results)
@@ -576,6 +609,7 @@ class RedisOutbox {
     async claim(limit, now) {
         this.assertOpen();
         await this.link.started();
+        const backlog = await this.followBacklog(now);
         const out = [];
         for (let round = 0; round < CLAIM_ROUNDS && out.length < limit; round++) {
             const wanted = limit - out.length;
@@ -587,12 +621,17 @@ class RedisOutbox {
             const jobs = fetched.filter((c) => c !== undefined);
             if (jobs.length === 0)
                 break;
-            const facts = await runScript(this.link.patient, 'orderFacts', jobs.map((c) => this.keys.session(c.job.data.event.sessionId)), [this.keys.jobPrefix]);
+            const facts = await runScript(this.link.patient, 'orderFacts', [this.keys.tiers, ...jobs.map((c) => this.keys.session(c.job.data.event.sessionId))], [this.keys.jobPrefix, ...jobs.map((c) => c.job.id)]);
             const later = [];
+            let dropped = 0;
             jobs.forEach((c, k) => {
                 const { event, acceptedAt } = c.job.data;
-                const session = { playedPending: facts[2 * k] === 1, playedSeen: facts[2 * k + 1] === 1 };
-                if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
+                const session = { playedPending: facts[3 * k] === 1, playedSeen: facts[3 * k + 1] === 1 };
+                if (dropsAsSuperseded(this.backlog, facts[3 * k + 2], backlog)) {
+                    dropped++;
+                    later.push(this.supersede(c).catch((error) => this.log.debug('redis store: dropping a superseded event failed', { error: String(error) })));
+                }
+                else if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
                     this.claimed.set(c.job.data.seq, c);
                     out.push(toOutboxEvent(c.job));
                 }
@@ -606,14 +645,33 @@ class RedisOutbox {
             await Promise.all(later);
             if (jobs.length < wanted)
                 break; // the queue has nothing more ready
+            if (dropped)
+                round--; // drops do not use up the rounds
         }
         return out;
     }
-    async sent(seq, _now) {
+    /**
+     * Puts the queue into backlog, or out of it, when its oldest event says so: the first
+     * instance to see the change makes it for all (setBacklog-3.lua, a no-op for the rest).
+     */
+    async followBacklog(now) {
+        if (this.backlog.mode === 'fifo')
+            return false;
+        const oldest = await this.link.patient.zrange(this.keys.pending, 0, 0, 'WITHSCORES');
+        const backlog = inBacklog(this.backlog, oldest.length ? Number(oldest[1]) : undefined, now);
+        await runScript(this.link.patient, 'setBacklog', [this.keys.backlog, this.keys.tiers, this.queue.keys.prioritized], [this.keys.jobPrefix, backlog ? 1 : 0]);
+        return backlog;
+    }
+    /** Drops a claimed quartile that a higher one of its session replaced (HUBSPOT_BACKLOG=coalesce). */
+    async supersede(c) {
+        await this.release(c, 'superseded', Date.now());
+        await c.job.moveToCompleted('superseded', c.token, false);
+    }
+    async sent(seq, now = Date.now()) {
         const c = this.settle(seq);
         if (!c)
             return;
-        await this.release(c);
+        await this.release(c, 'delivered', now);
         await c.job.moveToCompleted('delivered', c.token, false);
     }
     async retry(seq, at, error) {
@@ -623,25 +681,42 @@ class RedisOutbox {
         await c.job.updateData({ ...c.job.data, attempts: c.job.data.attempts + 1, error });
         await c.job.moveToDelayed(at, c.token);
     }
-    async dead(seq, _now, error) {
+    async dead(seq, now, error) {
         const c = this.settle(seq);
         if (!c)
             return;
-        await this.release(c);
+        await this.release(c, 'dead', now);
         await c.job.updateData({ ...c.job.data, attempts: c.job.data.attempts + 1, error });
         await c.job.moveToFailed(new Error(describe(error)), c.token, false);
     }
-    async stats(_now) {
+    async stats(now = Date.now()) {
         this.assertOpen();
         await this.link.started();
-        const results = await this.link.fast.multi().zcard(this.keys.pending).zrange(this.keys.pending, 0, 0, 'WITHSCORES').zcard(this.queue.keys.failed).exec();
+        const since = now - DELIVERED_WINDOW_MS;
+        const results = await this.link.fast
+            .multi()
+            .zcard(this.keys.pending)
+            .zrange(this.keys.pending, 0, 0, 'WITHSCORES')
+            .zcard(this.queue.keys.failed)
+            .hgetall(this.keys.waiting)
+            .zcount(this.keys.delivered, `(${since}`, '+inf')
+            .zrangebyscore(this.keys.delivered, `(${since}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+            .get(this.keys.superseded)
+            .exec();
         if (!results)
             throw new Error('the Redis transaction was discarded');
         for (const [error] of results)
             if (error)
                 throw error;
-        const [[, pending], [, oldest], [, dead]] = results;
-        return { pending, oldestPendingAt: oldest.length ? Number(oldest[1]) : undefined, dead };
+        const [[, pending], [, oldest], [, dead], [, waiting], [, delivered], [, first], [, superseded]] = results;
+        return {
+            pending,
+            oldestPendingAt: oldest.length ? Number(oldest[1]) : undefined,
+            dead,
+            waiting: Object.fromEntries(Object.entries(waiting).map(([type, n]) => [type, Number(n)]).filter(([, n]) => n > 0)),
+            delivered: { count: delivered, since: first.length ? Number(first[1]) : now },
+            superseded: Number(superseded ?? 0),
+        };
     }
     async recent(limit) {
         this.assertOpen();
@@ -666,6 +741,9 @@ class RedisOutbox {
     /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
     sharedGate(options) {
         return new RedisGate(this.link, this.keys, this.queue, options);
+    }
+    backlogPolicy() {
+        return { ...this.backlog };
     }
     tokenStore() {
         return this.oauthTokens;
@@ -721,9 +799,9 @@ class RedisOutbox {
         return c;
     }
     /** Before the job moves on: it leaves the pending set, and a media-played frees its session. */
-    async release(c) {
+    async release(c, outcome, now) {
         const { event } = c.job.data;
-        await runScript(this.link.patient, 'settleEvent', [this.keys.pending, this.keys.session(event.sessionId)], [event.id, event.type === 'media-played' ? c.job.id : '']);
+        await runScript(this.link.patient, 'settleEvent', [this.keys.pending, this.keys.session(event.sessionId), this.keys.tiers, this.keys.waiting, this.keys.delivered, this.keys.superseded], [event.id, event.type === 'media-played' ? c.job.id : '', c.job.id, event.type, outcome, now, DELIVERED_WINDOW_MS]);
     }
     /** Renews the locks of the events this instance is sending, so none is taken for stalled. */
     async extendLocks() {
@@ -748,7 +826,7 @@ class RedisOutbox {
 }
 function toOutboxEvent(job) {
     const { seq, acceptedAt, attempts, event, error } = job.data;
-    const status = job.finishedOn ? (job.failedReason ? 'dead' : 'sent') : 'pending';
+    const status = job.finishedOn ? (job.failedReason ? 'dead' : job.returnvalue === 'superseded' ? 'superseded' : 'sent') : 'pending';
     const out = { seq, id: event.id, type: event.type, sessionId: event.sessionId, event, acceptedAt, attempts, status };
     if (job.finishedOn)
         out.doneAt = job.finishedOn;

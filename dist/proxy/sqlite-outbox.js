@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSync, fstatSync, writeSync, ftruncateSync, fdatasyncSync, readSync, closeSync, fdatasync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { m as mayClaim, L as LocalTokenStore, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS } from './core.js';
+import { m as mayClaim, L as LocalTokenStore, D as DEFAULT_ORDER_GRACE_MS, d as DEFAULT_KEEP_DELIVERED_MS, e as DEFAULT_KEEP_DEAD_MS, f as DEFAULT_BACKLOG, i as tierOf, n as supersedes, g as TIER_SUPERSEDED, k as inBacklog, j as dropsAsSuperseded, l as DELIVERED_WINDOW_MS } from './core.js';
 
 /**
  * The SQLite outbox's intake: an append-only file of accepted requests, one line each:
@@ -328,7 +328,7 @@ const MOVE_LINES = 256;
 const TRUNCATE_AT = 4 * 1024 * 1024;
 /** Send times older than this are of no use to the rate bucket (a window plus any sane timeout). */
 const KEEP_SENDS_MS = 5 * 60_000;
-const STATUS = ['pending', 'sent', 'dead'];
+const STATUS = ['pending', 'sent', 'dead', 'superseded'];
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY,
@@ -341,15 +341,19 @@ CREATE TABLE IF NOT EXISTS events (
   attempts INTEGER NOT NULL DEFAULT 0,
   not_before INTEGER NOT NULL DEFAULT 0,
   done_at INTEGER,
-  error TEXT
+  error TEXT,
+  tier INTEGER NOT NULL DEFAULT 0,
+  percent INTEGER
 );
 CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE status = 0;
 CREATE INDEX IF NOT EXISTS events_played ON events(session_id, status) WHERE type = 'media-played';
 CREATE INDEX IF NOT EXISTS events_done ON events(status, done_at);
+CREATE INDEX IF NOT EXISTS events_tier ON events(tier, seq) WHERE status = 0;
+CREATE INDEX IF NOT EXISTS events_quartile ON events(session_id, percent) WHERE type = 'media-played-percent';
 CREATE TABLE IF NOT EXISTS sends (at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
-const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error';
+const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error, tier';
 /**
  * A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal), both mode 0600 (the
  * database keeps the portal store too, refresh token included; SQLite gives its -wal and
@@ -366,6 +370,9 @@ class SqliteOutbox {
     graceMs;
     keepDeliveredMs;
     keepDeadMs;
+    backlog;
+    /** Events in the journal past `moved`, by type. */
+    intakeTypes = new Map();
     claimed = new Set();
     waiting = [];
     flushScheduled = false;
@@ -397,6 +404,7 @@ class SqliteOutbox {
         // power loss can drop the last commits, never corrupting the file; FULL closes that gap.
         this.db.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
         this.db.pragma('busy_timeout = 5000');
+        migrate(this.db);
         this.db.exec(SCHEMA);
         // Take the exclusive lock now (a write transaction keeps it in EXCLUSIVE mode), so a
         // second process fails at start-up rather than at its first write.
@@ -416,6 +424,7 @@ class SqliteOutbox {
         this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
         this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
         this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+        this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
         this.moveLines = this.db.transaction((records) => {
             for (const r of records) {
                 let events;
@@ -426,7 +435,14 @@ class SqliteOutbox {
                     continue; // a line damaged on disk: it cannot be sent, and must not wedge the queue
                 }
                 events.forEach((e, i) => {
-                    this.sql.insertEvent.run(r.seq * SEQ_STRIDE + i, e.id, e.type, e.sessionId, JSON.stringify(e), r.acceptedAt);
+                    this.countIntake(e.type, -1);
+                    const percent = e.type === 'media-played-percent' ? e.playedPercent : null;
+                    const top = percent === null ? undefined : (this.sql.sessionTop.get(e.sessionId) ?? undefined);
+                    const tier = tierOf(e.type, percent ?? undefined, top);
+                    const row = this.sql.insertEvent.run(r.seq * SEQ_STRIDE + i, e.id, e.type, e.sessionId, JSON.stringify(e), r.acceptedAt, tier, percent);
+                    // A higher quartile makes the session's lower ones that still wait superseded.
+                    if (row.changes === 1 && percent !== null && supersedes(percent, top))
+                        this.sql.demote.run(TIER_SUPERSEDED, e.sessionId, percent);
                 });
             }
             this.sql.setMeta.run('intake_offset', records[records.length - 1].end);
@@ -441,6 +457,8 @@ class SqliteOutbox {
                 this.intakeLines++;
                 this.intakeEvents += r.count;
                 lastSeq = Math.max(lastSeq, r.seq);
+                for (const type of typesOf(r.body))
+                    this.countIntake(type, 1);
             }
             at = records[records.length - 1].end;
         }
@@ -463,7 +481,8 @@ class SqliteOutbox {
             ? raw
             : JSON.stringify({ events: events.filter((_, i) => fresh[i]) });
         return new Promise((resolve, reject) => {
-            this.waiting.push({ line: IntakeJournal.line(this.nextSeq++, now, ids.length, body), count: ids.length, ids, resolve: () => resolve(fresh), reject });
+            const types = events.filter((_, i) => fresh[i]).map((e) => e.type);
+            this.waiting.push({ line: IntakeJournal.line(this.nextSeq++, now, ids.length, body), count: ids.length, ids, types, resolve: () => resolve(fresh), reject });
             if (!this.flushScheduled) {
                 this.flushScheduled = true;
                 setImmediate(this.flush);
@@ -491,6 +510,8 @@ class SqliteOutbox {
         this.intakeLines += batch.length;
         for (const w of batch) {
             this.intakeEvents += w.count;
+            for (const type of w.types)
+                this.countIntake(type, 1);
             w.resolve();
         }
     };
@@ -499,18 +520,33 @@ class SqliteOutbox {
         // In the steady state the journal holds only the last moments' requests: move them all
         // first, so the order rule sees a media-played that arrived after its quartiles. A big
         // backlog is moved only as far as needed, oldest first.
-        if (this.intakeLines > 0 && this.intakeLines <= MOVE_LINES)
-            this.moveFromJournal();
+        // Under backlog every waiting event is ranked, so the whole journal is moved.
+        const backlog = inBacklog(this.backlog, this.oldestPendingAt(), now);
+        if (this.intakeLines > 0 && (backlog || this.intakeLines <= MOVE_LINES))
+            while (this.intakeLines > 0)
+                this.moveFromJournal();
+        const ready = backlog ? this.sql.readyByTier : this.sql.ready;
         const out = [];
         for (let round = 0; round < 8; round++) {
-            const rows = this.sql.ready.all({ now, graceCutoff: now - this.graceMs, limit: limit - out.length + this.claimed.size });
+            const rows = ready.all({ now, graceCutoff: now - this.graceMs, limit: limit - out.length + this.claimed.size });
+            let dropped = 0;
             for (const row of rows) {
                 if (out.length >= limit)
                     break;
                 if (this.claimed.has(row.seq))
                     continue;
+                if (dropsAsSuperseded(this.backlog, row.tier, backlog)) {
+                    this.sql.supersede.run(now, row.seq);
+                    dropped++;
+                    continue;
+                }
                 this.claimed.add(row.seq);
                 out.push(toOutboxEvent(row));
+            }
+            if (dropped) {
+                this.sql.addMeta.run('superseded', dropped);
+                if (out.length < limit)
+                    continue;
             }
             if (out.length >= limit || this.intakeLines === 0)
                 break;
@@ -523,6 +559,7 @@ class SqliteOutbox {
         const records = this.journal.read(this.moved, MOVE_LINES);
         if (records.length === 0) {
             this.intakeLines = this.intakeEvents = 0;
+            this.intakeTypes.clear();
             return;
         }
         this.moveLines(records);
@@ -550,13 +587,35 @@ class SqliteOutbox {
         this.claimed.delete(seq);
         this.sql.dead.run(now, JSON.stringify(error), seq);
     }
-    stats(_now) {
+    stats(now = Date.now()) {
         this.assertOpen();
         const pending = this.sql.pendingCount.get() + this.intakeEvents;
-        let oldest = this.sql.firstPendingAt.get();
+        const waiting = Object.fromEntries(this.intakeTypes);
+        for (const { type, n } of this.sql.pendingByType.all())
+            waiting[type] = (waiting[type] ?? 0) + n;
+        const since = now - DELIVERED_WINDOW_MS;
+        const delivered = this.sql.deliveredSince.get(since);
+        return {
+            pending,
+            oldestPendingAt: this.oldestPendingAt(),
+            dead: this.sql.deadCount.get(),
+            waiting,
+            delivered: { count: delivered.n, since: delivered.first ?? now },
+            superseded: this.sql.getMeta.get('superseded') ?? 0,
+        };
+    }
+    oldestPendingAt() {
+        const oldest = this.sql.firstPendingAt.get();
         if (oldest === undefined && this.intakeLines > 0)
-            oldest = this.journal.read(this.moved, 1)[0]?.acceptedAt;
-        return { pending, oldestPendingAt: oldest, dead: this.sql.deadCount.get() };
+            return this.journal.read(this.moved, 1)[0]?.acceptedAt;
+        return oldest;
+    }
+    countIntake(type, by) {
+        const n = (this.intakeTypes.get(type) ?? 0) + by;
+        if (n > 0)
+            this.intakeTypes.set(type, n);
+        else
+            this.intakeTypes.delete(type);
     }
     recent(limit) {
         this.assertOpen();
@@ -578,9 +637,13 @@ class SqliteOutbox {
     prune(now) {
         this.assertOpen();
         this.sql.pruneDone.run(1, now - this.keepDeliveredMs);
+        this.sql.pruneDone.run(3, now - this.keepDeliveredMs);
         this.sql.pruneDone.run(2, now - this.keepDeadMs);
         this.sql.pruneSends.run(now - KEEP_SENDS_MS);
         this.portal.prune(now);
+    }
+    backlogPolicy() {
+        return { ...this.backlog };
     }
     /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
     tokenStore() {
@@ -630,9 +693,58 @@ function ownerOnly(file) {
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
 }
+/** Adds the columns of 0.2 (the backlog tier, a quartile's percent) to an older file. */
+function migrate(db) {
+    const columns = db.prepare('PRAGMA table_info(events)').all().map((c) => c.name);
+    if (columns.length === 0 || columns.includes('tier'))
+        return;
+    db.exec(`ALTER TABLE events ADD COLUMN tier INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN percent INTEGER;
+UPDATE events SET percent = json_extract(event, '$.playedPercent') WHERE type = 'media-played-percent' AND event IS NOT NULL;`);
+    // The waiting events get their tiers as if they had arrived now, in their order.
+    const rows = db.prepare('SELECT seq, type, session_id, percent FROM events WHERE status = 0 ORDER BY seq').all();
+    const tiers = new Map();
+    const sessions = new Map();
+    for (const r of rows) {
+        let s = sessions.get(r.session_id);
+        if (!s)
+            sessions.set(r.session_id, (s = { quartiles: [] }));
+        const percent = r.percent ?? undefined;
+        tiers.set(r.seq, tierOf(r.type, percent, s.top));
+        if (percent === undefined || r.type !== 'media-played-percent')
+            continue;
+        if (supersedes(percent, s.top))
+            for (const q of s.quartiles)
+                if (q.percent < percent)
+                    tiers.set(q.seq, TIER_SUPERSEDED);
+        s.quartiles.push({ seq: r.seq, percent });
+        if (s.top === undefined || percent > s.top)
+            s.top = percent;
+    }
+    const setTier = db.prepare('UPDATE events SET tier = ? WHERE seq = ?');
+    db.transaction(() => {
+        for (const [seq, tier] of tiers)
+            setTier.run(tier, seq);
+    })();
+}
+/** The event types of a journal line's body (an unreadable line has none). */
+function typesOf(body) {
+    try {
+        return JSON.parse(body).events.map((e) => e.type);
+    }
+    catch {
+        return [];
+    }
+}
 function prepare(db) {
     return {
-        insertEvent: db.prepare('INSERT OR IGNORE INTO events (seq, id, type, session_id, event, accepted_at) VALUES (?, ?, ?, ?, ?, ?)'),
+        insertEvent: db.prepare('INSERT OR IGNORE INTO events (seq, id, type, session_id, event, accepted_at, tier, percent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+        sessionTop: db.prepare("SELECT max(percent) FROM events WHERE session_id = ? AND type = 'media-played-percent'").pluck(),
+        demote: db.prepare("UPDATE events SET tier = ? WHERE session_id = ? AND type = 'media-played-percent' AND status = 0 AND percent < ?"),
+        supersede: db.prepare('UPDATE events SET status = 3, event = NULL, done_at = ? WHERE seq = ? AND status = 0'),
+        addMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value'),
+        pendingByType: db.prepare('SELECT type, count(*) AS n FROM events WHERE status = 0 GROUP BY type'),
+        deliveredSince: db.prepare('SELECT count(*) AS n, min(done_at) AS first FROM events WHERE status = 1 AND done_at > ?'),
         maxSeq: db.prepare('SELECT max(seq) FROM events').pluck(),
         getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
         setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -644,6 +756,14 @@ function prepare(db) {
           AND (accepted_at <= @graceCutoff
             OR EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id))))
       ORDER BY seq LIMIT @limit`),
+        readyByTier: db.prepare(`
+      SELECT ${ROW_COLUMNS} FROM events e INDEXED BY events_tier
+      WHERE status = 0 AND not_before <= @now
+        AND (type = 'media-played' OR (
+          NOT EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id AND p.status = 0)
+          AND (accepted_at <= @graceCutoff
+            OR EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id))))
+      ORDER BY tier, seq LIMIT @limit`),
         sent: db.prepare('UPDATE events SET status = 1, event = NULL, error = NULL, attempts = attempts + 1, done_at = ? WHERE seq = ? AND status = 0'),
         retry: db.prepare('UPDATE events SET attempts = attempts + 1, not_before = ?, error = ? WHERE seq = ? AND status = 0'),
         dead: db.prepare('UPDATE events SET status = 2, attempts = attempts + 1, done_at = ?, error = ? WHERE seq = ? AND status = 0'),

@@ -98,13 +98,14 @@ async function openOutbox(c: ServerConfig): Promise<{ outbox: Outbox; where: str
       queue: c.redis.queue,
       leaseMs: Math.max(10_000, 3 * timeoutMs),
       logger: createLogger({ level: c.logLevel, secrets: () => secretsOf(c) }),
+      backlog: c.backlog,
     });
     return { outbox, where: `${outbox.where} queue ${outbox.queueName}` };
   }
   const file = join(resolve(c.dataDir), 'outbox.sqlite');
   try {
     const { SqliteOutbox } = await import('./sqlite.js');
-    return { outbox: new SqliteOutbox(file), where: file };
+    return { outbox: new SqliteOutbox(file, { backlog: c.backlog }), where: file };
   } catch (error) {
     createLogger().error(`cannot open the outbox ${file} (is another proxy using it?): ${(error as Error).message}`);
     process.exit(1);

@@ -4,6 +4,7 @@
  */
 import type { ProxyOptions } from './core.js';
 import type { LogLevel } from './log.js';
+import { DEFAULT_BACKLOG_AFTER_MS, parseBacklogMode, type BacklogPolicy } from './store/backlog-policy.js';
 
 export interface ServerConfig {
   port: number;
@@ -13,6 +14,8 @@ export interface ServerConfig {
   /** With REDIS_URL: the shared queue in Redis, instead of the SQLite outbox. */
   redis?: RedisConfig;
   logLevel: LogLevel;
+  /** What the outbox sends first under backlog (HUBSPOT_BACKLOG, HUBSPOT_BACKLOG_AFTER_MS). */
+  backlog: BacklogPolicy;
   /** Everything but the outbox and the logger, which the server makes. */
   proxy: ProxyOptions;
 }
@@ -45,9 +48,12 @@ export const SERVER_VARIABLES = {
   HUBSPOT_REFRESH_TOKEN: { about: 'OAuth: the refresh token `media-bridge-proxy authorize` prints' },
   HUBSPOT_MEDIA_OBJECTS: { fallback: 'off', about: 'create: keep the portal\'s media objects, create the missing ones' },
   HUBSPOT_API_BASE: { fallback: 'https://api.hubapi.com', about: 'HubSpot\'s API base URL' },
-  HUBSPOT_RATE_LIMIT: { fallback: '90', about: 'requests to HubSpot per 10 s' },
+  HUBSPOT_RATE_LIMIT: { fallback: '90', about: 'requests to HubSpot per window (HUBSPOT_RATE_WINDOW_MS)' },
+  HUBSPOT_RATE_WINDOW_MS: { fallback: '10000', about: 'the window the rate limit counts in: HubSpot\'s 10 s (shorter only for a time-scaled simulation)' },
   HUBSPOT_TIMEOUT_MS: { fallback: '10000', about: 'how long one request to HubSpot may take before it is retried' },
   HUBSPOT_RETRY_BASE_MS: { fallback: '1000', about: 'first retry delay after a failure, and first pause after a 429' },
+  HUBSPOT_BACKLOG: { fallback: 'priority', about: 'the order under backlog: priority, coalesce (drops superseded quartiles) or fifo (docs/capacity.md)' },
+  HUBSPOT_BACKLOG_AFTER_MS: { fallback: String(DEFAULT_BACKLOG_AFTER_MS), about: 'how long the oldest event waits before the queue is in backlog' },
   ALLOWED_ORIGINS: { about: 'comma-separated origins allowed to post; unset: the same origin only' },
   TRUST_PROXY: { fallback: 'off', about: 'on, or the number of proxies in front: read X-Forwarded-For and -Host' },
   CLIENT_RATE_LIMIT: { fallback: '600', about: 'ingest requests per minute per client IP; 0 turns it off' },
@@ -102,6 +108,11 @@ export function configFromEnv(env: Env): ServerConfig {
     dataDir: text(env, 'MEDIA_BRIDGE_DATA_DIR'),
     ...(redis ? { redis } : {}),
     logLevel,
+    // The backlog's settings (docs/capacity.md).
+    backlog: {
+      mode: parseBacklogMode(text(env, 'HUBSPOT_BACKLOG')),
+      afterMs: integer(env, 'HUBSPOT_BACKLOG_AFTER_MS', 1),
+    },
     proxy: {
       hubspot: {
         ...(accessToken ? { accessToken } : {}),
@@ -116,6 +127,7 @@ export function configFromEnv(env: Env): ServerConfig {
           : {}),
         apiBase,
         rateLimit: integer(env, 'HUBSPOT_RATE_LIMIT', 1),
+        rateWindowMs: integer(env, 'HUBSPOT_RATE_WINDOW_MS', 10),
         timeoutMs: integer(env, 'HUBSPOT_TIMEOUT_MS', 1),
         retry: { baseMs: retryBase, rollingPauseMs: retryBase },
       },

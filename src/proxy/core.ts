@@ -11,6 +11,7 @@ import type { ValidationOptions } from './http/validate.js';
 import { createIntake } from './http/intake.js';
 import type { ProxyReply, ProxyRequest } from './http/reply.js';
 import { statusRoutes } from './http/status-routes.js';
+import { DrainWatch } from './backlog-report.js';
 import { readHealth, renderMetrics, type Health } from './health.js';
 import { Listeners, type Listener, type ProxyEventName } from './listeners.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
@@ -46,6 +47,8 @@ export interface HubSpotOptions {
   apiBase?: string;
   /** Requests per 10 s toward HubSpot. Default 90. */
   rateLimit?: number;
+  /** The window `rateLimit` counts in, ms. Default 10,000 (HubSpot's); shorter only to play time faster (`npm run simulate`). */
+  rateWindowMs?: number;
   /** Per-request timeout, ms. Default 10,000. */
   timeoutMs?: number;
   /** Most requests in flight at once. Default 8. */
@@ -110,6 +113,8 @@ export interface MediaBridgeProxy {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often the projected drain is checked against its 15 minutes. */
+const WATCH_EVERY_MS = 10_000;
 
 export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeProxy {
   const parts = baseParts(options);
@@ -135,6 +140,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
   });
   const health = readHealth({ ...parts, forwarder, catalog: () => catalog, mediaObjects: options.mediaObjects, dryRun: !parts.tokens });
   const metrics = renderMetrics(parts.metrics, outbox, health);
+  const watchTimer = forwarding ? startDrainWatch(health, log) : undefined;
   const serve = statusRoutes({ ...parts, health, renderMetrics: metrics });
   const paths = {
     events: options.paths?.events ?? '/media-events',
@@ -160,6 +166,7 @@ export function createMediaBridgeProxy(options: ProxyOptions = {}): MediaBridgeP
     },
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(watchTimer);
       await catalog?.close(); // first: events waiting for an object go at once
       await forwarder?.stop();
       await outbox.close();
@@ -231,8 +238,9 @@ function buildTokenSource(
  * Events and media-object calls go through one gate: one rate window, one send log, the
  * same pauses. A store shared by several instances gives them one; otherwise this process has its own.
  */
-function buildGate({ outbox, rateLimit: limit, timeoutMs }: Parts): UpstreamGate {
-  return outbox.sharedGate?.({ limit, timeoutMs }) ?? new LocalGate(outbox, { limit, timeoutMs });
+function buildGate({ outbox, rateLimit: limit, timeoutMs, options }: Parts): UpstreamGate {
+  const windowMs = options.hubspot?.rateWindowMs;
+  return outbox.sharedGate?.({ limit, timeoutMs, windowMs }) ?? new LocalGate(outbox, { limit, timeoutMs, windowMs });
 }
 
 /** The forwarder, unless the proxy runs dry. With media objects on, events wait for their object. */
@@ -292,6 +300,14 @@ function startPruning(outbox: Outbox, log: Logger, now: () => number): ReturnTyp
       .then(() => outbox.prune(now()))
       .catch((error) => log.error('pruning the outbox failed', { error: String(error) }));
   }, PRUNE_EVERY_MS);
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+/** Logs once when the projected drain passes 15 minutes, and once when it is back under (backlog-report.ts). */
+function startDrainWatch(health: () => Promise<Health>, log: Logger): ReturnType<typeof setInterval> {
+  const watch = new DrainWatch(log);
+  const timer = setInterval(() => void health().then((h) => watch.observe(h.backlog), () => {}), WATCH_EVERY_MS);
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }

@@ -2,6 +2,7 @@
  * What the proxy says about itself: the /healthz answer, and the gauges of /metrics read
  * from it. Both read the outbox, the forwarder and the catalog as they are now.
  */
+import { backlogReport, type BacklogReport } from './backlog-report.js';
 import type { UpstreamError } from './contracts/upstream-error.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox, StoreConnection } from './store/outbox.js';
@@ -16,6 +17,8 @@ export interface Health {
   store?: StoreConnection;
   /** The outbox; with a shared store, the queue of every instance on it. */
   outbox: { pending: number; oldestPendingAgeSeconds: number | null; deadLetters: number };
+  /** Where the queue stands against HubSpot's limit: what waits, by type, the send rate, the projected drain (docs/capacity.md). */
+  backlog: BacklogReport;
   /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
   upstream: { state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run'; until?: string; inFlight: number; rateLimit: number };
   deadLetters: Array<{ id: string; type: string; sessionId: string; failedAt?: string; attempts: number } & UpstreamError>;
@@ -52,6 +55,7 @@ export function readHealth(s: HealthSources): () => Promise<Health> {
         oldestPendingAgeSeconds: stats.oldestPendingAt === undefined ? null : Math.max(0, (at - stats.oldestPendingAt) / 1000),
         deadLetters: stats.dead,
       },
+      backlog: backlogReport(stats, at, outbox.backlogPolicy?.()),
       upstream: {
         state: state.state,
         ...('until' in state ? { until: new Date(state.until).toISOString() } : {}),
@@ -80,6 +84,7 @@ export function renderMetrics(metrics: Metrics, outbox: Outbox, health: () => Pr
     metrics.set('media_bridge_outbox_pending', h.outbox.pending);
     metrics.set('media_bridge_outbox_oldest_pending_age_seconds', h.outbox.oldestPendingAgeSeconds ?? 0);
     metrics.set('media_bridge_outbox_dead_letters', h.outbox.deadLetters);
+    metrics.setBacklog(h.backlog);
     metrics.set('media_bridge_upstream_in_flight', h.upstream.inFlight);
     metrics.set('media_bridge_upstream_paused', h.upstream.state === 'ok' || h.upstream.state === 'dry-run' ? 0 : 1);
     if ('known' in h.mediaObjects) {

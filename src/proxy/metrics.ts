@@ -2,6 +2,10 @@
  * Counters and a latency histogram, written in the Prometheus text exposition format.
  * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
+import type { BacklogReport } from './backlog-report.js';
+import type { EventType } from '../wire.js';
+
+const EVENT_TYPES: EventType[] = ['media-played', 'media-played-percent', 'attention-span'];
 
 type Labels = Record<string, string>;
 
@@ -33,6 +37,11 @@ export class Metrics {
     this.define('media_bridge_outbox_pending', 'gauge', 'Events waiting to be forwarded.');
     this.define('media_bridge_outbox_oldest_pending_age_seconds', 'gauge', 'Age of the oldest waiting event.');
     this.define('media_bridge_outbox_dead_letters', 'gauge', 'Dead letters kept in the outbox.');
+    this.define('media_bridge_outbox_waiting', 'gauge', 'Events waiting to be forwarded, by event type.');
+    this.define('media_bridge_outbox_backlog', 'gauge', '1 while the oldest waiting event has waited past HUBSPOT_BACKLOG_AFTER_MS (the backlog order applies).');
+    this.define('media_bridge_send_rate_per_second', 'gauge', 'Events delivered per second over the last minute (every instance on a shared store).');
+    this.define('media_bridge_outbox_drain_seconds', 'gauge', 'Projected time to send what waits at the current send rate (NaN when nothing was delivered lately).');
+    this.define('media_bridge_events_superseded_total', 'counter', 'Quartiles dropped under backlog because a higher one of the same session replaced them (HUBSPOT_BACKLOG=coalesce).');
     this.define('media_bridge_upstream_in_flight', 'gauge', 'Requests to HubSpot in flight.');
     this.define('media_bridge_upstream_paused', 'gauge', '1 while sending is paused (backing off, daily limit, unauthorized).');
     this.define('media_bridge_store_connected', 'gauge', '1 while this instance is connected to its shared store (Redis).', true);
@@ -54,6 +63,15 @@ export class Metrics {
     const family = this.families.get(name);
     if (!family) throw new Error(`unknown metric ${name}`);
     family.values.set(labelKey(labels), value);
+  }
+
+  /** The backlog gauges, from /healthz's report. */
+  setBacklog(b: BacklogReport): void {
+    for (const type of EVENT_TYPES) this.set('media_bridge_outbox_waiting', b.waiting[type] ?? 0, { type });
+    this.set('media_bridge_outbox_backlog', b.active ? 1 : 0);
+    this.set('media_bridge_send_rate_per_second', b.sendRatePerSecond);
+    this.set('media_bridge_outbox_drain_seconds', b.drainSeconds ?? NaN);
+    this.set('media_bridge_events_superseded_total', b.superseded);
   }
 
   /** Records one upstream request's latency, in ms. */

@@ -37,6 +37,18 @@ describe('configFromEnv', () => {
     });
   });
 
+  it('reads the backlog policy and the rate window (docs/capacity.md)', () => {
+    expect(configFromEnv({}).backlog).toEqual({ mode: 'priority', afterMs: 30_000 });
+    expect(configFromEnv({}).proxy.hubspot?.rateWindowMs).toBe(10_000);
+    const c = configFromEnv({ HUBSPOT_BACKLOG: ' Coalesce ', HUBSPOT_BACKLOG_AFTER_MS: '5000', HUBSPOT_RATE_WINDOW_MS: '500' });
+    expect(c.backlog).toEqual({ mode: 'coalesce', afterMs: 5_000 });
+    expect(c.proxy.hubspot?.rateWindowMs).toBe(500);
+    expect(configFromEnv({ HUBSPOT_BACKLOG: 'fifo' }).backlog.mode).toBe('fifo');
+    expect(() => configFromEnv({ HUBSPOT_BACKLOG: 'drop' })).toThrow('HUBSPOT_BACKLOG must be fifo, priority, coalesce');
+    expect(() => configFromEnv({ HUBSPOT_BACKLOG_AFTER_MS: '0' })).toThrow('HUBSPOT_BACKLOG_AFTER_MS must be an integer');
+    expect(() => configFromEnv({ HUBSPOT_RATE_WINDOW_MS: 'x' })).toThrow('HUBSPOT_RATE_WINDOW_MS must be an integer');
+  });
+
   it('takes the OAuth trio', () => {
     const c = configFromEnv({ HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_REFRESH_TOKEN: 'refresh' });
     expect(c.proxy.hubspot?.oauth).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' });

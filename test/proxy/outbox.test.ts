@@ -136,13 +136,13 @@ describe.each(implementations)('%s', (_name, make) => {
 
   it('reports depth and the age of the oldest pending event', async () => {
     const o = open({ orderGraceMs: 0 });
-    expect(await o.stats(T0)).toEqual({ pending: 0, oldestPendingAt: undefined, dead: 0 });
+    expect(await o.stats(T0)).toMatchObject({ pending: 0, oldestPendingAt: undefined, dead: 0 });
     await o.add([ev('1', 's1')], T0);
     await o.add([ev('2', 's1'), ev('3', 's1')], T0 + 500);
-    expect(await o.stats(T0 + 1000)).toEqual({ pending: 3, oldestPendingAt: T0, dead: 0 });
+    expect(await o.stats(T0 + 1000)).toMatchObject({ pending: 3, oldestPendingAt: T0, dead: 0 });
     const [first] = await o.claim(1, T0 + 1000);
     await o.sent(first.seq, T0 + 1000);
-    expect(await o.stats(T0 + 1000)).toEqual({ pending: 2, oldestPendingAt: T0 + 500, dead: 0 });
+    expect(await o.stats(T0 + 1000)).toMatchObject({ pending: 2, oldestPendingAt: T0 + 500, dead: 0 });
   });
 
   it('remembers upstream send times', async () => {
@@ -180,7 +180,7 @@ describe('SqliteOutbox, across a restart', () => {
 
     const b = new SqliteOutbox(path, { orderGraceMs: 0 });
     opened.push(b);
-    expect(b.stats(T0 + 10)).toEqual({ pending: 2, oldestPendingAt: T0 + 1, dead: 1 });
+    expect(b.stats(T0 + 10)).toMatchObject({ pending: 2, oldestPendingAt: T0 + 1, dead: 1 });
     expect(b.claim(10, T0 + 10).map((e) => e.id)).toEqual(['3', '4']);
     expect(b.deadLetters(5).map((d) => d.id)).toEqual(['2']);
     expect(b.sendsSince(T0)).toEqual([T0 + 3]);

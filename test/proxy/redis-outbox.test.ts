@@ -126,7 +126,7 @@ describe('RedisOutbox, the outbox contract', () => {
     const recent = await o.recent(10);
     expect(ids(recent)).toEqual(['r3', 'r2', 'r1']);
     expect(recent.map((e) => e.status)).toEqual(['pending', 'pending', 'sent']);
-    expect(await o.stats(Date.now())).toEqual({ pending: 2, oldestPendingAt: t, dead: 0 });
+    expect(await o.stats(Date.now())).toMatchObject({ pending: 2, oldestPendingAt: t, dead: 0 });
   });
 
   it('forgets delivered ids after their retention, so only then can an id come back', async () => {

@@ -4,6 +4,7 @@
  */
 import type { ProxyOptions } from './core.js';
 import type { LogLevel } from './log.js';
+import { type BacklogPolicy } from './store/backlog-policy.js';
 export interface ServerConfig {
     port: number;
     host: string;
@@ -12,6 +13,8 @@ export interface ServerConfig {
     /** With REDIS_URL: the shared queue in Redis, instead of the SQLite outbox. */
     redis?: RedisConfig;
     logLevel: LogLevel;
+    /** What the outbox sends first under backlog (HUBSPOT_BACKLOG, HUBSPOT_BACKLOG_AFTER_MS). */
+    backlog: BacklogPolicy;
     /** Everything but the outbox and the logger, which the server makes. */
     proxy: ProxyOptions;
 }
@@ -64,11 +67,23 @@ export declare const SERVER_VARIABLES: {
         fallback: string;
         about: string;
     };
+    HUBSPOT_RATE_WINDOW_MS: {
+        fallback: string;
+        about: string;
+    };
     HUBSPOT_TIMEOUT_MS: {
         fallback: string;
         about: string;
     };
     HUBSPOT_RETRY_BASE_MS: {
+        fallback: string;
+        about: string;
+    };
+    HUBSPOT_BACKLOG: {
+        fallback: string;
+        about: string;
+    };
+    HUBSPOT_BACKLOG_AFTER_MS: {
         fallback: string;
         about: string;
     };

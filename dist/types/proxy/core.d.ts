@@ -34,6 +34,8 @@ export interface HubSpotOptions {
     apiBase?: string;
     /** Requests per 10 s toward HubSpot. Default 90. */
     rateLimit?: number;
+    /** The window `rateLimit` counts in, ms. Default 10,000 (HubSpot's); shorter only to play time faster (`npm run simulate`). */
+    rateWindowMs?: number;
     /** Per-request timeout, ms. Default 10,000. */
     timeoutMs?: number;
     /** Most requests in flight at once. Default 8. */

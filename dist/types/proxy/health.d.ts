@@ -2,6 +2,7 @@
  * What the proxy says about itself: the /healthz answer, and the gauges of /metrics read
  * from it. Both read the outbox, the forwarder and the catalog as they are now.
  */
+import { type BacklogReport } from './backlog-report.js';
 import type { UpstreamError } from './contracts/upstream-error.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox, StoreConnection } from './store/outbox.js';
@@ -19,6 +20,8 @@ export interface Health {
         oldestPendingAgeSeconds: number | null;
         deadLetters: number;
     };
+    /** Where the queue stands against HubSpot's limit: what waits, by type, the send rate, the projected drain (docs/capacity.md). */
+    backlog: BacklogReport;
     /** `inFlight` is this instance's; the state (pauses) is shared with a shared store. */
     upstream: {
         state: 'ok' | 'backing-off' | 'daily-limit' | 'unauthorized' | 'dry-run';

@@ -2,6 +2,7 @@
  * Counters and a latency histogram, written in the Prometheus text exposition format.
  * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
+import type { BacklogReport } from './backlog-report.js';
 type Labels = Record<string, string>;
 export declare class Metrics {
     private readonly families;
@@ -11,6 +12,8 @@ export declare class Metrics {
     inc(name: string, labels?: Labels, by?: number): void;
     /** Sets a gauge. */
     set(name: string, value: number, labels?: Labels): void;
+    /** The backlog gauges, from /healthz's report. */
+    setBacklog(b: BacklogReport): void;
     /** Records one upstream request's latency, in ms. */
     observeLatency(ms: number): void;
     /** The text exposition. */

@@ -7,7 +7,7 @@ import type { MaybePromise } from './maybe-promise.js';
 
 /** HubSpot's rolling window (TEN_SECONDLY_ROLLING), in ms. */
 export const WINDOW_MS = 10_000;
-/** Extra time a slot stays spent after its request completed, in ms. */
+/** Extra time a slot stays spent after its request completed, in ms (a 40th of a shorter window). */
 export const HOLD_MARGIN_MS = 250;
 
 /**
@@ -15,8 +15,9 @@ export const HOLD_MARGIN_MS = 250;
  * gate, so that all the requests HubSpot counts in one window held slots at once (see
  * upstream/rate-bucket.ts).
  */
-export function holdMs(windowMs = WINDOW_MS, marginMs = HOLD_MARGIN_MS): number {
-  return windowMs + marginMs;
+export function holdMs(windowMs = WINDOW_MS, marginMs?: number): number {
+  // A window shortened for a time-scaled run (HUBSPOT_RATE_WINDOW_MS) gets its margin scaled too.
+  return windowMs + (marginMs ?? Math.min(HOLD_MARGIN_MS, windowMs / 40));
 }
 
 /** Why sending is paused. */

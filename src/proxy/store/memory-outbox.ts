@@ -10,6 +10,7 @@ import {
   DEFAULT_KEEP_DEAD_MS,
   DEFAULT_KEEP_DELIVERED_MS,
   DEFAULT_ORDER_GRACE_MS,
+  DELIVERED_WINDOW_MS,
   orderAllows,
   type Outbox,
   type OutboxEvent,
@@ -17,12 +18,15 @@ import {
   type OutboxStats,
 } from './outbox.js';
 import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
+import { DEFAULT_BACKLOG, dropsAsSuperseded, inBacklog, supersedes, tierOf, TIER_SUPERSEDED, type BacklogPolicy } from './backlog-policy.js';
 import { LocalTokenStore } from './local-tokens.js';
 import { MemoryPortalStore } from './memory-portal.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 
 interface Entry extends OutboxEvent {
   notBefore: number;
+  tier: number;
+  percent?: number;
 }
 
 /** An outbox in memory: fast and exact, and gone when the process ends. */
@@ -34,7 +38,9 @@ export class MemoryOutbox implements Outbox, PortalStore {
   private readonly pending = new Map<number, Entry>();
   private readonly claimed = new Set<number>();
   /** Per session: pending media-played count, and whether one was ever seen. */
-  private readonly sessions = new Map<string, { pendingPlayed: number; seen: boolean; lastAt: number }>();
+  private readonly sessions = new Map<string, { pendingPlayed: number; seen: boolean; lastAt: number; top?: number }>();
+  private readonly backlog: BacklogPolicy;
+  private superseded = 0;
   private sends: number[] = [];
   private readonly portal = new MemoryPortalStore();
   private readonly tokens = new LocalTokenStore();
@@ -46,6 +52,7 @@ export class MemoryOutbox implements Outbox, PortalStore {
     this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
     this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
+    this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
   }
 
   add(events: readonly WireEvent[], now: number): boolean[] {
@@ -61,7 +68,17 @@ export class MemoryOutbox implements Outbox, PortalStore {
         attempts: 0,
         status: 'pending',
         notBefore: 0,
+        tier: tierOf(event.type),
       };
+      if (event.type === 'media-played-percent') {
+        const s = this.session(entry.sessionId, now);
+        entry.percent = event.playedPercent;
+        entry.tier = tierOf(event.type, event.playedPercent, s.top);
+        if (supersedes(event.playedPercent, s.top)) {
+          for (const e of this.pending.values()) if (e.sessionId === entry.sessionId && e.percent !== undefined && e.percent < event.playedPercent) e.tier = TIER_SUPERSEDED;
+        }
+        if (s.top === undefined || event.playedPercent > s.top) s.top = event.playedPercent;
+      }
       this.byId.set(entry.id, entry);
       this.pending.set(entry.seq, entry);
       if (entry.type === 'media-played') {
@@ -75,9 +92,17 @@ export class MemoryOutbox implements Outbox, PortalStore {
 
   claim(limit: number, now: number): OutboxEvent[] {
     const out: OutboxEvent[] = [];
-    for (const entry of this.pending.values()) {
+    const first = this.pending.values().next();
+    const backlog = inBacklog(this.backlog, first.done ? undefined : first.value.acceptedAt, now);
+    const candidates = backlog ? [...this.pending.values()].sort((a, b) => a.tier - b.tier || a.seq - b.seq) : this.pending.values();
+    for (const entry of candidates) {
       if (out.length >= limit) break;
       if (this.claimed.has(entry.seq) || entry.notBefore > now) continue;
+      if (dropsAsSuperseded(this.backlog, entry.tier, backlog)) {
+        this.superseded++;
+        this.settle(entry.seq, now, 'superseded');
+        continue;
+      }
       const s = this.sessions.get(entry.sessionId);
       const order = { playedPending: (s?.pendingPlayed ?? 0) > 0, playedSeen: s?.seen ?? false };
       if (!orderAllows(entry.type, entry.acceptedAt, order, now, this.graceMs)) continue;
@@ -109,11 +134,20 @@ export class MemoryOutbox implements Outbox, PortalStore {
     this.settle(seq, now, 'dead');
   }
 
-  stats(_now?: number): OutboxStats {
+  stats(now: number = Date.now()): OutboxStats {
     let dead = 0;
-    for (const e of this.byId.values()) if (e.status === 'dead') dead++;
+    const delivered = { count: 0, since: now };
+    for (const e of this.byId.values()) {
+      if (e.status === 'dead') dead++;
+      if (e.status === 'sent' && e.doneAt! > now - DELIVERED_WINDOW_MS) {
+        delivered.count++;
+        delivered.since = Math.min(delivered.since, e.doneAt!);
+      }
+    }
+    const waiting: OutboxStats['waiting'] = {};
+    for (const e of this.pending.values()) waiting[e.type] = (waiting[e.type] ?? 0) + 1;
     const first = this.pending.values().next();
-    return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead };
+    return { pending: this.pending.size, oldestPendingAt: first.done ? undefined : first.value.acceptedAt, dead, waiting, delivered, superseded: this.superseded };
   }
 
   recent(limit: number): OutboxEvent[] {
@@ -137,7 +171,7 @@ export class MemoryOutbox implements Outbox, PortalStore {
 
   prune(now: number): void {
     for (const [id, e] of this.byId) {
-      const keep = e.status === 'sent' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
+      const keep = e.status === 'sent' || e.status === 'superseded' ? this.keepDeliveredMs : e.status === 'dead' ? this.keepDeadMs : Infinity;
       if (e.doneAt !== undefined && now - e.doneAt >= keep) this.byId.delete(id);
     }
     for (const [session, s] of this.sessions) {
@@ -146,6 +180,10 @@ export class MemoryOutbox implements Outbox, PortalStore {
   }
 
   close(): void {}
+
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
+  }
 
   /** OAuth's tokens, in memory (./local-tokens.ts). */
   tokenStore(): OAuthTokenStore {
@@ -177,7 +215,7 @@ export class MemoryOutbox implements Outbox, PortalStore {
     return this.portal.claimMediaObject(mediaType, externalId, owner, now, until);
   }
 
-  private settle(seq: number, now: number, status: 'sent' | 'dead'): void {
+  private settle(seq: number, now: number, status: 'sent' | 'dead' | 'superseded'): void {
     this.claimed.delete(seq);
     const entry = this.pending.get(seq);
     if (!entry) return;
@@ -196,6 +234,6 @@ export class MemoryOutbox implements Outbox, PortalStore {
 }
 
 function snapshot(entry: Entry): OutboxEvent {
-  const { notBefore: _notBefore, ...event } = entry;
+  const { notBefore: _notBefore, tier: _tier, percent: _percent, ...event } = entry;
   return { ...event };
 }

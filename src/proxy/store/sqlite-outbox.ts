@@ -24,10 +24,12 @@ import { dirname } from 'node:path';
 import type { EventType, MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../contracts/upstream-error.js';
 import { IntakeJournal, type IntakeRecord } from './intake-journal.js';
+import { DEFAULT_BACKLOG, dropsAsSuperseded, inBacklog, supersedes, tierOf, TIER_SUPERSEDED, type BacklogPolicy } from './backlog-policy.js';
 import {
   DEFAULT_KEEP_DEAD_MS,
   DEFAULT_KEEP_DELIVERED_MS,
   DEFAULT_ORDER_GRACE_MS,
+  DELIVERED_WINDOW_MS,
   type Outbox,
   type OutboxEvent,
   type OutboxOptions,
@@ -58,12 +60,13 @@ const MOVE_LINES = 256;
 const TRUNCATE_AT = 4 * 1024 * 1024;
 /** Send times older than this are of no use to the rate bucket (a window plus any sane timeout). */
 const KEEP_SENDS_MS = 5 * 60_000;
-const STATUS: OutboxStatus[] = ['pending', 'sent', 'dead'];
+const STATUS: OutboxStatus[] = ['pending', 'sent', 'dead', 'superseded'];
 
 interface Waiting {
   line: string;
   count: number;
   ids: string[];
+  types: EventType[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -77,6 +80,7 @@ interface EventRow {
   accepted_at: number;
   status: number;
   attempts: number;
+  tier: number;
   done_at: number | null;
   error: string | null;
 }
@@ -93,16 +97,20 @@ CREATE TABLE IF NOT EXISTS events (
   attempts INTEGER NOT NULL DEFAULT 0,
   not_before INTEGER NOT NULL DEFAULT 0,
   done_at INTEGER,
-  error TEXT
+  error TEXT,
+  tier INTEGER NOT NULL DEFAULT 0,
+  percent INTEGER
 );
 CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE status = 0;
 CREATE INDEX IF NOT EXISTS events_played ON events(session_id, status) WHERE type = 'media-played';
 CREATE INDEX IF NOT EXISTS events_done ON events(status, done_at);
+CREATE INDEX IF NOT EXISTS events_tier ON events(tier, seq) WHERE status = 0;
+CREATE INDEX IF NOT EXISTS events_quartile ON events(session_id, percent) WHERE type = 'media-played-percent';
 CREATE TABLE IF NOT EXISTS sends (at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
-const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error';
+const ROW_COLUMNS = 'seq, id, type, session_id, event, accepted_at, status, attempts, done_at, error, tier';
 
 /**
  * A durable outbox: `<file>` (SQLite) and `<file>-intake` (the journal), both mode 0600 (the
@@ -120,6 +128,9 @@ export class SqliteOutbox implements Outbox, PortalStore {
   private readonly graceMs: number;
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
+  private readonly backlog: BacklogPolicy;
+  /** Events in the journal past `moved`, by type. */
+  private readonly intakeTypes = new Map<EventType, number>();
   private readonly claimed = new Set<number>();
   private waiting: Waiting[] = [];
   private flushScheduled = false;
@@ -152,6 +163,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
     // power loss can drop the last commits, never corrupting the file; FULL closes that gap.
     this.db.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
     this.db.exec(SCHEMA);
     // Take the exclusive lock now (a write transaction keeps it in EXCLUSIVE mode), so a
     // second process fails at start-up rather than at its first write.
@@ -171,6 +183,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
     this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
     this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+    this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
 
     this.moveLines = this.db.transaction((records: IntakeRecord[]) => {
       for (const r of records) {
@@ -181,7 +194,13 @@ export class SqliteOutbox implements Outbox, PortalStore {
           continue; // a line damaged on disk: it cannot be sent, and must not wedge the queue
         }
         events.forEach((e, i) => {
-          this.sql.insertEvent.run(r.seq * SEQ_STRIDE + i, e.id, e.type, e.sessionId, JSON.stringify(e), r.acceptedAt);
+          this.countIntake(e.type, -1);
+          const percent = e.type === 'media-played-percent' ? e.playedPercent : null;
+          const top = percent === null ? undefined : ((this.sql.sessionTop.get(e.sessionId) as number | null) ?? undefined);
+          const tier = tierOf(e.type, percent ?? undefined, top);
+          const row = this.sql.insertEvent.run(r.seq * SEQ_STRIDE + i, e.id, e.type, e.sessionId, JSON.stringify(e), r.acceptedAt, tier, percent);
+          // A higher quartile makes the session's lower ones that still wait superseded.
+          if (row.changes === 1 && percent !== null && supersedes(percent, top)) this.sql.demote.run(TIER_SUPERSEDED, e.sessionId, percent);
         });
       }
       this.sql.setMeta.run('intake_offset', records[records.length - 1].end);
@@ -196,6 +215,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
         this.intakeLines++;
         this.intakeEvents += r.count;
         lastSeq = Math.max(lastSeq, r.seq);
+        for (const type of typesOf(r.body)) this.countIntake(type, 1);
       }
       at = records[records.length - 1].end;
     }
@@ -218,7 +238,8 @@ export class SqliteOutbox implements Outbox, PortalStore {
         ? raw
         : JSON.stringify({ events: events.filter((_, i) => fresh[i]) });
     return new Promise((resolve, reject) => {
-      this.waiting.push({ line: IntakeJournal.line(this.nextSeq++, now, ids.length, body), count: ids.length, ids, resolve: () => resolve(fresh), reject });
+      const types = events.filter((_, i) => fresh[i]).map((e) => e.type);
+      this.waiting.push({ line: IntakeJournal.line(this.nextSeq++, now, ids.length, body), count: ids.length, ids, types, resolve: () => resolve(fresh), reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -244,6 +265,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.intakeLines += batch.length;
     for (const w of batch) {
       this.intakeEvents += w.count;
+      for (const type of w.types) this.countIntake(type, 1);
       w.resolve();
     }
   };
@@ -253,15 +275,28 @@ export class SqliteOutbox implements Outbox, PortalStore {
     // In the steady state the journal holds only the last moments' requests: move them all
     // first, so the order rule sees a media-played that arrived after its quartiles. A big
     // backlog is moved only as far as needed, oldest first.
-    if (this.intakeLines > 0 && this.intakeLines <= MOVE_LINES) this.moveFromJournal();
+    // Under backlog every waiting event is ranked, so the whole journal is moved.
+    const backlog = inBacklog(this.backlog, this.oldestPendingAt(), now);
+    if (this.intakeLines > 0 && (backlog || this.intakeLines <= MOVE_LINES)) while (this.intakeLines > 0) this.moveFromJournal();
+    const ready = backlog ? this.sql.readyByTier : this.sql.ready;
     const out: OutboxEvent[] = [];
     for (let round = 0; round < 8; round++) {
-      const rows = this.sql.ready.all({ now, graceCutoff: now - this.graceMs, limit: limit - out.length + this.claimed.size }) as EventRow[];
+      const rows = ready.all({ now, graceCutoff: now - this.graceMs, limit: limit - out.length + this.claimed.size }) as EventRow[];
+      let dropped = 0;
       for (const row of rows) {
         if (out.length >= limit) break;
         if (this.claimed.has(row.seq)) continue;
+        if (dropsAsSuperseded(this.backlog, row.tier, backlog)) {
+          this.sql.supersede.run(now, row.seq);
+          dropped++;
+          continue;
+        }
         this.claimed.add(row.seq);
         out.push(toOutboxEvent(row));
+      }
+      if (dropped) {
+        this.sql.addMeta.run('superseded', dropped);
+        if (out.length < limit) continue;
       }
       if (out.length >= limit || this.intakeLines === 0) break;
       this.moveFromJournal();
@@ -274,6 +309,7 @@ export class SqliteOutbox implements Outbox, PortalStore {
     const records = this.journal.read(this.moved, MOVE_LINES);
     if (records.length === 0) {
       this.intakeLines = this.intakeEvents = 0;
+      this.intakeTypes.clear();
       return;
     }
     this.moveLines(records);
@@ -304,12 +340,33 @@ export class SqliteOutbox implements Outbox, PortalStore {
     this.sql.dead.run(now, JSON.stringify(error), seq);
   }
 
-  stats(_now?: number): OutboxStats {
+  stats(now: number = Date.now()): OutboxStats {
     this.assertOpen();
     const pending = (this.sql.pendingCount.get() as number) + this.intakeEvents;
-    let oldest = this.sql.firstPendingAt.get() as number | undefined;
-    if (oldest === undefined && this.intakeLines > 0) oldest = this.journal.read(this.moved, 1)[0]?.acceptedAt;
-    return { pending, oldestPendingAt: oldest, dead: this.sql.deadCount.get() as number };
+    const waiting: Partial<Record<EventType, number>> = Object.fromEntries(this.intakeTypes);
+    for (const { type, n } of this.sql.pendingByType.all() as Array<{ type: EventType; n: number }>) waiting[type] = (waiting[type] ?? 0) + n;
+    const since = now - DELIVERED_WINDOW_MS;
+    const delivered = this.sql.deliveredSince.get(since) as { n: number; first: number | null };
+    return {
+      pending,
+      oldestPendingAt: this.oldestPendingAt(),
+      dead: this.sql.deadCount.get() as number,
+      waiting,
+      delivered: { count: delivered.n, since: delivered.first ?? now },
+      superseded: (this.sql.getMeta.get('superseded') as number | undefined) ?? 0,
+    };
+  }
+
+  private oldestPendingAt(): number | undefined {
+    const oldest = this.sql.firstPendingAt.get() as number | undefined;
+    if (oldest === undefined && this.intakeLines > 0) return this.journal.read(this.moved, 1)[0]?.acceptedAt;
+    return oldest;
+  }
+
+  private countIntake(type: EventType, by: number): void {
+    const n = (this.intakeTypes.get(type) ?? 0) + by;
+    if (n > 0) this.intakeTypes.set(type, n);
+    else this.intakeTypes.delete(type);
   }
 
   recent(limit: number): OutboxEvent[] {
@@ -335,9 +392,14 @@ export class SqliteOutbox implements Outbox, PortalStore {
   prune(now: number): void {
     this.assertOpen();
     this.sql.pruneDone.run(1, now - this.keepDeliveredMs);
+    this.sql.pruneDone.run(3, now - this.keepDeliveredMs);
     this.sql.pruneDone.run(2, now - this.keepDeadMs);
     this.sql.pruneSends.run(now - KEEP_SENDS_MS);
     this.portal.prune(now);
+  }
+
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
   }
 
   /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
@@ -396,9 +458,51 @@ function ownerOnly(file: string): void {
   chmodSync(file, 0o600);
 }
 
+/** Adds the columns of 0.2 (the backlog tier, a quartile's percent) to an older file. */
+function migrate(db: Database.Database): void {
+  const columns = (db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (columns.length === 0 || columns.includes('tier')) return;
+  db.exec(`ALTER TABLE events ADD COLUMN tier INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN percent INTEGER;
+UPDATE events SET percent = json_extract(event, '$.playedPercent') WHERE type = 'media-played-percent' AND event IS NOT NULL;`);
+  // The waiting events get their tiers as if they had arrived now, in their order.
+  const rows = db.prepare('SELECT seq, type, session_id, percent FROM events WHERE status = 0 ORDER BY seq').all() as Array<{ seq: number; type: EventType; session_id: string; percent: number | null }>;
+  const tiers = new Map<number, number>();
+  const sessions = new Map<string, { top?: number; quartiles: Array<{ seq: number; percent: number }> }>();
+  for (const r of rows) {
+    let s = sessions.get(r.session_id);
+    if (!s) sessions.set(r.session_id, (s = { quartiles: [] }));
+    const percent = r.percent ?? undefined;
+    tiers.set(r.seq, tierOf(r.type, percent, s.top));
+    if (percent === undefined || r.type !== 'media-played-percent') continue;
+    if (supersedes(percent, s.top)) for (const q of s.quartiles) if (q.percent < percent) tiers.set(q.seq, TIER_SUPERSEDED);
+    s.quartiles.push({ seq: r.seq, percent });
+    if (s.top === undefined || percent > s.top) s.top = percent;
+  }
+  const setTier = db.prepare('UPDATE events SET tier = ? WHERE seq = ?');
+  db.transaction(() => {
+    for (const [seq, tier] of tiers) setTier.run(tier, seq);
+  })();
+}
+
+/** The event types of a journal line's body (an unreadable line has none). */
+function typesOf(body: string): EventType[] {
+  try {
+    return (JSON.parse(body) as { events: WireEvent[] }).events.map((e) => e.type);
+  } catch {
+    return [];
+  }
+}
+
 function prepare(db: Database.Database) {
   return {
-    insertEvent: db.prepare('INSERT OR IGNORE INTO events (seq, id, type, session_id, event, accepted_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare('INSERT OR IGNORE INTO events (seq, id, type, session_id, event, accepted_at, tier, percent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    sessionTop: db.prepare("SELECT max(percent) FROM events WHERE session_id = ? AND type = 'media-played-percent'").pluck(),
+    demote: db.prepare("UPDATE events SET tier = ? WHERE session_id = ? AND type = 'media-played-percent' AND status = 0 AND percent < ?"),
+    supersede: db.prepare('UPDATE events SET status = 3, event = NULL, done_at = ? WHERE seq = ? AND status = 0'),
+    addMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value'),
+    pendingByType: db.prepare('SELECT type, count(*) AS n FROM events WHERE status = 0 GROUP BY type'),
+    deliveredSince: db.prepare('SELECT count(*) AS n, min(done_at) AS first FROM events WHERE status = 1 AND done_at > ?'),
     maxSeq: db.prepare('SELECT max(seq) FROM events').pluck(),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -410,6 +514,14 @@ function prepare(db: Database.Database) {
           AND (accepted_at <= @graceCutoff
             OR EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id))))
       ORDER BY seq LIMIT @limit`),
+    readyByTier: db.prepare(`
+      SELECT ${ROW_COLUMNS} FROM events e INDEXED BY events_tier
+      WHERE status = 0 AND not_before <= @now
+        AND (type = 'media-played' OR (
+          NOT EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id AND p.status = 0)
+          AND (accepted_at <= @graceCutoff
+            OR EXISTS (SELECT 1 FROM events p WHERE p.type = 'media-played' AND p.session_id = e.session_id))))
+      ORDER BY tier, seq LIMIT @limit`),
     sent: db.prepare('UPDATE events SET status = 1, event = NULL, error = NULL, attempts = attempts + 1, done_at = ? WHERE seq = ? AND status = 0'),
     retry: db.prepare('UPDATE events SET attempts = attempts + 1, not_before = ?, error = ? WHERE seq = ? AND status = 0'),
     dead: db.prepare('UPDATE events SET status = 2, attempts = attempts + 1, done_at = ?, error = ? WHERE seq = ? AND status = 0'),

@@ -43,11 +43,11 @@ export class LocalGate implements UpstreamGate {
 
   constructor(
     private readonly log: SendLog,
-    options: { limit: number; timeoutMs: number },
+    options: { limit: number; timeoutMs: number; windowMs?: number },
   ) {
     this.limit = options.limit;
     this.timeoutMs = options.timeoutMs;
-    this.bucket = new RateBucket({ limit: options.limit });
+    this.bucket = new RateBucket({ limit: options.limit, windowMs: options.windowMs });
   }
 
   async start(now: number): Promise<void> {

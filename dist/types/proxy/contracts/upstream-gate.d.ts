@@ -6,7 +6,7 @@
 import type { MaybePromise } from './maybe-promise.js';
 /** HubSpot's rolling window (TEN_SECONDLY_ROLLING), in ms. */
 export declare const WINDOW_MS = 10000;
-/** Extra time a slot stays spent after its request completed, in ms. */
+/** Extra time a slot stays spent after its request completed, in ms (a 40th of a shorter window). */
 export declare const HOLD_MARGIN_MS = 250;
 /**
  * How long after its request completed a slot comes back: a window plus a margin, in every

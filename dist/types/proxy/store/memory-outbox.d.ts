@@ -8,6 +8,7 @@ import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../contracts/upstream-error.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
+import { type BacklogPolicy } from './backlog-policy.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 /** An outbox in memory: fast and exact, and gone when the process ends. */
 export declare class MemoryOutbox implements Outbox, PortalStore {
@@ -19,6 +20,8 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     private readonly claimed;
     /** Per session: pending media-played count, and whether one was ever seen. */
     private readonly sessions;
+    private readonly backlog;
+    private superseded;
     private sends;
     private readonly portal;
     private readonly tokens;
@@ -31,13 +34,14 @@ export declare class MemoryOutbox implements Outbox, PortalStore {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(_now?: number): OutboxStats;
+    stats(now?: number): OutboxStats;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;
     sendsSince(since: number): number[];
     prune(now: number): void;
     close(): void;
+    backlogPolicy(): BacklogPolicy;
     /** OAuth's tokens, in memory (./local-tokens.ts). */
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;

@@ -13,9 +13,13 @@ import type { MaybePromise } from '../contracts/maybe-promise.js';
 import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
 import type { UpstreamError } from '../contracts/upstream-error.js';
 import type { UpstreamGate } from '../contracts/upstream-gate.js';
+import type { BacklogPolicy } from './backlog-policy.js';
 export type { MaybePromise };
-/** Where an event stands: waiting, delivered, or given up on (a dead letter). */
-export type OutboxStatus = 'pending' | 'sent' | 'dead';
+/**
+ * Where an event stands: waiting, delivered, given up on (a dead letter), or dropped under
+ * backlog because a higher quartile of its session replaced it (HUBSPOT_BACKLOG=coalesce).
+ */
+export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'superseded';
 /** An event as the outbox holds it. */
 export interface OutboxEvent {
     /** Arrival order, increasing. */
@@ -43,11 +47,23 @@ export interface OutboxStats {
     oldestPendingAt?: number;
     /** Dead letters kept. */
     dead: number;
+    /** Waiting events by type (a store that cannot tell leaves it out). */
+    waiting?: Partial<Record<EventType, number>>;
+    /** Events delivered lately: how many, since when (for the send rate). */
+    delivered?: {
+        count: number;
+        since: number;
+    };
+    /** Quartiles dropped as superseded so far (HUBSPOT_BACKLOG=coalesce). */
+    superseded?: number;
 }
+/** How far back `OutboxStats.delivered` looks. */
+export declare const DELIVERED_WINDOW_MS = 60000;
 /**
  * The storage contract.
  *
- * Order: `claim` hands out events oldest first, except that an event of a session whose
+ * Order: `claim` hands out events oldest first, or under backlog in the value order of the
+ * backlog policy (./backlog-policy.ts), except that an event of a session whose
  * `media-played` is still pending waits for it, and an event of a session with no
  * `media-played` seen yet waits `orderGraceMs` after it was accepted (in case the played
  * event is a beacon behind it).
@@ -95,7 +111,10 @@ export interface Outbox {
     sharedGate?(options: {
         limit: number;
         timeoutMs: number;
+        windowMs?: number;
     }): UpstreamGate;
+    /** Its backlog policy, for /healthz and /metrics (./backlog-policy.ts). */
+    backlogPolicy?(): BacklogPolicy;
     /** How the store is reached, for /healthz and /metrics. */
     connection?(): StoreConnection;
 }
@@ -118,6 +137,8 @@ export interface OutboxOptions {
     keepDeadMs?: number;
     /** How long an event waits for its session's `media-played` to arrive. Default 5,000. */
     orderGraceMs?: number;
+    /** What goes first under backlog (./backlog-policy.ts). Default priority after 30 s. */
+    backlog?: Partial<BacklogPolicy>;
 }
 export declare const DEFAULT_KEEP_DELIVERED_MS: number;
 export declare const DEFAULT_KEEP_DEAD_MS: number;

@@ -1,5 +1,6 @@
 import type { MediaType, WireEvent } from '../../wire.js';
 import type { UpstreamError } from '../contracts/upstream-error.js';
+import { type BacklogPolicy } from './backlog-policy.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats } from './outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from './portal-store.js';
 import type { OAuthTokenStore } from '../contracts/oauth-tokens.js';
@@ -29,6 +30,9 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     private readonly graceMs;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
+    private readonly backlog;
+    /** Events in the journal past `moved`, by type. */
+    private readonly intakeTypes;
     private readonly claimed;
     private waiting;
     private flushScheduled;
@@ -51,12 +55,15 @@ export declare class SqliteOutbox implements Outbox, PortalStore {
     sent(seq: number, now: number): void;
     retry(seq: number, at: number, error: UpstreamError): void;
     dead(seq: number, now: number, error: UpstreamError): void;
-    stats(_now?: number): OutboxStats;
+    stats(now?: number): OutboxStats;
+    private oldestPendingAt;
+    private countIntake;
     recent(limit: number): OutboxEvent[];
     deadLetters(limit: number): OutboxEvent[];
     noteSend(at: number): void;
     sendsSince(since: number): number[];
     prune(now: number): void;
+    backlogPolicy(): BacklogPolicy;
     /** OAuth's tokens: the access token in memory, each install's newest refresh token in the database. */
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): MediaCatalogSnapshot;

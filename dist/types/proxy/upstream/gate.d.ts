@@ -40,6 +40,7 @@ export declare class LocalGate implements UpstreamGate {
     constructor(log: SendLog, options: {
         limit: number;
         timeoutMs: number;
+        windowMs?: number;
     });
     start(now: number): Promise<void>;
     take(wanted: number, now: number, waiter?: string): Admission;

@@ -3,7 +3,7 @@ export interface RateBucketOptions {
     limit: number;
     /** The window, in ms. Default 10,000 (HubSpot's TEN_SECONDLY_ROLLING). */
     windowMs?: number;
-    /** Extra time a token stays spent, in ms. Default 250. */
+    /** Extra time a token stays spent, in ms. Default 250, or a 40th of a shorter window than 10 s. */
     marginMs?: number;
 }
 export declare class RateBucket {

@@ -14,6 +14,16 @@ export class RedisKeys {
   readonly pending: string;
   /** The latest event ids, newest first. */
   readonly recent: string;
+  /** Each waiting job's backlog tier (see rankEvents-3.lua). */
+  readonly tiers: string;
+  /** "1" while the queue is in backlog (see setBacklog-3.lua). */
+  readonly backlog: string;
+  /** Waiting events by type. */
+  readonly waiting: string;
+  /** Events delivered in the last minute, by when (the send rate). */
+  readonly delivered: string;
+  /** How many quartiles were dropped as superseded. */
+  readonly superseded: string;
   /** HubSpot's rolling window, shared by every instance (see takeSendSlots-3.lua). */
   readonly window: string;
   /** A pause of all sending, shared by every instance. */
@@ -36,6 +46,11 @@ export class RedisKeys {
     this.seq = `${this.base}seq`;
     this.pending = `${this.base}pending`;
     this.recent = `${this.base}recent`;
+    this.tiers = `${this.base}tiers`;
+    this.backlog = `${this.base}backlog`;
+    this.waiting = `${this.base}waiting`;
+    this.delivered = `${this.base}delivered`;
+    this.superseded = `${this.base}superseded`;
     this.window = `${this.base}window`;
     this.pause = `${this.base}pause`;
     this.waiters = `${this.base}waiters`;

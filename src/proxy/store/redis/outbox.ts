@@ -3,9 +3,13 @@
  * proxy instances that share one queue name. Import it from `media-bridge-tracker/proxy/redis`.
  *
  * - Each event is a BullMQ job whose id is the event's id (see jobIdOf). A request's jobs
- *   are added in one MULTI with recordEvents-3.lua, which remembers the ids for 7 days (to
+ *   are added in one MULTI with recordEvents-4.lua, which remembers the ids for 7 days (to
  *   drop resends cluster-wide), so a request is stored whole or not at all, and once AOF
  *   has it, a Redis restart keeps it.
+ * - The backlog policy (../backlog-policy.ts) is BullMQ's priority: every job is prioritized,
+ *   at 1 for all (arrival order) until the queue is in backlog, then at its tier + 1 (value
+ *   order). rankEvents-3.lua gives new jobs their tier, and setBacklog-3.lua switches every
+ *   waiting job when the first instance to see the backlog begin or end says so.
  * - The forwarder claims jobs with BullMQ's manual fetching (`worker.getNextJob`), each
  *   under a lock that this instance renews while it sends. An instance that dies stops
  *   renewing, and BullMQ's stalled-job check puts its jobs back in the queue when the lock
@@ -29,6 +33,7 @@ import {
   DEFAULT_KEEP_DEAD_MS,
   DEFAULT_KEEP_DELIVERED_MS,
   DEFAULT_ORDER_GRACE_MS,
+  DELIVERED_WINDOW_MS,
   orderAllows,
   type Outbox,
   type OutboxEvent,
@@ -37,6 +42,7 @@ import {
   type StoreConnection,
 } from '../outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
+import { DEFAULT_BACKLOG, dropsAsSuperseded, inBacklog, tierOf, TIER_SUPERSEDED, TIER_TOP_QUARTILE, type BacklogPolicy } from '../backlog-policy.js';
 import { RedisLink } from './connection.js';
 import { RedisGate } from './gate.js';
 import { jobIdOf, RedisKeys } from './keys.js';
@@ -107,6 +113,7 @@ export class RedisOutbox implements Outbox, PortalStore {
   private readonly graceMs: number;
   private readonly keepDeliveredMs: number;
   private readonly keepDeadMs: number;
+  private readonly backlog: BacklogPolicy;
   private readonly jobOptions: JobsOptions;
   private readonly claimed = new Map<number, Claimed>();
   private readonly portal: RedisPortalStore;
@@ -127,6 +134,7 @@ export class RedisOutbox implements Outbox, PortalStore {
     this.graceMs = options.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS;
     this.keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
     this.keepDeadMs = options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS;
+    this.backlog = { ...DEFAULT_BACKLOG, ...options.backlog };
     this.link = new RedisLink(options.url ?? 'redis://127.0.0.1:6379', this.log, options.redis);
     defineScripts(this.link.fast);
     defineScripts(this.link.patient);
@@ -136,6 +144,7 @@ export class RedisOutbox implements Outbox, PortalStore {
       removeOnComplete: { age: KEEP_COMPLETED_S, count: 10_000 },
       removeOnFail: { age: Math.ceil(this.keepDeadMs / 1000) },
       attempts: 1, // the forwarder retries, by the shared backoff rules
+      priority: 1, // in the prioritized set, where the backlog policy can reorder it
     };
     this.queue = new Queue<EventJob>(this.queueName, { connection: this.link.fast, prefix });
     this.worker = new Worker<EventJob>(this.queueName, null, {
@@ -215,7 +224,7 @@ export class RedisOutbox implements Outbox, PortalStore {
     runScript(
       multi,
       'recordEvents',
-      [this.keys.ids, this.keys.pending, this.keys.recent, ...news.map((n) => this.keys.session(n.e.sessionId))],
+      [this.keys.ids, this.keys.pending, this.keys.recent, this.keys.waiting, ...news.map((n) => this.keys.session(n.e.sessionId))],
       [this.keepDeliveredMs, RECENT_MAX, ...news.flatMap((n) => [n.e.id, n.e.type, jobIdOf(n.e.id), batch[n.r].at])],
     );
     const adds = news.map((n, k) => {
@@ -225,6 +234,18 @@ export class RedisOutbox implements Outbox, PortalStore {
       // BullMQ's own insert, queued on this MULTI (the way its FlowProducer batches them).
       return this.queue.backend.addJobToTransaction(multi as never, job.asJSON(), jobId);
     });
+    runScript(
+      multi,
+      'rankEvents',
+      [this.keys.tiers, this.keys.backlog, this.queue.keys.prioritized, ...news.map((n) => this.keys.session(n.e.sessionId))],
+      [
+        this.keys.jobPrefix,
+        TIER_TOP_QUARTILE,
+        TIER_SUPERSEDED,
+        this.keepDeliveredMs,
+        ...news.flatMap((n) => [jobIdOf(n.e.id), tierOf(n.e.type), n.e.type === 'media-played-percent' ? n.e.playedPercent : '']),
+      ],
+    );
     const results = await multi.exec();
     await Promise.allSettled(adds);
     if (!results) throw new Error('the Redis transaction was discarded');
@@ -236,6 +257,7 @@ export class RedisOutbox implements Outbox, PortalStore {
   async claim(limit: number, now: number): Promise<OutboxEvent[]> {
     this.assertOpen();
     await this.link.started();
+    const backlog = await this.followBacklog(now);
     const out: OutboxEvent[] = [];
     for (let round = 0; round < CLAIM_ROUNDS && out.length < limit; round++) {
       const wanted = limit - out.length;
@@ -251,14 +273,18 @@ export class RedisOutbox implements Outbox, PortalStore {
       const facts = await runScript<number[]>(
         this.link.patient,
         'orderFacts',
-        jobs.map((c) => this.keys.session(c.job.data.event.sessionId)),
-        [this.keys.jobPrefix],
+        [this.keys.tiers, ...jobs.map((c) => this.keys.session(c.job.data.event.sessionId))],
+        [this.keys.jobPrefix, ...jobs.map((c) => c.job.id!)],
       );
       const later: Promise<void>[] = [];
+      let dropped = 0;
       jobs.forEach((c, k) => {
         const { event, acceptedAt } = c.job.data;
-        const session = { playedPending: facts[2 * k] === 1, playedSeen: facts[2 * k + 1] === 1 };
-        if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
+        const session = { playedPending: facts[3 * k] === 1, playedSeen: facts[3 * k + 1] === 1 };
+        if (dropsAsSuperseded(this.backlog, facts[3 * k + 2], backlog)) {
+          dropped++;
+          later.push(this.supersede(c).catch((error) => this.log.debug('redis store: dropping a superseded event failed', { error: String(error) })));
+        } else if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
           this.claimed.set(c.job.data.seq, c);
           out.push(toOutboxEvent(c.job));
         } else {
@@ -270,14 +296,33 @@ export class RedisOutbox implements Outbox, PortalStore {
       });
       await Promise.all(later);
       if (jobs.length < wanted) break; // the queue has nothing more ready
+      if (dropped) round--; // drops do not use up the rounds
     }
     return out;
   }
 
-  async sent(seq: number, _now?: number): Promise<void> {
+  /**
+   * Puts the queue into backlog, or out of it, when its oldest event says so: the first
+   * instance to see the change makes it for all (setBacklog-3.lua, a no-op for the rest).
+   */
+  private async followBacklog(now: number): Promise<boolean> {
+    if (this.backlog.mode === 'fifo') return false;
+    const oldest = await this.link.patient.zrange(this.keys.pending, 0, 0, 'WITHSCORES');
+    const backlog = inBacklog(this.backlog, oldest.length ? Number(oldest[1]) : undefined, now);
+    await runScript(this.link.patient, 'setBacklog', [this.keys.backlog, this.keys.tiers, this.queue.keys.prioritized], [this.keys.jobPrefix, backlog ? 1 : 0]);
+    return backlog;
+  }
+
+  /** Drops a claimed quartile that a higher one of its session replaced (HUBSPOT_BACKLOG=coalesce). */
+  private async supersede(c: Claimed): Promise<void> {
+    await this.release(c, 'superseded', Date.now());
+    await c.job.moveToCompleted('superseded', c.token, false);
+  }
+
+  async sent(seq: number, now = Date.now()): Promise<void> {
     const c = this.settle(seq);
     if (!c) return;
-    await this.release(c);
+    await this.release(c, 'delivered', now);
     await c.job.moveToCompleted('delivered', c.token, false);
   }
 
@@ -288,22 +333,47 @@ export class RedisOutbox implements Outbox, PortalStore {
     await c.job.moveToDelayed(at, c.token);
   }
 
-  async dead(seq: number, _now: number, error: UpstreamError): Promise<void> {
+  async dead(seq: number, now: number, error: UpstreamError): Promise<void> {
     const c = this.settle(seq);
     if (!c) return;
-    await this.release(c);
+    await this.release(c, 'dead', now);
     await c.job.updateData({ ...c.job.data, attempts: c.job.data.attempts + 1, error });
     await c.job.moveToFailed(new Error(describe(error)), c.token, false);
   }
 
-  async stats(_now?: number): Promise<OutboxStats> {
+  async stats(now: number = Date.now()): Promise<OutboxStats> {
     this.assertOpen();
     await this.link.started();
-    const results = await this.link.fast.multi().zcard(this.keys.pending).zrange(this.keys.pending, 0, 0, 'WITHSCORES').zcard(this.queue.keys.failed).exec();
+    const since = now - DELIVERED_WINDOW_MS;
+    const results = await this.link.fast
+      .multi()
+      .zcard(this.keys.pending)
+      .zrange(this.keys.pending, 0, 0, 'WITHSCORES')
+      .zcard(this.queue.keys.failed)
+      .hgetall(this.keys.waiting)
+      .zcount(this.keys.delivered, `(${since}`, '+inf')
+      .zrangebyscore(this.keys.delivered, `(${since}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+      .get(this.keys.superseded)
+      .exec();
     if (!results) throw new Error('the Redis transaction was discarded');
     for (const [error] of results) if (error) throw error;
-    const [[, pending], [, oldest], [, dead]] = results as [[null, number], [null, string[]], [null, number]];
-    return { pending, oldestPendingAt: oldest.length ? Number(oldest[1]) : undefined, dead };
+    const [[, pending], [, oldest], [, dead], [, waiting], [, delivered], [, first], [, superseded]] = results as [
+      [null, number],
+      [null, string[]],
+      [null, number],
+      [null, Record<string, string>],
+      [null, number],
+      [null, string[]],
+      [null, string | null],
+    ];
+    return {
+      pending,
+      oldestPendingAt: oldest.length ? Number(oldest[1]) : undefined,
+      dead,
+      waiting: Object.fromEntries(Object.entries(waiting).map(([type, n]) => [type, Number(n)]).filter(([, n]) => (n as number) > 0)),
+      delivered: { count: delivered, since: first.length ? Number(first[1]) : now },
+      superseded: Number(superseded ?? 0),
+    };
   }
 
   async recent(limit: number): Promise<OutboxEvent[]> {
@@ -334,6 +404,10 @@ export class RedisOutbox implements Outbox, PortalStore {
   /** `windowMs` is HubSpot's 10 s unless a test shortens it. */
   sharedGate(options: { limit: number; timeoutMs: number; windowMs?: number }): UpstreamGate {
     return new RedisGate(this.link, this.keys, this.queue, options);
+  }
+
+  backlogPolicy(): BacklogPolicy {
+    return { ...this.backlog };
   }
 
   tokenStore(): OAuthTokenStore {
@@ -399,13 +473,13 @@ export class RedisOutbox implements Outbox, PortalStore {
   }
 
   /** Before the job moves on: it leaves the pending set, and a media-played frees its session. */
-  private async release(c: Claimed): Promise<void> {
+  private async release(c: Claimed, outcome: 'delivered' | 'dead' | 'superseded', now: number): Promise<void> {
     const { event } = c.job.data;
     await runScript(
       this.link.patient,
       'settleEvent',
-      [this.keys.pending, this.keys.session(event.sessionId)],
-      [event.id, event.type === 'media-played' ? c.job.id! : ''],
+      [this.keys.pending, this.keys.session(event.sessionId), this.keys.tiers, this.keys.waiting, this.keys.delivered, this.keys.superseded],
+      [event.id, event.type === 'media-played' ? c.job.id! : '', c.job.id!, event.type, outcome, now, DELIVERED_WINDOW_MS],
     );
   }
 
@@ -434,7 +508,7 @@ export class RedisOutbox implements Outbox, PortalStore {
 
 function toOutboxEvent(job: Job<EventJob>): OutboxEvent {
   const { seq, acceptedAt, attempts, event, error } = job.data;
-  const status = job.finishedOn ? (job.failedReason ? 'dead' : 'sent') : 'pending';
+  const status = job.finishedOn ? (job.failedReason ? 'dead' : job.returnvalue === 'superseded' ? 'superseded' : 'sent') : 'pending';
   const out: OutboxEvent = { seq, id: event.id, type: event.type, sessionId: event.sessionId, event, acceptedAt, attempts, status };
   if (job.finishedOn) out.doneAt = job.finishedOn;
   if (error) out.error = error;

@@ -12,12 +12,14 @@ import claimMediaObject from './commands/claimMediaObject-2.lua?raw';
 import completeSendSlot from './commands/completeSendSlot-1.lua?raw';
 import orderFacts from './commands/orderFacts.lua?raw';
 import pauseUpstream from './commands/pauseUpstream-1.lua?raw';
-import recordEvents from './commands/recordEvents-3.lua?raw';
+import rankEvents from './commands/rankEvents-3.lua?raw';
+import recordEvents from './commands/recordEvents-4.lua?raw';
 import releaseLock from './commands/releaseLock-1.lua?raw';
-import settleEvent from './commands/settleEvent-2.lua?raw';
+import setBacklog from './commands/setBacklog-3.lua?raw';
+import settleEvent from './commands/settleEvent-6.lua?raw';
 import takeSendSlots from './commands/takeSendSlots-3.lua?raw';
 
-const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, recordEvents, releaseLock, settleEvent, takeSendSlots };
+const SCRIPTS = { checkIds, claimMediaObject, completeSendSlot, orderFacts, pauseUpstream, rankEvents, recordEvents, releaseLock, setBacklog, settleEvent, takeSendSlots };
 export type ScriptName = keyof typeof SCRIPTS;
 
 /** Teaches a client the scripts (no round trip: ioredis loads each on its first use). */

@@ -16,6 +16,16 @@ export declare class RedisKeys {
     readonly pending: string;
     /** The latest event ids, newest first. */
     readonly recent: string;
+    /** Each waiting job's backlog tier (see rankEvents-3.lua). */
+    readonly tiers: string;
+    /** "1" while the queue is in backlog (see setBacklog-3.lua). */
+    readonly backlog: string;
+    /** Waiting events by type. */
+    readonly waiting: string;
+    /** Events delivered in the last minute, by when (the send rate). */
+    readonly delivered: string;
+    /** How many quartiles were dropped as superseded. */
+    readonly superseded: string;
     /** HubSpot's rolling window, shared by every instance (see takeSendSlots-3.lua). */
     readonly window: string;
     /** A pause of all sending, shared by every instance. */

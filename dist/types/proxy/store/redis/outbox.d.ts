@@ -6,6 +6,7 @@ import type { UpstreamGate } from '../../contracts/upstream-gate.js';
 import type { OAuthTokenStore } from '../../contracts/oauth-tokens.js';
 import { type Outbox, type OutboxEvent, type OutboxOptions, type OutboxStats, type StoreConnection } from '../outbox.js';
 import type { MediaCatalogSnapshot, MediaObjectKey, MediaObjectRecord, PortalStore } from '../portal-store.js';
+import { type BacklogPolicy } from '../backlog-policy.js';
 import { RedisKeys } from './keys.js';
 export declare const DEFAULT_QUEUE = "media-bridge";
 export declare const DEFAULT_LEASE_MS = 30000;
@@ -37,6 +38,7 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     private readonly graceMs;
     private readonly keepDeliveredMs;
     private readonly keepDeadMs;
+    private readonly backlog;
     private readonly jobOptions;
     private readonly claimed;
     private readonly portal;
@@ -58,10 +60,17 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     /** Per request, per event: false when its id was already known (or came earlier in the batch). */
     private storeBatch;
     claim(limit: number, now: number): Promise<OutboxEvent[]>;
-    sent(seq: number, _now?: number): Promise<void>;
+    /**
+     * Puts the queue into backlog, or out of it, when its oldest event says so: the first
+     * instance to see the change makes it for all (setBacklog-3.lua, a no-op for the rest).
+     */
+    private followBacklog;
+    /** Drops a claimed quartile that a higher one of its session replaced (HUBSPOT_BACKLOG=coalesce). */
+    private supersede;
+    sent(seq: number, now?: number): Promise<void>;
     retry(seq: number, at: number, error: UpstreamError): Promise<void>;
-    dead(seq: number, _now: number, error: UpstreamError): Promise<void>;
-    stats(_now?: number): Promise<OutboxStats>;
+    dead(seq: number, now: number, error: UpstreamError): Promise<void>;
+    stats(now?: number): Promise<OutboxStats>;
     recent(limit: number): Promise<OutboxEvent[]>;
     deadLetters(limit: number): Promise<OutboxEvent[]>;
     /** Nothing to do: the shared gate (`sharedGate`) keeps the send times, in Redis. */
@@ -74,6 +83,7 @@ export declare class RedisOutbox implements Outbox, PortalStore {
         timeoutMs: number;
         windowMs?: number;
     }): UpstreamGate;
+    backlogPolicy(): BacklogPolicy;
     tokenStore(): OAuthTokenStore;
     mediaCatalog(): Promise<MediaCatalogSnapshot>;
     mediaObject(mediaType: MediaType, externalId: string): Promise<MediaObjectRecord | undefined>;

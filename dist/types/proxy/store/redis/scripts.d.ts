@@ -12,8 +12,10 @@ declare const SCRIPTS: {
     completeSendSlot: string;
     orderFacts: string;
     pauseUpstream: string;
+    rankEvents: string;
     recordEvents: string;
     releaseLock: string;
+    setBacklog: string;
     settleEvent: string;
     takeSendSlots: string;
 };

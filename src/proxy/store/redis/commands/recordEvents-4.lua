@@ -13,7 +13,8 @@
     KEYS[1] ids       (ZSET) event id -> when it was accepted
     KEYS[2] pending   (ZSET) event id -> when it was accepted
     KEYS[3] recent    (LIST) event ids, newest first
-    KEYS[3+i]         the session hash of event i: "seen", and "p:<job id>" per pending media-played
+    KEYS[4] waiting   (HASH) event type -> how many wait (for /healthz)
+    KEYS[4+i]         the session hash of event i: "seen", and "p:<job id>" per pending media-played
 
     ARGV[1] how long a session hash is kept after its last media-played (ms)
     ARGV[2] how many ids the recent list keeps
@@ -25,7 +26,7 @@
 ]]
 local rcall = redis.call
 local added = 0
-for i = 1, #KEYS - 3 do
+for i = 1, #KEYS - 4 do
   local id = ARGV[4 * i - 1]
   local kind = ARGV[4 * i]
   local at = ARGV[4 * i + 2]
@@ -33,8 +34,9 @@ for i = 1, #KEYS - 3 do
     added = added + 1
     rcall("ZADD", KEYS[2], at, id)
     rcall("LPUSH", KEYS[3], id)
+    rcall("HINCRBY", KEYS[4], kind, 1)
     if kind == "media-played" then
-      local session = KEYS[3 + i]
+      local session = KEYS[4 + i]
       rcall("HSET", session, "seen", 1, "p:" .. ARGV[4 * i + 1], 1)
       rcall("PEXPIRE", session, ARGV[1])
     end
