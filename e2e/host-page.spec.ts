@@ -4,19 +4,21 @@
  * events out by the route the wire format promises.
  */
 import type { Page } from '@playwright/test';
-import { expect, test, type Track } from './fixtures.js';
+import { expect, pauseAt, test, type Track } from './fixtures.js';
 import { BUILDS, media, steps, VIEWING } from './media.js';
 
-/** Keeps timeupdates from the tracker, so that only a hide or a page exit reads the media. */
-const HOLD_TIMEUPDATES = `<script>document.addEventListener('timeupdate', (e) => window.holdTimeupdates && e.stopImmediatePropagation(), true);</script>`;
+/** Keeps every timeupdate from the tracker, so that only a hide or a page exit reads the media. */
+const HOLD_TIMEUPDATES = `<script>document.addEventListener('timeupdate', (e) => e.stopImmediatePropagation(), true);</script>`;
 
-/** Plays an 8 s video past 25% while the tracker sees no timeupdate: only a reading on hide or exit can tell. */
+/**
+ * Plays an 8 s video past 25% while the tracker sees no timeupdate (the session begins at
+ * `playing`), and pauses it at 2.5 s in the page: only a reading on hide or exit can tell.
+ */
 async function playPastAQuarterUnseen(page: Page, track: Track, build: (typeof BUILDS)[number]) {
   await track.open({ build, head: HOLD_TIMEUPDATES, body: media('v', 'clip-8s.webm') });
   await track.play('v', 2);
+  await pauseAt(page, 'v', 2.5);
   await track.events(1);
-  await page.evaluate(() => ((window as unknown as { holdTimeupdates: boolean }).holdTimeupdates = true));
-  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 2.5);
   expect(steps(await track.sent())).toEqual(['STARTED']);
 }
 
