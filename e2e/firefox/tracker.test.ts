@@ -14,6 +14,7 @@ import { actAt } from '../in-page.js';
 import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { startPulse, type Pulse } from '../pulse.js';
+import { testRun, type TestRun } from '../runs.js';
 import { startServer, type Beacon, type FixtureServer } from '../server.js';
 
 let server: FixtureServer;
@@ -22,6 +23,8 @@ let browser: Browser;
 let page: Page;
 let runs = 0;
 let run = '';
+/** This test's run: its tag, its beacons, its events (runs.ts). */
+let current: TestRun;
 let errors: string[] = [];
 
 beforeAll(async () => {
@@ -53,20 +56,17 @@ afterEach(async () => {
 /** Opens a test page in a new tab of its own browser context (its own storage), tagged with a fresh run id. */
 async function open(knobs: PageKnobs) {
   run = `firefox-${++runs}`;
+  current = testRun(server, run);
   errors = [];
   page = await (await browser.createBrowserContext()).newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(server.url + pagePath(knobs, run));
 }
 
-const tagged = () => new RegExp(`[?&]run=${run}(&|$)`);
-const mine = (b: Beacon) => tagged().test(b.referer || '');
+const tagged = () => current.tagged;
+const mine = (b: Beacon) => current.mine(b);
 /** What the proxy stored of this test's pages, oldest first, each id once. */
-const stored = async () =>
-  (await server.proxy!.recent(10_000))
-    .filter((e) => tagged().test(e.event.pageUrl || ''))
-    .reverse()
-    .map((e) => e.event);
+const stored = () => current.stored();
 /** Polls `read` until it equals `want`, or fails after 30 s. */
 async function until<T>(read: () => Promise<T>, want: T) {
   const deadline = Date.now() + 30_000;
@@ -80,7 +80,7 @@ async function until<T>(read: () => Promise<T>, want: T) {
     console.log('until: attempts of this run', JSON.stringify(server.attempts.filter((a) => tagged().test(a.referer)).map((a) => [a.status, a.ids])));
   expect(got).toEqual(want);
 }
-const events = (n: number) => server.waitForEvents(n, { filter: mine });
+const events = (n: number) => current.events(n);
 const sent = () => page.evaluate(() => (window as unknown as { __sent: { body: string }[] }).__sent.flatMap((s) => JSON.parse(s.body).events as WireEvent[]));
 const play = (id: string, rate: number) =>
   page.evaluate(
