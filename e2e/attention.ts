@@ -11,8 +11,10 @@ export interface Evaluates {
 }
 
 /**
- * Plays the video from `from` to `to` s and pauses there: at 16x up to 2 s before `to`,
- * then at 2x, so that the pause lands within a few hundredths of a second of `to`.
+ * Plays the video from `from` to `to` s and pauses there: at 16x up to 4 s before `to`, at 2x
+ * up to 1 s before, then at 1x, so that the pause lands within a few hundredths of a second
+ * of `to`, and within half a second (the most that leaves the next span uncounted) even when
+ * a loaded machine holds the page's script for a quarter of a second at any stage.
  */
 export async function playRange(page: Evaluates, from: number, to: number) {
   await page.evaluate(
@@ -27,7 +29,8 @@ export async function playRange(page: Evaluates, from: number, to: number) {
       await v.play();
       await new Promise<void>((resolve) => {
         const check = () => {
-          if (v.currentTime >= to - 2) v.playbackRate = 2;
+          if (v.currentTime >= to - 1) v.playbackRate = 1;
+          else if (v.currentTime >= to - 4) v.playbackRate = 2;
           if (v.currentTime >= to) {
             v.pause();
             resolve();

@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { WireEvent } from '../src/wire.js';
-import { expect, test } from './fixtures.js';
+import { expect, pauseAt, test } from './fixtures.js';
 import { BUILDS, media, steps } from './media.js';
 
 test.use({
@@ -66,8 +66,8 @@ async function playAQuarter(page: Page) {
     v.playbackRate = 4;
     return v.play();
   });
-  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime >= 3);
-  await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).pause());
+  // Paused in the page: a round trip between the check and the pause could let it pass 4 s (50%).
+  await pauseAt(page, 'v', 3);
 }
 
 async function playToEnd(page: Page) {

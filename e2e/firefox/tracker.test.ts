@@ -123,7 +123,12 @@ for (const build of BUILDS) {
       it(`the media matrix's ${files.map((f) => f.file).join(', ')} played whole at ${rate}x reach 100, with every span played`, async () => {
         await open({ build, body: matrixBody(files) });
         const truth: Played[] = await page.evaluate(playAllToEnd, [files.map((f) => f.id), rate] as [string[], number]);
-        const received = await events(6 * files.length);
+        const received = await events(6 * files.length).catch(async (e) => {
+          // Short of events: say, per file, what the browser played and what the page sent.
+          const got = await sent();
+          for (const t of truth) console.log(t.id, JSON.stringify(t.played), JSON.stringify(steps(got.filter((g) => g.mediaUrl == t.src))));
+          throw e;
+        });
         expect(truth.flatMap((t) => wholePlayProblems(received, t))).toEqual([]);
         expect(truth.filter((t) => t.duration % 1 == 0)).toEqual([]);
       });
