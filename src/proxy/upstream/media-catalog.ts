@@ -22,18 +22,13 @@
  * HubSpot (object-calls.ts) and what /healthz shows (catalog-health.ts).
  */
 import type { MediaType, WireEvent } from '../../wire.js';
-import type { Logger } from '../log.js';
 import type { MediaObjectRecord, PortalStore } from '../store/portal-store.js';
-import type { RetryPolicy } from './backoff.js';
 import { catalogHealth, type CatalogHealth } from './catalog-health.js';
 import { createObject, type NewMedia } from './catalog-creation.js';
 import { CatalogListing } from './catalog-listing.js';
 import { CatalogSnapshot } from './catalog-snapshot.js';
-import type { FetchLike } from './hubspot-client.js';
 import { mediaKey, type ObjectCall } from './media-objects.js';
-import { ObjectCalls } from './object-calls.js';
-import type { TokenSource } from './oauth.js';
-import type { SharedLimit } from './shared-limit.js';
+import { ObjectCalls, type ObjectCallsOptions } from './object-calls.js';
 
 export type { CatalogHealth } from './catalog-health.js';
 
@@ -44,15 +39,9 @@ export const DEFAULT_CATALOG_REFRESH_MS = 24 * 3600_000;
 /** The types the tracker reports, listed at start-up. */
 const EAGER_TYPES: MediaType[] = ['VIDEO', 'AUDIO'];
 
-export interface MediaCatalogOptions {
+/** How to reach HubSpot, as the object calls do (object-calls.ts). */
+export interface MediaCatalogOptions extends Pick<ObjectCallsOptions, 'tokens' | 'limit' | 'fetch' | 'apiBase' | 'timeoutMs' | 'policy' | 'log'> {
   store: PortalStore;
-  tokens: TokenSource;
-  limit: SharedLimit;
-  fetch: FetchLike;
-  apiBase: string;
-  timeoutMs: number;
-  policy: RetryPolicy;
-  log: Logger;
   now?: () => number;
   random?: () => number;
   waitMs?: number;

@@ -22,28 +22,18 @@
  * HubSpot (object-calls.ts) and what /healthz shows (catalog-health.ts).
  */
 import type { WireEvent } from '../../wire.js';
-import type { Logger } from '../log.js';
 import type { PortalStore } from '../store/portal-store.js';
-import type { RetryPolicy } from './backoff.js';
 import { type CatalogHealth } from './catalog-health.js';
-import type { FetchLike } from './hubspot-client.js';
 import { type ObjectCall } from './media-objects.js';
-import type { TokenSource } from './oauth.js';
-import type { SharedLimit } from './shared-limit.js';
+import { type ObjectCallsOptions } from './object-calls.js';
 export type { CatalogHealth } from './catalog-health.js';
 /** How long a media's events wait for its object, from the first of them. */
 export declare const DEFAULT_OBJECT_WAIT_MS = 5000;
 /** How old a media type's listing may be before it is read again. */
 export declare const DEFAULT_CATALOG_REFRESH_MS: number;
-export interface MediaCatalogOptions {
+/** How to reach HubSpot, as the object calls do (object-calls.ts). */
+export interface MediaCatalogOptions extends Pick<ObjectCallsOptions, 'tokens' | 'limit' | 'fetch' | 'apiBase' | 'timeoutMs' | 'policy' | 'log'> {
     store: PortalStore;
-    tokens: TokenSource;
-    limit: SharedLimit;
-    fetch: FetchLike;
-    apiBase: string;
-    timeoutMs: number;
-    policy: RetryPolicy;
-    log: Logger;
     now?: () => number;
     random?: () => number;
     waitMs?: number;
