@@ -9,8 +9,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attentionSpan } from '../../src/tracker/attention-span.js';
 import type { AttentionSpanEvent, WireEvent } from '../../src/wire.js';
-import { MATRIX, matrixBody, wholePlayProblems } from '../fidelity.js';
-import { mediaEventCount, mediaStates, playAllAt, playAt, playedBy, sentEvents } from '../in-page.js';
+import { MATRIX, matrixBody, wholePlayProblems, type MatrixFile } from '../fidelity.js';
+import { mediaEventCount, mediaStates, playAllAt, playAt, playedBy, sentEvents, type MediaState } from '../in-page.js';
 import { BUILDS, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { testRun, type TestRun } from '../runs.js';
@@ -139,6 +139,21 @@ function probeMatrix() {
   return probes;
 }
 
+type Truth = Pick<MediaState, 'id' | 'duration' | 'src' | 'played'>;
+
+/**
+ * The pages the matrix plays on: the VP8 + Vorbis WebM on one of its own, the others together.
+ * Beside other files that carry sound, WebKitGTK's GStreamer pipeline for that file sometimes
+ * never starts: it fires `playing` and its clock stays at 0. Measured here at 4x: 1 of 20 pages
+ * of the whole matrix, 2 of 40 started 150 ms apart, 1 of 40 beside only the files of sound,
+ * none of 40 alone, and none of 40 beside the VP9 file. That is the browser's playback
+ * failing, with nothing played to report.
+ */
+function pagesOf(files: MatrixFile[]): MatrixFile[][] {
+  const alone = files.filter((f) => f.id == 'vp8');
+  return [files.filter((f) => f.id != 'vp8'), alone].filter((g) => g.length);
+}
+
 describe('webkit: the media matrix', () => {
   for (const f of MATRIX)
     it(`GStreamer here reads ${f.file}, and its duration is the odd one it has`, async (ctx) => {
@@ -153,25 +168,30 @@ describe('webkit: the media matrix', () => {
 
   for (const build of BUILDS)
     for (const rate of [1, 4])
-      it(`${build} build: every file played whole at ${rate}x, all at once on one page, reaches 100 with every span played`, async () => {
+      it(`${build} build: every file played whole at ${rate}x, all at once on one page (VP8 on its own), reaches 100 with every span played`, async () => {
         const probed = await probeMatrix();
-        const playing = MATRIX.filter((f) => !probed[f.id].unplayable);
-        await open({ build, head: TIMELINE, body: matrixBody(playing) });
-        const ids = playing.map((f) => f.id);
-        await inPage(playAllAt, [ids, rate]);
-        const states = () => inPage(mediaStates, [ids]);
-        // Each file lasts under 8 s: at 1x, all have ended by 8 s, on a machine that keeps up.
-        await until('every file to end', async () => (await states()).every((s) => s.ended), 30_000).catch(async (e) => {
-          throw new Error(`${e.message}: ${JSON.stringify(await states())}`);
-        });
-        const truth = (await states()).map(({ id, duration, src, played }) => ({ id, duration, src, played }));
+        const playable = MATRIX.filter((f) => !probed[f.id].unplayable);
+        const truth: Truth[] = [];
+        for (const group of pagesOf(playable)) {
+          await open({ build, head: TIMELINE, body: matrixBody(group) });
+          const ids = group.map((f) => f.id);
+          await inPage(playAllAt, [ids, rate]);
+          const states = () => inPage(mediaStates, [ids]);
+          // Each file lasts under 8 s: at 1x, all have ended by 8 s, on a machine that keeps up.
+          await until('every file to end', async () => (await states()).every((s) => s.ended), 30_000).catch(async (e) => {
+            throw new Error(`${e.message}: ${JSON.stringify(await states())}`);
+          });
+          truth.push(...(await states()).map(({ id, duration, src, played }) => ({ id, duration, src, played })));
+          // The page's last beacon is in before the next page opens, so that none is left to the next view.
+          await events(6 * truth.length).catch(() => undefined);
+        }
         // Short of some, the check says which are missing.
-        const received = await events(6 * playing.length).catch(() => server.beacons.filter(thisRun.mine).flatMap((b) => b.body?.events ?? []));
+        const received = await events(6 * truth.length).catch(() => server.beacons.filter(thisRun.mine).flatMap((b) => b.body?.events ?? []));
         const problems = truth.flatMap((t) => wholePlayProblems(received, t));
         if (problems.length) {
           const wrong = truth.filter((t) => problems.some((p) => p.startsWith(`${t.id} `))).map((t) => t.id);
           const timeline = await browser.execute(() => (window as unknown as { __timeline: [string, string, number, number][] }).__timeline);
-          console.log(`webkit: what the page saw of ${wrong} at ${rate}x [id, event, currentTime, ms]:`, JSON.stringify(timeline.filter(([id]) => wrong.includes(id))));
+          console.log(`webkit: what the last page saw of ${wrong} at ${rate}x [id, event, currentTime, ms]:`, JSON.stringify(timeline.filter(([id]) => wrong.includes(id))));
           console.log('webkit: what it sent of them:', JSON.stringify(received.filter((e) => truth.some((t) => wrong.includes(t.id) && t.src == e.mediaUrl))));
         }
         expect(problems).toEqual([]);
