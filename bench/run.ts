@@ -8,7 +8,7 @@
  *   npm run bench -- --only=size,ingest
  *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measurePageCost } from './page-cost.js';
@@ -144,7 +144,10 @@ console.log(out.join('\n'));
 // partial one goes to bench/out/, which git ignores.
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 const stem = short || only ? './out/results-partial' : './results';
-writeFileSync(new URL(`${stem}.json`, import.meta.url), JSON.stringify(results, null, 2) + '\n');
+const jsonFile = new URL(`${stem}.json`, import.meta.url);
+// The simulation's figures (`npm run simulate`, key "simulate") share the file and are kept.
+const simulate = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>).simulate : undefined;
+writeFileSync(jsonFile, JSON.stringify(simulate ? { ...results, simulate } : results, null, 2) + '\n');
 writeFileSync(new URL(`${stem}.md`, import.meta.url), out.join('\n') + '\n');
 if (checksFile) writeFileSync(checksFile, JSON.stringify(checks));
 process.exit(failed.length ? 1 : 0);
