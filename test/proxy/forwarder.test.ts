@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMediaBridgeProxy, type Health, type MediaBridgeProxy, type ProxyOptions } from '../../src/proxy/core.js';
 import { createFetchHandler } from '../../src/proxy/http/fetch-handler.js';
 import { createLogger } from '../../src/proxy/log.js';
+import type { UpstreamGate } from '../../src/proxy/contracts/upstream-gate.js';
 import { MemoryOutbox } from '../../src/proxy/store/memory-outbox.js';
+import { LocalGate } from '../../src/proxy/upstream/gate.js';
 import type { ProxyEvents } from '../../src/proxy/listeners.js';
 import { startFakeHubSpot, waitFor, type FakeHubSpot, type FakeHubSpotOptions } from './fake-hubspot.js';
 import { played, quartile } from './proxy-process.js';
@@ -182,6 +184,35 @@ describe('forwarding', () => {
     await waitFor(async () => (await health()).upstream.state === 'unauthorized');
     expect(fake.eventRequests()).toHaveLength(1);
     expect((await health()).outbox).toMatchObject({ pending: 1, deadLetters: 0 });
+  });
+
+  it('sends the events it claimed even when the store cannot take back slots or note the sends, and says so once', async () => {
+    // A store whose gate fails where a store that went away would: giving slots back (unused,
+    // or at the answer), noting a send. Taking them still works: the slots are in memory.
+    class FailingGateOutbox extends MemoryOutbox {
+      sharedGate(options: { limit: number; timeoutMs: number; windowMs?: number }): UpstreamGate {
+        const gate = new LocalGate(this, options);
+        return new Proxy(gate, {
+          get(target, key) {
+            if (key === 'release' || key === 'complete' || key === 'begin')
+              return () => {
+                throw new Error('the store is down');
+              };
+            const value = Reflect.get(target, key);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      }
+    }
+    const { fake, send, logs } = await setup({}, { outbox: new FailingGateOutbox({ orderGraceMs: 0 }) });
+    await send([quartile('g1', 'a', 25), quartile('g2', 'b', 25)]);
+    await waitFor(() => fake.delivered().length === 2, 5_000, 'both events delivered');
+    await send([quartile('g3', 'c', 25)]);
+    await waitFor(() => fake.delivered().length === 3, 5_000, 'the third delivered');
+    const said = (what: string) => logs.filter((l) => l.includes(`${what} failed`)).length;
+    expect(said('forwarder: returning rate-limit slots')).toBe(1);
+    expect(said('forwarder: noting a send in the store')).toBe(1);
+    expect(deliveredIds(fake).sort()).toEqual(['g1', 'g2', 'g3']);
   });
 
   it('gives up on an event that could not be delivered in time', async () => {

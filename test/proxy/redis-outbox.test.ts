@@ -190,6 +190,44 @@ describe('RedisOutbox, shared by instances', () => {
   });
 });
 
+describe('RedisOutbox when Redis goes away mid-claim', () => {
+  it('hands out what the rounds before the failure claimed, so that they are sent, not held forever', async () => {
+    const o = open({ orderGraceMs: 0 });
+    await o.add([ev('p', 's1', 'media-played')], Date.now());
+    const [p] = await o.claim(1, Date.now());
+    expect(p.id).toBe('p'); // in flight: its session's quartile waits
+    await o.add([ev('q', 's1'), ev('x', 's2')], Date.now());
+    // The first round takes q (held back: p is in flight) and x; the second is cut off, as
+    // by Redis going away between the two.
+    const worker = (o as unknown as { worker: { getNextJob: (...args: unknown[]) => Promise<unknown> } }).worker;
+    const getNextJob = worker.getNextJob.bind(worker);
+    let calls = 0;
+    worker.getNextJob = (...args) => (++calls <= 2 ? getNextJob(...args) : Promise.reject(new Error('Connection is closed.')));
+    const claimed = await o.claim(2, Date.now());
+    expect(calls).toBe(3);
+    expect(ids(claimed)).toEqual(['x']);
+    // And it is this instance's, to settle as any claimed event.
+    await o.sent(claimed[0].seq, Date.now());
+    await o.sent(p.seq, Date.now());
+    worker.getNextJob = getNextJob;
+    let rest: OutboxEvent[] = [];
+    await waitFor(async () => (rest = await o.claim(10, Date.now())).length > 0, 5_000, 'the quartile');
+    expect(ids(rest)).toEqual(['q']);
+    expect((await o.stats(Date.now())).pending).toBe(1);
+  });
+
+  it('fails a claim that took nothing, for the forwarder to say so and look again', async () => {
+    const o = open({ orderGraceMs: 0 });
+    await o.add([ev('y', 's1')], Date.now());
+    const worker = (o as unknown as { worker: { getNextJob: (...args: unknown[]) => Promise<unknown> } }).worker;
+    const getNextJob = worker.getNextJob.bind(worker);
+    worker.getNextJob = () => Promise.reject(new Error('Connection is closed.'));
+    await expect(o.claim(2, Date.now())).rejects.toThrow('Connection is closed.');
+    worker.getNextJob = getNextJob;
+    expect(ids(await o.claim(2, Date.now()))).toEqual(['y']);
+  });
+});
+
 describe('RedisOutbox across a Redis restart', () => {
   it('keeps every accepted event, the ids seen and the dead letters (AOF)', async () => {
     const o = open({ queue: 'restart-1', orderGraceMs: 0 });

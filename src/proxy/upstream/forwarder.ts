@@ -84,11 +84,13 @@ export class Forwarder {
   private restored: Promise<void> | undefined;
   private readonly reading: Outage;
   private readonly returning: Outage;
+  private readonly noting: Outage;
 
   constructor(options: ForwarderOptions) {
     this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
     this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
     this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
+    this.noting = new Outage(this.o.log, 'forwarder: noting a send in the store', this.o.now);
   }
 
   /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
@@ -184,23 +186,32 @@ export class Forwarder {
       try {
         token = await this.o.tokens.get();
       } catch (error) {
-        for (const slot of slots) await gate.release(slot);
+        await this.returnSlots(slots);
         await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
         this.o.log.error('forwarder: no HubSpot access token', { error: String((error as Error).message ?? error) });
         return;
       }
       const unparked = this.unpark(slots.length, now);
       let claimed: OutboxEvent[] = [];
-      let batch: OutboxEvent[] = [];
       try {
         if (unparked.length < slots.length) claimed = await this.o.outbox.claim(slots.length - unparked.length, now);
-        batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
-      } finally {
-        for (const slot of slots.slice(batch.length)) await gate.release(slot);
+      } catch (error) {
+        this.parked.unshift(...unparked); // still first in line, for the next round
+        await this.returnSlots(slots);
+        throw error;
       }
+      const batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
+      // Whatever happens to the slots left over, the events claimed go out: nothing else would send them.
+      await this.returnSlots(slots.slice(batch.length));
       for (let i = 0; i < batch.length; i++) {
         const slot = slots[i];
-        await gate.begin(slot, this.o.now());
+        try {
+          await gate.begin(slot, this.o.now());
+          this.noting.ok();
+        } catch (error) {
+          // The gate counts the slot from `take` on; only a restart could forget this send.
+          this.noting.fail(error);
+        }
         const send = this.send(batch[i], token, slot).finally(() => {
           this.inFlight.delete(send);
           this.kick();
@@ -208,6 +219,16 @@ export class Forwarder {
         this.inFlight.add(send);
       }
       if (unparked.length + claimed.length < slots.length) return this.wakeAt(now + this.o.idlePollMs);
+    }
+  }
+
+  /** Gives back slots unused. One that cannot be (its store is down) lapses on its own, later. */
+  private async returnSlots(slots: readonly string[]): Promise<void> {
+    try {
+      for (const slot of slots) await this.o.gate.release(slot);
+      if (slots.length) this.returning.ok();
+    } catch (error) {
+      this.returning.fail(error);
     }
   }
 

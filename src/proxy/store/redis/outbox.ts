@@ -259,6 +259,20 @@ export class RedisOutbox implements Outbox, PortalStore {
     await this.link.started();
     const backlog = await this.followBacklog(now);
     const out: OutboxEvent[] = [];
+    try {
+      await this.claimRounds(limit, now, backlog, out);
+    } catch (error) {
+      // What earlier rounds claimed is this instance's (it renews their locks): it goes out,
+      // or nothing would ever send it. The jobs of the round that failed come back after
+      // their lease, and the next claim meets the error itself.
+      if (out.length === 0) throw error;
+      this.log.debug('redis store: a claim failed part way; sending what it took', { error: String(error) });
+    }
+    return out;
+  }
+
+  /** Claims into `out`, in rounds, until it holds `limit` events or the queue has none ready. */
+  private async claimRounds(limit: number, now: number, backlog: boolean, out: OutboxEvent[]): Promise<void> {
     for (let round = 0; round < CLAIM_ROUNDS && out.length < limit; round++) {
       const wanted = limit - out.length;
       const fetched = await Promise.all(
@@ -298,7 +312,6 @@ export class RedisOutbox implements Outbox, PortalStore {
       if (jobs.length < wanted) break; // the queue has nothing more ready
       if (dropped) round--; // drops do not use up the rounds
     }
-    return out;
   }
 
   /**
