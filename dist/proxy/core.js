@@ -1476,10 +1476,12 @@ class Forwarder {
     restored;
     reading;
     returning;
+    noting;
     constructor(options) {
         this.o = { maxInFlight: 8, idlePollMs: 1_000, now: Date.now, random: Math.random, ...options };
         this.reading = new Outage(this.o.log, 'forwarder: reading the outbox', this.o.now);
         this.returning = new Outage(this.o.log, 'forwarder: returning rate-limit slots', this.o.now);
+        this.noting = new Outage(this.o.log, 'forwarder: noting a send in the store', this.o.now);
     }
     /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     async start() {
@@ -1576,27 +1578,35 @@ class Forwarder {
                 token = await this.o.tokens.get();
             }
             catch (error) {
-                for (const slot of slots)
-                    await gate.release(slot);
+                await this.returnSlots(slots);
                 await this.pauseFor('unauthorized', now + this.o.policy.authPauseMs);
                 this.o.log.error('forwarder: no HubSpot access token', { error: String(error.message ?? error) });
                 return;
             }
             const unparked = this.unpark(slots.length, now);
             let claimed = [];
-            let batch = [];
             try {
                 if (unparked.length < slots.length)
                     claimed = await this.o.outbox.claim(slots.length - unparked.length, now);
-                batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
             }
-            finally {
-                for (const slot of slots.slice(batch.length))
-                    await gate.release(slot);
+            catch (error) {
+                this.parked.unshift(...unparked); // still first in line, for the next round
+                await this.returnSlots(slots);
+                throw error;
             }
+            const batch = [...unparked, ...claimed].filter((event) => !this.holdBack(event, now));
+            // Whatever happens to the slots left over, the events claimed go out: nothing else would send them.
+            await this.returnSlots(slots.slice(batch.length));
             for (let i = 0; i < batch.length; i++) {
                 const slot = slots[i];
-                await gate.begin(slot, this.o.now());
+                try {
+                    await gate.begin(slot, this.o.now());
+                    this.noting.ok();
+                }
+                catch (error) {
+                    // The gate counts the slot from `take` on; only a restart could forget this send.
+                    this.noting.fail(error);
+                }
                 const send = this.send(batch[i], token, slot).finally(() => {
                     this.inFlight.delete(send);
                     this.kick();
@@ -1605,6 +1615,18 @@ class Forwarder {
             }
             if (unparked.length + claimed.length < slots.length)
                 return this.wakeAt(now + this.o.idlePollMs);
+        }
+    }
+    /** Gives back slots unused. One that cannot be (its store is down) lapses on its own, later. */
+    async returnSlots(slots) {
+        try {
+            for (const slot of slots)
+                await this.o.gate.release(slot);
+            if (slots.length)
+                this.returning.ok();
+        }
+        catch (error) {
+            this.returning.fail(error);
         }
     }
     /** Parks `event` when `hold` says so; true when parked. */

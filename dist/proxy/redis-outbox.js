@@ -611,6 +611,21 @@ class RedisOutbox {
         await this.link.started();
         const backlog = await this.followBacklog(now);
         const out = [];
+        try {
+            await this.claimRounds(limit, now, backlog, out);
+        }
+        catch (error) {
+            // What earlier rounds claimed is this instance's (it renews their locks): it goes out,
+            // or nothing would ever send it. The jobs of the round that failed come back after
+            // their lease, and the next claim meets the error itself.
+            if (out.length === 0)
+                throw error;
+            this.log.debug('redis store: a claim failed part way; sending what it took', { error: String(error) });
+        }
+        return out;
+    }
+    /** Claims into `out`, in rounds, until it holds `limit` events or the queue has none ready. */
+    async claimRounds(limit, now, backlog, out) {
         for (let round = 0; round < CLAIM_ROUNDS && out.length < limit; round++) {
             const wanted = limit - out.length;
             const fetched = await Promise.all(Array.from({ length: wanted }, async () => {
@@ -648,7 +663,6 @@ class RedisOutbox {
             if (dropped)
                 round--; // drops do not use up the rounds
         }
-        return out;
     }
     /**
      * Puts the queue into backlog, or out of it, when its oldest event says so: the first

@@ -89,6 +89,7 @@ export declare class Forwarder {
     private restored;
     private readonly reading;
     private readonly returning;
+    private readonly noting;
     constructor(options: ForwarderOptions);
     /** Lets the gate learn what was sent before, then drains in the background until `stop()`. */
     start(): Promise<void>;
@@ -104,6 +105,8 @@ export declare class Forwarder {
     state(now: number): Promise<UpstreamState>;
     private pump;
     private launchReady;
+    /** Gives back slots unused. One that cannot be (its store is down) lapses on its own, later. */
+    private returnSlots;
     /** Parks `event` when `hold` says so; true when parked. */
     private holdBack;
     /** Up to `limit` parked events whose hold has ended, oldest first. */

@@ -60,6 +60,8 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     /** Per request, per event: false when its id was already known (or came earlier in the batch). */
     private storeBatch;
     claim(limit: number, now: number): Promise<OutboxEvent[]>;
+    /** Claims into `out`, in rounds, until it holds `limit` events or the queue has none ready. */
+    private claimRounds;
     /**
      * Puts the queue into backlog, or out of it, when its oldest event says so: the first
      * instance to see the change makes it for all (setBacklog-3.lua, a no-op for the rest).
