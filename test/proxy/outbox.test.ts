@@ -73,6 +73,18 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(ids(await o.claim(10, T0 + 60_200))).toEqual(['q25', 'q50']);
   });
 
+  it('keeps the place of a quartile held for its media-played: it goes next once that is answered', async () => {
+    const o = open({ orderGraceMs: 0 });
+    await o.add([ev('p', 's1', 'media-played'), ev('q25', 's1')], T0);
+    await o.add([ev('later-1', 's2'), ev('later-2', 's3')], T0 + 1);
+    const [p] = await o.claim(1, T0 + 10);
+    expect(p.id).toBe('p');
+    expect(ids(await o.claim(1, T0 + 10))).toEqual(['later-1']);
+    await o.sent(p.seq, T0 + 20);
+    expect(ids(await o.claim(1, T0 + 20))).toEqual(['q25']);
+    expect(ids(await o.claim(5, T0 + 20))).toEqual(['later-2']);
+  });
+
   it('lets quartiles go once the media-played is a dead letter', async () => {
     const o = open();
     await o.add([ev('p', 's1', 'media-played'), ev('q', 's1')], T0);

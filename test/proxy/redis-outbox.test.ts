@@ -81,6 +81,19 @@ describe('RedisOutbox, the outbox contract', () => {
     expect(ids(rest).sort()).toEqual(['q25', 'q50']);
   });
 
+  it('keeps the place of a quartile held for its media-played: it goes next once that is answered', async () => {
+    // Under a backlog, a place lost is a wait as long as the queue (issue 17's simulation).
+    const o = open({ orderGraceMs: 0 });
+    await o.add([ev('p', 's1', 'media-played'), ev('q25', 's1')], Date.now());
+    await o.add([ev('later-1', 's2'), ev('later-2', 's3')], Date.now());
+    const [p] = await o.claim(1, Date.now());
+    expect(p.id).toBe('p');
+    expect(ids(await o.claim(1, Date.now()))).toEqual(['later-1']);
+    await o.sent(p.seq, Date.now());
+    expect(ids(await o.claim(1, Date.now()))).toEqual(['q25']);
+    expect(ids(await o.claim(5, Date.now()))).toEqual(['later-2']);
+  });
+
   it('lets quartiles go once the media-played is a dead letter', async () => {
     const o = open();
     await o.add([ev('p', 's1', 'media-played'), ev('q', 's1')], Date.now());
@@ -174,6 +187,22 @@ describe('RedisOutbox, shared by instances', () => {
     let q: OutboxEvent[] = [];
     await waitFor(async () => (q = await b.claim(10, Date.now())).length > 0, 5_000, 'the quartile');
     expect(ids(q)).toEqual(['q']);
+  });
+
+  it('lets go of a held quartile whose lock lapsed: the instance that took it over sends it, once', async () => {
+    const a = open({ queue: 'shared-4', leaseMs: 1_000 });
+    const b = open({ queue: 'shared-4', leaseMs: 1_000 });
+    await a.add([ev('p', 's1', 'media-played'), ev('q', 's1')], Date.now());
+    const [p] = await b.claim(1, Date.now());
+    expect(p.id).toBe('p');
+    expect(await a.claim(10, Date.now())).toEqual([]); // q is held on a
+    // `a` stops renewing (Redis away from it for a lease, say): q's lock lapses and BullMQ requeues it.
+    clearInterval((a as unknown as { lockTimer: ReturnType<typeof setInterval> }).lockTimer);
+    await b.sent(p.seq, Date.now());
+    let got: OutboxEvent[] = [];
+    await waitFor(async () => (got = [...got, ...(await b.claim(10, Date.now()))]).length >= 1, 15_000, 'q on b');
+    expect(ids(got)).toEqual(['q']);
+    expect(await a.claim(10, Date.now())).toEqual([]);
   });
 
   it('gives the events of an instance that stopped renewing its lease to another', async () => {

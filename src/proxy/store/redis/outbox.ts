@@ -15,7 +15,10 @@
  *   renewing, and BullMQ's stalled-job check puts its jobs back in the queue when the lock
  *   lapses (the lease): only the requests it had in flight can reach HubSpot twice.
  * - The order rule is the one of every store (orderAllows); its facts come from each
- *   session's hash (orderFacts.lua). An event it holds back waits as a delayed job.
+ *   session's hash (orderFacts.lua). An event held back because its session's media-played
+ *   is in flight stays claimed here, first in line, until that media-played is answered (a
+ *   delayed job would come back behind every event that arrived after it); one whose
+ *   media-played has not arrived waits out the grace period as a delayed job.
  * - A retry is a delayed job; a dead letter is a failed job, kept 30 days with HubSpot's
  *   error, where BullMQ dashboards (bull-board, Taskforce) show it.
  * - HubSpot's rolling window and the pauses are shared through `sharedGate()` (./gate.ts),
@@ -97,7 +100,11 @@ interface Claimed {
 const KEEP_COMPLETED_S = 600;
 /** How many ids the recent list keeps (for `recent`). */
 const RECENT_MAX = 1_000;
-/** An event whose session's media-played is in flight looks again this much later. */
+/**
+ * At most this many claimed events wait here for their session's media-played; past it, one
+ * looks again this much later as a delayed job.
+ */
+const HELD_MAX = 256;
 const PLAYED_WAIT_MS = 500;
 /** Fetch rounds per claim when the order rule holds events back. */
 const CLAIM_ROUNDS = 4;
@@ -116,6 +123,8 @@ export class RedisOutbox implements Outbox, PortalStore {
   private readonly backlog: BacklogPolicy;
   private readonly jobOptions: JobsOptions;
   private readonly claimed = new Map<number, Claimed>();
+  /** Claimed, in claim order, until their session's media-played is answered (see sortClaimed). */
+  private held: Claimed[] = [];
   private readonly portal: RedisPortalStore;
   private readonly oauthTokens: RedisTokenStore;
   private readonly lockTimer: ReturnType<typeof setInterval>;
@@ -260,6 +269,7 @@ export class RedisOutbox implements Outbox, PortalStore {
     const backlog = await this.followBacklog(now);
     const out: OutboxEvent[] = [];
     try {
+      if (this.held.length) await this.takeHeld(limit, now, backlog, out);
       await this.claimRounds(limit, now, backlog, out);
     } catch (error) {
       // What earlier rounds claimed is this instance's (it renews their locks): it goes out,
@@ -284,34 +294,67 @@ export class RedisOutbox implements Outbox, PortalStore {
       );
       const jobs = fetched.filter((c): c is Claimed => c !== undefined);
       if (jobs.length === 0) break;
-      const facts = await runScript<number[]>(
-        this.link.patient,
-        'orderFacts',
-        [this.keys.tiers, ...jobs.map((c) => this.keys.session(c.job.data.event.sessionId))],
-        [this.keys.jobPrefix, ...jobs.map((c) => c.job.id!)],
-      );
-      const later: Promise<void>[] = [];
-      let dropped = 0;
-      jobs.forEach((c, k) => {
-        const { event, acceptedAt } = c.job.data;
-        const session = { playedPending: facts[3 * k] === 1, playedSeen: facts[3 * k + 1] === 1 };
-        if (dropsAsSuperseded(this.backlog, facts[3 * k + 2], backlog)) {
-          dropped++;
-          later.push(this.supersede(c).catch((error) => this.log.debug('redis store: dropping a superseded event failed', { error: String(error) })));
-        } else if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
-          this.claimed.set(c.job.data.seq, c);
-          out.push(toOutboxEvent(c.job));
-        } else {
-          // Delays run on the real clock (BullMQ's), whatever `now` the caller passed.
-          const at = session.playedPending ? Date.now() + PLAYED_WAIT_MS : acceptedAt + this.graceMs;
-          // Should that fail, the job's lock lapses and it comes back: never lost, never stuck.
-          later.push(c.job.moveToDelayed(at, c.token).catch((error) => this.log.debug('redis store: delaying an event failed', { error: String(error) })));
-        }
-      });
-      await Promise.all(later);
+      const dropped = await this.sortClaimed(jobs, now, backlog, out, limit);
       if (jobs.length < wanted) break; // the queue has nothing more ready
       if (dropped) round--; // drops do not use up the rounds
     }
+  }
+
+  /**
+   * The events held for their session's media-played come first: those still locked by this
+   * instance are sorted again. One whose lock lapsed (Redis was away for a lease) is another
+   * instance's now, and is let go.
+   */
+  private async takeHeld(limit: number, now: number, backlog: boolean, out: OutboxEvent[]): Promise<void> {
+    const held = this.held.splice(0);
+    try {
+      const lapsed = new Set(await this.worker.extendJobLocks(held.map((c) => c.job.id!), held.map((c) => c.token), this.leaseMs));
+      const kept = held.filter((c) => !lapsed.has(c.job.id!));
+      if (lapsed.size) this.log.debug('redis store: held events lost their lock; another instance sends them', { count: lapsed.size });
+      if (kept.length) await this.sortClaimed(kept, now, backlog, out, limit);
+    } catch (error) {
+      // Redis failed before any of them was sorted: they stay held, first in line.
+      this.held.unshift(...held);
+      throw error;
+    }
+  }
+
+  /**
+   * Applies the order rule and the backlog policy to claimed jobs, in order. Each goes out
+   * (while `out` has room), is dropped as superseded, is held here while its session's
+   * media-played is in flight, or waits as a delayed job. Returns how many were dropped.
+   */
+  private async sortClaimed(jobs: Claimed[], now: number, backlog: boolean, out: OutboxEvent[], limit: number): Promise<number> {
+    const facts = await runScript<number[]>(
+      this.link.patient,
+      'orderFacts',
+      [this.keys.tiers, ...jobs.map((c) => this.keys.session(c.job.data.event.sessionId))],
+      [this.keys.jobPrefix, ...jobs.map((c) => c.job.id!)],
+    );
+    const later: Promise<void>[] = [];
+    let dropped = 0;
+    jobs.forEach((c, k) => {
+      const { event, acceptedAt } = c.job.data;
+      const session = { playedPending: facts[3 * k] === 1, playedSeen: facts[3 * k + 1] === 1 };
+      if (dropsAsSuperseded(this.backlog, facts[3 * k + 2], backlog)) {
+        dropped++;
+        later.push(this.supersede(c).catch((error) => this.log.debug('redis store: dropping a superseded event failed', { error: String(error) })));
+      } else if (orderAllows(event.type, acceptedAt, session, now, this.graceMs)) {
+        if (out.length < limit) {
+          this.claimed.set(c.job.data.seq, c);
+          out.push(toOutboxEvent(c.job));
+        } else this.held.push(c); // free to go, at the next claim
+      } else if (session.playedPending && this.held.length < HELD_MAX) {
+        this.held.push(c);
+      } else {
+        // Delays run on the real clock (BullMQ's), whatever `now` the caller passed.
+        const at = session.playedPending ? Date.now() + PLAYED_WAIT_MS : acceptedAt + this.graceMs;
+        // Should that fail, the job's lock lapses and it comes back: never lost, never stuck.
+        later.push(c.job.moveToDelayed(at, c.token).catch((error) => this.log.debug('redis store: delaying an event failed', { error: String(error) })));
+      }
+    });
+    await Promise.all(later);
+    return dropped;
   }
 
   /**
@@ -498,10 +541,10 @@ export class RedisOutbox implements Outbox, PortalStore {
 
   /** Renews the locks of the events this instance is sending, so none is taken for stalled. */
   private async extendLocks(): Promise<void> {
-    if (this.extending || this.claimed.size === 0) return;
+    if (this.extending || this.claimed.size + this.held.length === 0) return;
     this.extending = true;
     try {
-      const claimed = [...this.claimed.values()];
+      const claimed = [...this.claimed.values(), ...this.held];
       await this.worker.extendJobLocks(
         claimed.map((c) => c.job.id!),
         claimed.map((c) => c.token),

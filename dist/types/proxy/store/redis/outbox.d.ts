@@ -41,6 +41,8 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     private readonly backlog;
     private readonly jobOptions;
     private readonly claimed;
+    /** Claimed, in claim order, until their session's media-played is answered (see sortClaimed). */
+    private held;
     private readonly portal;
     private readonly oauthTokens;
     private readonly lockTimer;
@@ -62,6 +64,18 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     claim(limit: number, now: number): Promise<OutboxEvent[]>;
     /** Claims into `out`, in rounds, until it holds `limit` events or the queue has none ready. */
     private claimRounds;
+    /**
+     * The events held for their session's media-played come first: those still locked by this
+     * instance are sorted again. One whose lock lapsed (Redis was away for a lease) is another
+     * instance's now, and is let go.
+     */
+    private takeHeld;
+    /**
+     * Applies the order rule and the backlog policy to claimed jobs, in order. Each goes out
+     * (while `out` has room), is dropped as superseded, is held here while its session's
+     * media-played is in flight, or waits as a delayed job. Returns how many were dropped.
+     */
+    private sortClaimed;
     /**
      * Puts the queue into backlog, or out of it, when its oldest event says so: the first
      * instance to see the change makes it for all (setBacklog-3.lua, a no-op for the rest).
