@@ -124,7 +124,7 @@ export class RedisOutbox implements Outbox, PortalStore {
   private readonly jobOptions: JobsOptions;
   private readonly claimed = new Map<number, Claimed>();
   /** Claimed, in claim order, until their session's media-played is answered (see sortClaimed). */
-  private held: Claimed[] = [];
+  private readonly held: Claimed[] = [];
   private readonly portal: RedisPortalStore;
   private readonly oauthTokens: RedisTokenStore;
   private readonly lockTimer: ReturnType<typeof setInterval>;

@@ -42,7 +42,7 @@ export declare class RedisOutbox implements Outbox, PortalStore {
     private readonly jobOptions;
     private readonly claimed;
     /** Claimed, in claim order, until their session's media-played is answered (see sortClaimed). */
-    private held;
+    private readonly held;
     private readonly portal;
     private readonly oauthTokens;
     private readonly lockTimer;
