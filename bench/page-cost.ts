@@ -4,9 +4,11 @@
  * and once without, alternating, for several rounds; the figures are differences between
  * the two, measured in the same run (CDP Performance.getMetrics), never absolute times.
  *
- * A third kind of round runs the reference build, the drop-in as it was before the attention
- * span and the resend queue (bench/reference/), so that what they cost each timeupdate is a
- * ratio measured in the same run too.
+ * Two more kinds of round make ratios from the same run: the reference build, the drop-in as
+ * it was before the attention span and the resend queue (bench/reference/), and the floor
+ * (bench/floor.js), the least a tracker must do: the same listeners and a MutationObserver,
+ * reading the position on each event and doing nothing else. Start is timed the same way: the
+ * drop-in's evaluation against the floor's, on pages of 0 and of N media.
  */
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -28,13 +30,15 @@ declare global {
   }
 }
 
-/** Which script a round's page runs: none, this build, or the reference build. */
-export type Variant = 'off' | 'on' | 'reference';
+/** Which script a round's page runs: none, this build, the reference build, the floor, or this build unminified (for a profile). */
+export type Variant = 'off' | 'on' | 'reference' | 'floor' | 'profiled';
 
 const SCRIPTS: Record<Variant, string> = {
   off: '',
   on: '/dist/media-bridge-tracker.min.js',
   reference: '/bench/reference/before-attention-span.min.js',
+  floor: '/bench/floor.js',
+  profiled: '/bench/out/profiled.js',
 };
 
 function page(elements: number, variant: Variant): string {
@@ -46,7 +50,7 @@ function page(elements: number, variant: Variant): string {
   return `<!doctype html><html><head><title>page cost</title></head><body>${media}${script}</body></html>`;
 }
 
-async function startServer(elements: number) {
+export async function startServer(elements: number) {
   let beacons = 0;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -58,6 +62,7 @@ async function startServer(elements: number) {
     } else if (url.pathname === '/page') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') as Variant));
     } else if (url.pathname === '/blank') {
+      const count = Number(url.searchParams.get('elements') ?? elements);
       // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
       res
         .writeHead(200, {
@@ -65,13 +70,13 @@ async function startServer(elements: number) {
           'cross-origin-opener-policy': 'same-origin',
           'cross-origin-embedder-policy': 'require-corp',
         })
-        .end(page(elements, 'off'));
+        .end(page(count, 'off'));
     } else if (url.pathname.startsWith('/media/')) {
       sendFile(req, res, resolveBelow(join(root, 'e2e/media'), url.pathname.slice(7)));
     } else if (url.pathname.startsWith('/dist/')) {
       sendFile(req, res, resolveBelow(join(root, 'dist'), url.pathname.slice(6)));
-    } else if (url.pathname.startsWith('/bench/reference/')) {
-      sendFile(req, res, resolveBelow(join(root, 'bench/reference'), url.pathname.slice(17)));
+    } else if (url.pathname.startsWith('/bench/')) {
+      sendFile(req, res, resolveBelow(join(root, 'bench'), url.pathname.slice(7)));
     } else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -85,10 +90,23 @@ interface Round {
   scriptMs: number;
   timeupdates: number;
   longtasks: number[];
+  /** Chromium's CPU profile of the measured window, when asked for. */
+  profile?: CpuProfile;
+}
+
+/** The parts of a CDP `Profiler.Profile` the bench reads. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
 }
 
 /** One round: load, start all media at `rate`, let them play `seconds`, read the deltas. */
-async function round(browser: Browser, origin: string, o: { tracker: Variant; seconds: number; rate: number; elements: number }): Promise<Round> {
+export async function round(
+  browser: Browser,
+  origin: string,
+  o: { tracker: Variant; seconds: number; rate: number; elements: number; profile?: boolean },
+): Promise<Round> {
   const context = await browser.newContext();
   const tab = await context.newPage();
   const cdp = await context.newCDPSession(tab);
@@ -104,6 +122,12 @@ async function round(browser: Browser, origin: string, o: { tracker: Variant; se
   await tab.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 3).length === n, o.elements, {
     timeout: 30_000,
   });
+  if (o.profile) {
+    await cdp.send('Profiler.enable');
+    // 100 µs between samples: a timeupdate's work is tens of µs.
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   const before = await metric(cdp, 'ScriptDuration');
   await tab.evaluate((r) => {
     for (const v of document.querySelectorAll('video')) {
@@ -113,17 +137,21 @@ async function round(browser: Browser, origin: string, o: { tracker: Variant; se
   }, o.rate);
   await tab.waitForTimeout(o.seconds * 1000); // the measured window itself, not a wait for a condition
   const after = await metric(cdp, 'ScriptDuration');
+  const profile = o.profile ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : undefined;
   const probe = await tab.evaluate(() => window.__bench);
   await context.close();
-  return { scriptMs: (after - before) * 1000, ...probe };
+  return { scriptMs: (after - before) * 1000, ...probe, profile };
 }
 
-/** Time to evaluate the IIFE (including its first scan of the page), measured inside the page. */
+/**
+ * Time to evaluate a script (including its first scan of the page), measured inside a fresh
+ * page of `elements` media: an inline script runs synchronously on insertion.
+ */
 async function evalTime(browser: Browser, origin: string, elements: number, variant: Variant): Promise<number> {
   const source = readFileSync(join(root, SCRIPTS[variant].slice(1)), 'utf8');
   const context = await browser.newContext();
   const tab = await context.newPage();
-  await tab.goto(`${origin}/blank`);
+  await tab.goto(`${origin}/blank?elements=${elements}`);
   await tab.waitForFunction((n) => document.querySelectorAll('video').length === n, elements);
   const ms = await tab.evaluate((src) => {
     if (!crossOriginIsolated) throw new Error('the eval-time page must be cross-origin isolated');
@@ -131,7 +159,7 @@ async function evalTime(browser: Browser, origin: string, elements: number, vari
     s.setAttribute('data-endpoint', '/media-events');
     s.textContent = src;
     const t0 = performance.now();
-    document.head.appendChild(s); // an inline script runs synchronously on insertion
+    document.head.appendChild(s);
     return performance.now() - t0;
   }, source);
   await context.close();
@@ -139,6 +167,32 @@ async function evalTime(browser: Browser, origin: string, elements: number, vari
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Start on a page of `elements` media: the drop-in's evaluation against the floor's, medians of alternating rounds. */
+export interface StartCost {
+  elements: number;
+  rounds: number;
+  msOn: number;
+  msFloor: number;
+  msReference: number;
+  /** The drop-in's over the floor's. */
+  ratioToFloor: number;
+}
+
+async function startCost(browser: Browser, origin: string, elements: number, rounds: number): Promise<StartCost> {
+  const times: Record<'on' | 'floor' | 'reference', number[]> = { on: [], floor: [], reference: [] };
+  for (let i = 0; i < rounds; i++)
+    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as (keyof typeof times)[])
+      times[variant].push(await evalTime(browser, origin, elements, variant));
+  const msOn = median(times.on);
+  const msFloor = median(times.floor);
+  return { elements, rounds, msOn, msFloor, msReference: median(times.reference), ratioToFloor: msOn / msFloor };
+}
 
 export interface PageCost {
   elements: number;
@@ -155,8 +209,13 @@ export interface PageCost {
   usPerTimeupdateReference: number;
   /** This build's cost per timeupdate over the reference build's. */
   ratioToReference: number;
-  evalMs: number;
-  evalMsReference: number;
+  /** The same figures for the floor script. */
+  scriptMsFloor: number;
+  usPerTimeupdateFloor: number;
+  /** This build's cost per timeupdate over the floor's. */
+  ratioToFloor: number;
+  /** Start, on a page without media and on the page of `elements` media. */
+  start: StartCost[];
   longTasksOn: number;
   longTasksOff: number;
   longTasksCharged: number;
@@ -168,15 +227,16 @@ export async function measurePageCost({
   seconds = 10,
   rate = 4,
   elements = 20,
+  startRounds = 15,
   log = (_: string) => {},
-}: { rounds?: number; seconds?: number; rate?: number; elements?: number; log?: (s: string) => void } = {}): Promise<PageCost> {
+}: { rounds?: number; seconds?: number; rate?: number; elements?: number; startRounds?: number; log?: (s: string) => void } = {}): Promise<PageCost> {
   const { server, origin, beacons } = await startServer(elements);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launch();
   try {
-    const by: Record<Variant, Round[]> = { off: [], on: [], reference: [] };
+    const by: Record<'off' | 'on' | 'reference' | 'floor', Round[]> = { off: [], on: [], reference: [], floor: [] };
     // Each kind in turn, its order rotated each round, so that drift in the machine's load
-    // falls on all three alike.
-    const kinds: Variant[] = ['off', 'on', 'reference'];
+    // falls on all of them alike.
+    const kinds = Object.keys(by) as (keyof typeof by)[];
     for (let i = 0; i < rounds; i++) {
       for (const tracker of kinds.map((_, k) => kinds[(i + k) % kinds.length])) {
         const r = await round(browser, origin, { tracker, seconds, rate, elements });
@@ -184,19 +244,20 @@ export async function measurePageCost({
         log(`  page cost round ${i + 1}/${rounds}, tracker ${tracker}: script ${r.scriptMs.toFixed(1)} ms, ${r.timeupdates} timeupdates, ${r.longtasks.length} long tasks`);
       }
     }
-    const { on, off, reference } = by;
-    const evals: number[] = [];
-    const evalsReference: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      evals.push(await evalTime(browser, origin, elements, 'on'));
-      evalsReference.push(await evalTime(browser, origin, elements, 'reference'));
+    const start: StartCost[] = [];
+    for (const n of [0, elements]) {
+      const s = await startCost(browser, origin, n, startRounds);
+      start.push(s);
+      log(`  start, ${n} media: ${s.msOn.toFixed(3)} ms, floor ${s.msFloor.toFixed(3)} ms, reference ${s.msReference.toFixed(3)} ms (medians of ${startRounds})`);
     }
+    const { on, off, reference, floor } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));
-    const scriptMsOn = mean(on.map((r) => r.scriptMs));
-    const updates = mean(on.map((r) => r.timeupdates));
-    const scriptMsReference = mean(reference.map((r) => r.scriptMs));
-    const updatesReference = mean(reference.map((r) => r.timeupdates));
-    const perUpdate = (ms: number, n: number) => (n ? ((ms - scriptMsOff) * 1000) / n : 0);
+    const script = (rs: Round[]) => mean(rs.map((r) => r.scriptMs));
+    // What a kind of round added to the page's script time, per timeupdate it handled.
+    const perUpdate = (rs: Round[]) => {
+      const n = mean(rs.map((r) => r.timeupdates));
+      return n ? ((script(rs) - scriptMsOff) * 1000) / n : 0;
+    };
     // A long task seen with the tracker on but not in the paired baseline is charged to it.
     const longTasksOn = on.reduce((n, r) => n + r.longtasks.length, 0);
     const longTasksOff = off.reduce((n, r) => n + r.longtasks.length, 0);
@@ -206,15 +267,17 @@ export async function measurePageCost({
       seconds,
       rounds,
       scriptMsOff,
-      scriptMsOn,
-      addedScriptMs: scriptMsOn - scriptMsOff,
-      timeupdatesPerRound: updates,
-      usPerTimeupdate: perUpdate(scriptMsOn, updates),
-      scriptMsReference,
-      usPerTimeupdateReference: perUpdate(scriptMsReference, updatesReference),
-      ratioToReference: perUpdate(scriptMsOn, updates) / perUpdate(scriptMsReference, updatesReference),
-      evalMs: mean(evals),
-      evalMsReference: mean(evalsReference),
+      scriptMsOn: script(on),
+      addedScriptMs: script(on) - scriptMsOff,
+      timeupdatesPerRound: mean(on.map((r) => r.timeupdates)),
+      usPerTimeupdate: perUpdate(on),
+      scriptMsReference: script(reference),
+      usPerTimeupdateReference: perUpdate(reference),
+      ratioToReference: perUpdate(on) / perUpdate(reference),
+      scriptMsFloor: script(floor),
+      usPerTimeupdateFloor: perUpdate(floor),
+      ratioToFloor: perUpdate(on) / perUpdate(floor),
+      start,
       longTasksOn,
       longTasksOff,
       longTasksCharged: Math.max(0, longTasksOn - longTasksOff),
@@ -225,3 +288,5 @@ export async function measurePageCost({
     server.close();
   }
 }
+
+export const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -108,7 +108,8 @@ function attentionSpan(runs, duration) {
  * The visitor's consent, as issue 2 defines it. Anonymous events go out unless consent is
  * required; the visitor is identified (`hubspotutk`, `_hsenc`) only without any opt-out.
  */
-function createConsent(required) {
+/** `changed` hears of each answer of the visitor's, the banner's or a consent manager's. */
+function createConsent(required, changed = () => { }) {
     const hsp = window._hsp;
     // Consent is implied only where nothing asks for it: no HubSpot banner, not required.
     let granted = !required && !hsp;
@@ -117,7 +118,10 @@ function createConsent(required) {
     if (hsp)
         hsp.push([
             'addPrivacyConsentListener',
-            (c) => (granted = !!(c && (c.categories ? c.categories.analytics : c.allowed))),
+            (c) => {
+                granted = !!(c && (c.categories ? c.categories.analytics : c.allowed));
+                changed();
+            },
         ]);
     return {
         _send: () => granted || !required,
@@ -125,7 +129,10 @@ function createConsent(required) {
             !Cookies.get('__hs_do_not_track') &&
             // Global Privacy Control: https://privacycg.github.io/gpc-spec/
             navigator.globalPrivacyControl !== true,
-        _set: (value) => (granted = value),
+        _set: (value) => {
+            granted = value;
+            changed();
+        },
     };
 }
 
@@ -192,6 +199,29 @@ function mediaFields(el) {
     };
 }
 
+/**
+ * Recovery (recovery.ts) kept out of the page's start: it reads and writes `localStorage`, a
+ * synchronous trip to the browser's storage that would add milliseconds to the script's first
+ * run. It runs once: after the page's `load`, when the browser is idle (within IDLE_DEADLINE
+ * ms), or at the tracker's first media event if that comes sooner. A page left before it runs
+ * has taken nothing, so what earlier page views stored waits for the next one.
+ */
+/** The idle callback's deadline, in ms. */
+const IDLE_DEADLINE = 2000;
+/** Schedules `run`; the function returned runs it now instead (once in all). */
+function deferRecovery(run) {
+    let done = 0;
+    const once = () => done || ((done = 1), run());
+    const idle = () => 
+    // Safari has no requestIdleCallback: a timeout after load does the same job.
+    typeof requestIdleCallback == 'function' ? requestIdleCallback(once, { timeout: IDLE_DEADLINE }) : setTimeout(once);
+    if (document.readyState == 'complete')
+        idle();
+    else
+        addEventListener('load', idle, { once: true });
+    return once;
+}
+
 /** The quartiles HubSpot's media reports are built on. */
 const DEFAULT_MILESTONES = '25,50,75,100';
 /**
@@ -248,7 +278,8 @@ function newId() {
  * (src/wire.ts); no field of an event is legitimately 0 or false.
  */
 function wireEvent(type, sessionId, fields) {
-    const event = { type, id: newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
+    // An attention span brings its own id (its session's): no new one is drawn for it.
+    const event = { type, id: fields.id || newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
     for (const key in event)
         if (!event[key])
             delete event[key];
@@ -294,13 +325,15 @@ function storage(fn) {
 const keptKeys = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
 /** The event kept under a storage key, if any. */
 const read = (key) => storage((s) => JSON.parse(s[key]));
-/** The event kept under `id`, if any. */
-const load = (id) => read(PREFIX + id);
+/** What is stored under `id`, as written: a page compares it with what it wrote last. */
+const stored = (id) => storage((s) => s[PREFIX + id]);
 /**
- * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
- * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
+ * Keeps `kept` under its event's id, stamped with the time, replacing what was there. Returns
+ * what it wrote; falsy when storage refused it, or when it is a new key and `MAX_KEPT` events
+ * are kept already (counted only when storage holds that many keys at all: listing them is
+ * the dear part of a write).
  */
-const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || keptKeys(s).length < MAX_KEPT) &&
+const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) &&
     (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))));
 /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
 const drop = (id) => storage((s) => delete s[PREFIX + id]);
@@ -333,9 +366,13 @@ const ANSWER_WAIT = 1000;
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
+ *
+ * The ping carries `since`, when this page's tracker started, not the time it runs (recovery
+ * is deferred: deferred-recovery.ts): whatever this page kept before it runs, such as a session
+ * that began first, is newer than the ping and never taken as a dead page's.
  */
-function recover(may, send, guard) {
-    const ping = Date.now();
+function recover(since, may, send, guard) {
+    const ping = since;
     // Taken: each event is written again, with the time, before it goes.
     const take = guard(() => may() &&
         send(keptKeys(localStorage)
@@ -475,10 +512,18 @@ function createPlayhead(milestones, newId, report, describe) {
                 session._duration = duration;
             if (to > pos)
                 addPlay(session._runs, pos, to);
-            for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
-                session._sent.push(m);
-                report(session, m);
-            }
+            // What was played at least once is at most the runs' total: while that is short of the
+            // next milestone (they are reached in order, so the first not reported), none is reached,
+            // and a timeupdate computes no union.
+            let total = 0;
+            for (const [from, until] of session._runs)
+                total += until - from;
+            const next = milestones[session._sent.length];
+            if (next && total * 100 >= next * duration)
+                for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
+                    session._sent.push(m);
+                    report(session, m);
+                }
             // A seek, or a pause (the media played at the last reading and no longer does).
             report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
         }
@@ -516,7 +561,6 @@ function trackMedia(el, milestones, mayBegin, report, guard) {
     const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
         const type = e.type;
-        const activation = navigator.userActivation;
         if (type == 'volumechange' && !el.muted)
             touched = true;
         // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
@@ -525,7 +569,7 @@ function trackMedia(el, milestones, mayBegin, report, guard) {
         // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
         if (type != 'play')
             read(type);
-        else if (activation && activation.isActive)
+        else if (navigator.userActivation && navigator.userActivation.isActive)
             touched = true;
     });
     EVENTS.forEach((type) => el.addEventListener(type, on));
@@ -591,16 +635,20 @@ const MOMENT = 250;
 function batches(items, send) {
     let batch = [];
     let json = [];
+    // The characters of the events in `json`, with their commas.
+    let length = 0;
     const close = () => batch.length && send(`{"events":[${json}]}`, batch);
     for (const item of items) {
         const one = JSON.stringify(item.e);
-        if (batch.length == MAX_EVENTS_PER_REQUEST || (json + one).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
+        if (batch.length == MAX_EVENTS_PER_REQUEST || (length + one.length) * 3 > MAX_REQUEST_BYTES - WRAPPER) {
             close();
             batch = [];
             json = [];
+            length = 0;
         }
         batch.push(item);
         json.push(one);
+        length += one.length + 1;
     }
     close();
 }
@@ -677,7 +725,13 @@ function createTransport(endpoint, log, guard) {
  * mid-play loses at most this much of its attention span. Hiding the page writes it at once.
  */
 const KEEP_EVERY = 5000;
+/**
+ * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
+ * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
+ */
 function trackPage(options) {
+    // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
+    const started = Date.now();
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
     const guard = (fn) => (...args) => {
         try {
@@ -688,7 +742,17 @@ function trackPage(options) {
         }
     };
     const milestones = parseMilestones(options.milestones);
-    const consent = createConsent(options.consent == 'required');
+    // The page's fields, read once a moment: the events built together share one reading of
+    // the URL and the cookies. A change of consent reads them again at once.
+    let fields;
+    let fieldsAt = 0;
+    const page = () => {
+        const now = Date.now();
+        if (!fields || now - fieldsAt > MOMENT)
+            (fields = pageFields(consent._identify(), pageId)), (fieldsAt = now);
+        return fields;
+    };
+    const consent = createConsent(options.consent == 'required', () => (fields = undefined));
     const transport = createTransport(options.endpoint || '/media-events', log, guard);
     const pageId = wholeNumber(options.pageId);
     const tracked = new Map();
@@ -698,7 +762,7 @@ function trackPage(options) {
      * while events may not be sent: then nothing is queued, kept or sent.
      */
     const build = (session, type, fields) => consent._send() &&
-        wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
+        wireEvent(type, session._id, { ...session._media, ...page(), ...fields });
     const queue = (event) => {
         if (event) {
             log(event);
@@ -717,21 +781,22 @@ function trackPage(options) {
     // Each live session's attention span is kept in storage, for the next page view to send if
     // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
     // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
-    // timeupdate. A record that is gone, or that went out (a live one never does), was taken by
-    // another page view while this one was frozen (in the back/forward cache, or a frozen tab):
-    // that view sent it, so this page drops the session, and play from here on is a new one.
-    const keepSession = (session) => {
-        const kept = load(session._id);
-        if (session._kept && (!kept || kept.n))
+    // timeupdate; a session that did not change since is not written again, unless `all` (another
+    // page view asks which pages live). A record that is not what this page wrote last was taken
+    // by another page view while this one was frozen (in the back/forward cache, or a frozen
+    // tab): that view sent it, so this page drops the session, and play from here on is a new one.
+    const keepSession = (session, all) => {
+        if (session._kept && stored(session._id) !== session._kept)
             session._gone = true;
-        else {
+        else if (all || session._changed) {
             const event = span(session);
+            session._changed = 0;
             if (event)
-                session._kept = keep({ e: event, n: 0 });
+                session._kept = keep({ e: event, n: 0 }) || undefined;
         }
     };
     let writing = 0;
-    const keepLive = guard(() => {
+    const keepLive = guard((all) => {
         // A write the timer still holds only writes again, harmlessly.
         writing = 0;
         // The events waiting to go out again are this page's too.
@@ -739,10 +804,15 @@ function trackPage(options) {
         tracked.forEach((media) => {
             const session = media._session();
             if (session)
-                keepSession(session);
+                keepSession(session, all);
         });
     });
     const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
+    // Recovery of what earlier page views left, once a page view (the document is marked as its
+    // first tracker starts), out of the way of the page's start.
+    const recoverNow = mark(document)
+        ? deferRecovery(guard(() => recover(started, consent._send, (items) => items.forEach(transport._add), guard)))
+        : () => { };
     const ended = (session) => {
         const event = span(session);
         // Kept at once (the transport keeps it again as it sends), so a page killed before the
@@ -766,6 +836,10 @@ function trackPage(options) {
             // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
             // beginning has no `what`, a milestone its percent.)
             trackMedia(el, milestones, consent._send, (session, what) => {
+                // The first media event runs recovery, if the page's idle time has not yet.
+                recoverNow();
+                // Every report follows a reading: what the session keeps may have changed.
+                session._changed = 1;
                 if (what == CHANGED)
                     return changed();
                 if (what == ENDED)
@@ -798,13 +872,10 @@ function trackPage(options) {
         [document, 'visibilitychange', hide],
         // Another page view (or another tracker of this one) asks which pages live: this one
         // rewrites what it holds.
-        [window, 'storage', (e) => e.key == PING && keepLive()],
+        [window, 'storage', (e) => e.key == PING && keepLive(1)],
         [window, 'online', transport._retry],
     ];
     listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
-    // Once a page view: the document is marked as its first tracker starts.
-    if (mark(document))
-        recover(consent._send, (items) => items.forEach(transport._add), guard);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
     return {

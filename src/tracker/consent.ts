@@ -19,7 +19,8 @@ interface BannerConsent {
   categories?: { analytics?: boolean };
 }
 
-export function createConsent(required: boolean): Consent {
+/** `changed` hears of each answer of the visitor's, the banner's or a consent manager's. */
+export function createConsent(required: boolean, changed: () => void = () => {}): Consent {
   const hsp = (window as { _hsp?: unknown[] })._hsp;
   // Consent is implied only where nothing asks for it: no HubSpot banner, not required.
   let granted = !required && !hsp;
@@ -28,7 +29,10 @@ export function createConsent(required: boolean): Consent {
   if (hsp)
     hsp.push([
       'addPrivacyConsentListener',
-      (c?: BannerConsent) => (granted = !!(c && (c.categories ? c.categories.analytics : c.allowed))),
+      (c?: BannerConsent) => {
+        granted = !!(c && (c.categories ? c.categories.analytics : c.allowed));
+        changed();
+      },
     ]);
   return {
     _send: () => granted || !required,
@@ -37,6 +41,9 @@ export function createConsent(required: boolean): Consent {
       !Cookies.get('__hs_do_not_track') &&
       // Global Privacy Control: https://privacycg.github.io/gpc-spec/
       (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl !== true,
-    _set: (value) => (granted = value),
+    _set: (value) => {
+      granted = value;
+      changed();
+    },
   };
 }

@@ -5,10 +5,11 @@
  * Nothing here may hurt the host page: every entry point is guarded, errors are swallowed
  * (and logged in debug mode), no global is added, and nothing blocks.
  */
-import type { EventType, WireEvent } from '../wire.js';
+import type { CommonFields, EventType, WireEvent } from '../wire.js';
 import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { pageFields, wholeNumber } from './context.js';
+import { deferRecovery } from './deferred-recovery.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
@@ -16,9 +17,9 @@ import { mark, unmark } from './owner.js';
 import { wireEvent } from './payload.js';
 import { PING, recover } from './recovery.js';
 import { CHANGED, ENDED, type Session } from './session.js';
-import { drop, keep, load } from './store.js';
+import { drop, keep, stored } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
-import { createTransport, type Transport } from './transport.js';
+import { createTransport, MOMENT, type Transport } from './transport.js';
 
 /** Runs `fn`, swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
@@ -42,7 +43,13 @@ export interface PageTracker {
  */
 export const KEEP_EVERY = 5000;
 
+/**
+ * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
+ * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
+ */
 export function trackPage(options: TrackerOptions): PageTracker {
+  // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
+  const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
   const guard: Guard =
     (fn) =>
@@ -54,7 +61,16 @@ export function trackPage(options: TrackerOptions): PageTracker {
       }
     };
   const milestones = parseMilestones(options.milestones);
-  const consent = createConsent(options.consent == 'required');
+  // The page's fields, read once a moment: the events built together share one reading of
+  // the URL and the cookies. A change of consent reads them again at once.
+  let fields: Partial<CommonFields> | undefined;
+  let fieldsAt = 0;
+  const page = () => {
+    const now = Date.now();
+    if (!fields || now - fieldsAt > MOMENT) (fields = pageFields(consent._identify(), pageId)), (fieldsAt = now);
+    return fields;
+  };
+  const consent = createConsent(options.consent == 'required', () => (fields = undefined));
   const transport = createTransport(options.endpoint || '/media-events', log, guard);
   const pageId = wholeNumber(options.pageId);
   const tracked = new Map<HTMLMediaElement, TrackedMedia>();
@@ -66,7 +82,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
    */
   const build = (session: Session, type: EventType, fields: object) =>
     consent._send() &&
-    wireEvent(type, session._id, { ...session._media, ...pageFields(consent._identify(), pageId), ...fields });
+    wireEvent(type, session._id, { ...session._media, ...page(), ...fields });
 
   const queue = (event: WireEvent | false) => {
     if (event) {
@@ -87,29 +103,35 @@ export function trackPage(options: TrackerOptions): PageTracker {
   // Each live session's attention span is kept in storage, for the next page view to send if
   // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
   // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
-  // timeupdate. A record that is gone, or that went out (a live one never does), was taken by
-  // another page view while this one was frozen (in the back/forward cache, or a frozen tab):
-  // that view sent it, so this page drops the session, and play from here on is a new one.
-  const keepSession = (session: Session) => {
-    const kept = load(session._id);
-    if (session._kept && (!kept || kept.n)) session._gone = true;
-    else {
+  // timeupdate; a session that did not change since is not written again, unless `all` (another
+  // page view asks which pages live). A record that is not what this page wrote last was taken
+  // by another page view while this one was frozen (in the back/forward cache, or a frozen
+  // tab): that view sent it, so this page drops the session, and play from here on is a new one.
+  const keepSession = (session: Session, all?: unknown) => {
+    if (session._kept && stored(session._id) !== session._kept) session._gone = true;
+    else if (all || session._changed) {
       const event = span(session);
-      if (event) session._kept = keep({ e: event, n: 0 }) as boolean;
+      session._changed = 0;
+      if (event) session._kept = keep({ e: event, n: 0 }) || undefined;
     }
   };
   let writing: ReturnType<typeof setTimeout> | 0 = 0;
-  const keepLive = guard(() => {
+  const keepLive = guard((all?: unknown) => {
     // A write the timer still holds only writes again, harmlessly.
     writing = 0;
     // The events waiting to go out again are this page's too.
     transport._touch();
     tracked.forEach((media) => {
       const session = media._session();
-      if (session) keepSession(session);
+      if (session) keepSession(session, all);
     });
   });
   const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
+  // Recovery of what earlier page views left, once a page view (the document is marked as its
+  // first tracker starts), out of the way of the page's start.
+  const recoverNow = mark(document)
+    ? deferRecovery(guard(() => recover(started, consent._send, (items) => items.forEach(transport._add), guard)))
+    : () => {};
 
   const ended = (session: Session) => {
     const event = span(session);
@@ -139,6 +161,10 @@ export function trackPage(options: TrackerOptions): PageTracker {
           milestones,
           consent._send,
           (session, what) => {
+            // The first media event runs recovery, if the page's idle time has not yet.
+            recoverNow();
+            // Every report follows a reading: what the session keeps may have changed.
+            session._changed = 1;
             if (what == CHANGED) return changed();
             if (what == ENDED) return ended(session);
             if (!what) {
@@ -173,12 +199,10 @@ export function trackPage(options: TrackerOptions): PageTracker {
     [document, 'visibilitychange', hide],
     // Another page view (or another tracker of this one) asks which pages live: this one
     // rewrites what it holds.
-    [window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive()],
+    [window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive(1)],
     [window, 'online', transport._retry],
   ];
   listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
-  // Once a page view: the document is marked as its first tracker starts.
-  if (mark(document)) recover(consent._send, (items) => items.forEach(transport._add), guard);
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));

@@ -10,7 +10,8 @@ export function wireEvent(
   sessionId: string,
   fields: Partial<CommonFields> & Record<string, unknown>,
 ): WireEvent {
-  const event: Record<string, unknown> = { type, id: newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
+  // An attention span brings its own id (its session's): no new one is drawn for it.
+  const event: Record<string, unknown> = { type, id: fields.id || newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
   for (const key in event) if (!event[key]) delete event[key];
   return event as unknown as WireEvent;
 }

@@ -38,8 +38,10 @@ export interface Session {
    * attention span included, describes this media, whatever the element plays later.
    */
   _media: Partial<CommonFields>;
-  /** Its state is in storage, for a later page view to send if this one dies. */
-  _kept?: boolean;
+  /** Its state as this page last wrote it to storage, for a later page view to send if this one dies. */
+  _kept?: string;
+  /** It changed since it was last kept (set by the page tracker, which keeps it). */
+  _changed?: number;
   /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
   _gone?: boolean;
 }
@@ -182,10 +184,17 @@ export function createPlayhead<E extends MediaState>(
       // A new source's load empties the duration before its currentSrc changes: keep the last known.
       if (duration >= 0) session._duration = duration;
       if (to > pos) addPlay(session._runs, pos, to);
-      for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
-        session._sent.push(m);
-        report(session, m);
-      }
+      // What was played at least once is at most the runs' total: while that is short of the
+      // next milestone (they are reached in order, so the first not reported), none is reached,
+      // and a timeupdate computes no union.
+      let total = 0;
+      for (const [from, until] of session._runs) total += until - from;
+      const next = milestones[session._sent.length];
+      if (next && total * 100 >= next * duration)
+        for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
+          session._sent.push(m);
+          report(session, m);
+        }
       // A seek, or a pause (the media played at the last reading and no longer does).
       report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
     }

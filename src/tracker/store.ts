@@ -32,17 +32,19 @@ export const keptKeys = (s: Storage) => Object.keys(s).filter((key) => !key.inde
 /** The event kept under a storage key, if any. */
 export const read = (key: string): Kept | undefined => storage((s) => JSON.parse(s[key]));
 
-/** The event kept under `id`, if any. */
-export const load = (id: string) => read(PREFIX + id);
+/** What is stored under `id`, as written: a page compares it with what it wrote last. */
+export const stored = (id: string): string | undefined => storage((s) => s[PREFIX + id]);
 
 /**
- * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
- * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
+ * Keeps `kept` under its event's id, stamped with the time, replacing what was there. Returns
+ * what it wrote; falsy when storage refused it, or when it is a new key and `MAX_KEPT` events
+ * are kept already (counted only when storage holds that many keys at all: listing them is
+ * the dear part of a write).
  */
-export const keep = (kept: Kept) =>
+export const keep = (kept: Kept): string | false | undefined =>
   storage(
     (s) =>
-      (s[PREFIX + kept.e.id] || keptKeys(s).length < MAX_KEPT) &&
+      (s[PREFIX + kept.e.id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) &&
       (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))),
   );
 

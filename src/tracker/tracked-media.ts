@@ -34,14 +34,13 @@ export function trackMedia(
   const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
     const type = e.type;
-    const activation = navigator.userActivation;
     if (type == 'volumechange' && !el.muted) touched = true;
     // `play` is only looked at for a user gesture (Chromium's native controls keep pointer
     // events from the page, so a gesture is what is left to see). It is not read: the clock
     // runs on before `playing`, and the first run must start where play started.
     // https://html.spec.whatwg.org/multipage/interaction.html#user-activation-data-model
     if (type != 'play') read(type);
-    else if (activation && activation.isActive) touched = true;
+    else if (navigator.userActivation && navigator.userActivation.isActive) touched = true;
   });
   EVENTS.forEach((type) => el.addEventListener(type, on));
   read('attach');

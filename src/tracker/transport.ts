@@ -40,16 +40,20 @@ export type Item = Kept;
 export function batches(items: Item[], send: (body: string, items: Item[]) => void): void {
   let batch: Item[] = [];
   let json: string[] = [];
+  // The characters of the events in `json`, with their commas.
+  let length = 0;
   const close = () => batch.length && send(`{"events":[${json}]}`, batch);
   for (const item of items) {
     const one = JSON.stringify(item.e);
-    if (batch.length == MAX_EVENTS_PER_REQUEST || (json + one).length * 3 > MAX_REQUEST_BYTES - WRAPPER) {
+    if (batch.length == MAX_EVENTS_PER_REQUEST || (length + one.length) * 3 > MAX_REQUEST_BYTES - WRAPPER) {
       close();
       batch = [];
       json = [];
+      length = 0;
     }
     batch.push(item);
     json.push(one);
+    length += one.length + 1;
   }
   close();
 }

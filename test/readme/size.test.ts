@@ -12,8 +12,8 @@ const budget = BUDGETS['media-bridge-tracker.min.js'];
 const figure = (n: number) => n.toLocaleString('en-US');
 
 describe('the drop-in script', () => {
-  it('has the budget of the decision on size: 4,096 bytes gzip -9, aiming at 3,800', () => {
-    expect(budget).toEqual({ gzip: 4096, goal: 3800 });
+  it('has the budget of the decision on size: 5,120 bytes gzip -9, aiming at 4,608', () => {
+    expect(budget).toEqual({ gzip: 5120, goal: 4608 });
   });
 
   it('is within its budget as committed', () => {

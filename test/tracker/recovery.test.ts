@@ -58,9 +58,9 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function start(may = () => true) {
+function start(may = () => true, since = Date.now()) {
   const sent: Item[][] = [];
-  recover(may, (items) => sent.push(items), guard);
+  recover(since, may, (items) => sent.push(items), guard);
   return sent;
 }
 
@@ -86,6 +86,19 @@ describe('recover', () => {
     put(storage, 'newer', Date.now());
     await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
     expect(sent.flat().map((k) => k.e.id)).toEqual(['dead']);
+  });
+
+  it("pings with the time its page started, so that what the page kept before recovery ran is never taken", async () => {
+    const started = Date.now();
+    put(storage, 'dead', started - 1);
+    // Recovery is deferred: this page began a session and kept it before recovery ran.
+    await vi.advanceTimersByTimeAsync(1500);
+    put(storage, 'mine', Date.now() - 1000);
+    const sent = start(undefined, started);
+    expect(Number(storage[PING])).toBe(started);
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    expect(sent.flat().map((k) => k.e.id)).toEqual(['dead']);
+    expect(read(storage, 'mine').t).toBe(started + 500);
   });
 
   it('takes one event once when two page views recover at the same time', async () => {

@@ -6,4 +6,5 @@ export interface Consent {
     /** Records a consent manager's answer. */
     _set(granted: boolean): void;
 }
-export declare function createConsent(required: boolean): Consent;
+/** `changed` hears of each answer of the visitor's, the banner's or a consent manager's. */
+export declare function createConsent(required: boolean, changed?: () => void): Consent;

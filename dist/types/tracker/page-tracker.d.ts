@@ -21,4 +21,8 @@ export interface PageTracker {
  * mid-play loses at most this much of its attention span. Hiding the page writes it at once.
  */
 export declare const KEEP_EVERY = 5000;
+/**
+ * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
+ * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
+ */
 export declare function trackPage(options: TrackerOptions): PageTracker;

@@ -34,8 +34,10 @@ export interface Session {
      * attention span included, describes this media, whatever the element plays later.
      */
     _media: Partial<CommonFields>;
-    /** Its state is in storage, for a later page view to send if this one dies. */
-    _kept?: boolean;
+    /** Its state as this page last wrote it to storage, for a later page view to send if this one dies. */
+    _kept?: string;
+    /** It changed since it was last kept (set by the page tracker, which keeps it). */
+    _changed?: number;
     /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
     _gone?: boolean;
 }

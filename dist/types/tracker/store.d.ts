@@ -18,12 +18,14 @@ export declare function storage<T>(fn: (s: Storage) => T): T | undefined;
 export declare const keptKeys: (s: Storage) => string[];
 /** The event kept under a storage key, if any. */
 export declare const read: (key: string) => Kept | undefined;
-/** The event kept under `id`, if any. */
-export declare const load: (id: string) => Kept | undefined;
+/** What is stored under `id`, as written: a page compares it with what it wrote last. */
+export declare const stored: (id: string) => string | undefined;
 /**
- * Keeps `kept` under its event's id, stamped with the time, replacing what was there; falsy
- * when storage refused it, or when it is a new key and `MAX_KEPT` events are kept already.
+ * Keeps `kept` under its event's id, stamped with the time, replacing what was there. Returns
+ * what it wrote; falsy when storage refused it, or when it is a new key and `MAX_KEPT` events
+ * are kept already (counted only when storage holds that many keys at all: listing them is
+ * the dear part of a write).
  */
-export declare const keep: (kept: Kept) => any;
+export declare const keep: (kept: Kept) => string | false | undefined;
 /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
 export declare const drop: (id: string) => boolean | undefined;

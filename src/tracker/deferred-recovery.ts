@@ -1,0 +1,22 @@
+/**
+ * Recovery (recovery.ts) kept out of the page's start: it reads and writes `localStorage`, a
+ * synchronous trip to the browser's storage that would add milliseconds to the script's first
+ * run. It runs once: after the page's `load`, when the browser is idle (within IDLE_DEADLINE
+ * ms), or at the tracker's first media event if that comes sooner. A page left before it runs
+ * has taken nothing, so what earlier page views stored waits for the next one.
+ */
+
+/** The idle callback's deadline, in ms. */
+export const IDLE_DEADLINE = 2000;
+
+/** Schedules `run`; the function returned runs it now instead (once in all). */
+export function deferRecovery(run: () => void): () => void {
+  let done = 0;
+  const once = () => done || ((done = 1), run());
+  const idle = () =>
+    // Safari has no requestIdleCallback: a timeout after load does the same job.
+    typeof requestIdleCallback == 'function' ? requestIdleCallback(once, { timeout: IDLE_DEADLINE }) : setTimeout(once);
+  if (document.readyState == 'complete') idle();
+  else addEventListener('load', idle, { once: true });
+  return once;
+}
