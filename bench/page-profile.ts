@@ -16,7 +16,7 @@ const root = new URL('..', import.meta.url).pathname;
 const SCRIPT = '/bench/out/profiled.js';
 
 /** The drop-in as dist/ has it, but not minified. */
-async function buildUnminified() {
+export async function buildUnminified() {
   // Paths as rollup.config.mjs has them, from the project's root.
   process.chdir(root);
   mkdirSync('bench/out', { recursive: true });

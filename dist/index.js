@@ -780,39 +780,68 @@ function trackPage(options) {
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
     // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
-    // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
-    // timeupdate; a session that did not change since is not written again, unless `all` (another
-    // page view asks which pages live). A record that is not what this page wrote last was taken
-    // by another page view while this one was frozen (in the back/forward cache, or a frozen
-    // tab): that view sent it, so this page drops the session, and play from here on is a new one.
+    // a milestone, and during continuous play once it was last written KEEP_EVERY ms ago, never
+    // on each timeupdate; a session that did not change since is not written again, unless `all`
+    // (another page view asks which pages live). A record that is not what this page wrote last
+    // was taken by another page view while this one was frozen (in the back/forward cache, or a
+    // frozen tab): that view sent it, so this page drops the session, and play from here on is a
+    // new one.
     const keepSession = (session, all) => {
         if (session._kept && stored(session._id) !== session._kept)
             session._gone = true;
         else if (all || session._changed) {
             const event = span(session);
             session._changed = 0;
+            session._keptAt = Date.now();
             if (event)
                 session._kept = keep({ e: event, n: 0 }) || undefined;
         }
     };
-    let writing = 0;
+    const sessions = (fn) => tracked.forEach((media) => {
+        const session = media._session();
+        if (session)
+            fn(session);
+    });
+    // Hidden, or asked by another page view: every session that changed, or every one.
     const keepLive = guard((all) => {
-        // A write the timer still holds only writes again, harmlessly.
-        writing = 0;
         // The events waiting to go out again are this page's too.
         transport._touch();
-        tracked.forEach((media) => {
-            const session = media._session();
-            if (session)
-                keepSession(session, all);
-        });
+        sessions((session) => keepSession(session, all));
     });
-    const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
-    // Recovery of what earlier page views left, once a page view (the document is marked as its
-    // first tracker starts), out of the way of the page's start.
-    const recoverNow = mark(document)
-        ? deferRecovery(guard(() => recover(started, consent._send, (items) => items.forEach(transport._add), guard)))
-        : () => { };
+    // During play: the sessions due, and a timer for the next one due.
+    let writing = 0;
+    const keepDue = guard(() => {
+        const now = Date.now();
+        let next = Infinity;
+        writing = 0;
+        sessions((session) => {
+            const due = (session._keptAt || 0) + KEEP_EVERY;
+            if (session._changed)
+                due > now ? (next = Math.min(next, due)) : keepSession(session);
+        });
+        if (next < Infinity)
+            writing = setTimeout(keepDue, next - now);
+    });
+    const changed = () => writing || (writing = setTimeout(keepDue, KEEP_EVERY));
+    const listeners = [];
+    let stopped;
+    const listen = (target, type, fn) => {
+        listeners.push([target, type, fn]);
+        target.addEventListener(type, fn);
+    };
+    // What waits until the page has loaded, or until this tracker first has something to keep
+    // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
+    // document is marked as its first tracker starts.
+    const first = mark(document);
+    const afterStart = deferRecovery(guard(() => {
+        // Another page view (or another tracker of this one) asks which pages live: this one
+        // rewrites what it holds. Listening to `storage` binds the page's storage area, a
+        // synchronous trip to the browser's storage, so not at start: nothing is kept before this.
+        if (!stopped)
+            listen(window, 'storage', (e) => e.key == PING && keepLive(1));
+        if (first)
+            recover(started, consent._send, (items) => items.forEach(transport._add), guard);
+    }));
     const ended = (session) => {
         const event = span(session);
         // Kept at once (the transport keeps it again as it sends), so a page killed before the
@@ -836,8 +865,8 @@ function trackPage(options) {
             // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
             // beginning has no `what`, a milestone its percent.)
             trackMedia(el, milestones, consent._send, (session, what) => {
-                // The first media event runs recovery, if the page's idle time has not yet.
-                recoverNow();
+                // The first media event runs what waits, if the page's idle time has not yet.
+                afterStart();
                 // Every report follows a reading: what the session keeps may have changed.
                 session._changed = 1;
                 if (what == CHANGED)
@@ -867,26 +896,25 @@ function trackPage(options) {
         keepLive();
         transport._flush();
     });
-    const listeners = [
-        [window, 'pagehide', hide],
-        [document, 'visibilitychange', hide],
-        // Another page view (or another tracker of this one) asks which pages live: this one
-        // rewrites what it holds.
-        [window, 'storage', (e) => e.key == PING && keepLive(1)],
-        [window, 'online', transport._retry],
-    ];
-    listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+    listen(window, 'pagehide', hide);
+    listen(document, 'visibilitychange', hide);
+    listen(window, 'online', transport._retry);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
+    const observer = discover(options.selector || 'video, audio', attach, sweep, guard);
     return {
         _guard: guard,
         _tracked: tracked,
-        _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
+        _observer: observer,
         _attach: attach,
-        _release: release,
-        _listeners: listeners,
         _consent: consent,
-        _transport: transport,
+        _stop: guard(() => {
+            stopped = 1;
+            observer.disconnect();
+            listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+            tracked.forEach((_, el) => release(el));
+            transport._flush();
+        }),
     };
 }
 
@@ -908,16 +936,13 @@ function startTracking(options = {}) {
             console.log('[media-bridge]', e);
         return { stop: noop, track: noop, session: noop, consent: noop };
     }
-    const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release } = page;
+    const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach } = page;
     let stopped = false;
     return {
-        stop: guard(() => {
+        stop: () => {
             stopped = true;
-            observer.disconnect();
-            page._listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
-            tracked.forEach((_, el) => release(el));
-            page._transport._flush();
-        }),
+            page._stop();
+        },
         track: guard((el) => {
             if (stopped)
                 return;

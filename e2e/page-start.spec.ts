@@ -169,7 +169,7 @@ window.second = startTracking({ endpoint: '/media-events?run=${track.run}' });
   const stored = await track.stored();
   expect(new Set(stored.map((e) => e.sessionId))).toEqual(new Set([played.sessionId]));
   const span = stored.find((e): e is AttentionSpanEvent => e.type == 'attention-span')!;
-  expect(span.derivedValues.totalPercentPlayed).toBe(100);
+  expect(span.derivedValues!.totalPercentPlayed).toBe(100);
   // Sent once: recovery did not take it from the live page.
   expect(track.attempts().filter((a) => a.ids.includes(span.id)).length).toBe(1);
 });

@@ -19,7 +19,7 @@ import { PING, recover } from './recovery.js';
 import { CHANGED, ENDED, type Session } from './session.js';
 import { drop, keep, stored } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
-import { createTransport, MOMENT, type Transport } from './transport.js';
+import { createTransport, MOMENT } from './transport.js';
 
 /** Runs `fn`, swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
@@ -30,11 +30,9 @@ export interface PageTracker {
   _tracked: Map<HTMLMediaElement, TrackedMedia>;
   _observer: MutationObserver;
   _attach(el: Element): void;
-  _release(el: HTMLMediaElement): void;
-  /** The window and document listeners, for `stop()` to remove. */
-  _listeners: [EventTarget, string, (e: Event) => void][];
   _consent: Consent;
-  _transport: Transport;
+  /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. */
+  _stop(): void;
 }
 
 /**
@@ -102,36 +100,64 @@ export function trackPage(options: TrackerOptions): PageTracker {
 
   // Each live session's attention span is kept in storage, for the next page view to send if
   // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
-  // a milestone, and during continuous play at most every KEEP_EVERY ms, never on each
-  // timeupdate; a session that did not change since is not written again, unless `all` (another
-  // page view asks which pages live). A record that is not what this page wrote last was taken
-  // by another page view while this one was frozen (in the back/forward cache, or a frozen
-  // tab): that view sent it, so this page drops the session, and play from here on is a new one.
+  // a milestone, and during continuous play once it was last written KEEP_EVERY ms ago, never
+  // on each timeupdate; a session that did not change since is not written again, unless `all`
+  // (another page view asks which pages live). A record that is not what this page wrote last
+  // was taken by another page view while this one was frozen (in the back/forward cache, or a
+  // frozen tab): that view sent it, so this page drops the session, and play from here on is a
+  // new one.
   const keepSession = (session: Session, all?: unknown) => {
     if (session._kept && stored(session._id) !== session._kept) session._gone = true;
     else if (all || session._changed) {
       const event = span(session);
       session._changed = 0;
+      session._keptAt = Date.now();
       if (event) session._kept = keep({ e: event, n: 0 }) || undefined;
     }
   };
-  let writing: ReturnType<typeof setTimeout> | 0 = 0;
-  const keepLive = guard((all?: unknown) => {
-    // A write the timer still holds only writes again, harmlessly.
-    writing = 0;
-    // The events waiting to go out again are this page's too.
-    transport._touch();
+  const sessions = (fn: (session: Session) => void) =>
     tracked.forEach((media) => {
       const session = media._session();
-      if (session) keepSession(session, all);
+      if (session) fn(session);
     });
+  // Hidden, or asked by another page view: every session that changed, or every one.
+  const keepLive = guard((all?: unknown) => {
+    // The events waiting to go out again are this page's too.
+    transport._touch();
+    sessions((session) => keepSession(session, all));
   });
-  const changed = () => writing || (writing = setTimeout(keepLive, KEEP_EVERY));
-  // Recovery of what earlier page views left, once a page view (the document is marked as its
-  // first tracker starts), out of the way of the page's start.
-  const recoverNow = mark(document)
-    ? deferRecovery(guard(() => recover(started, consent._send, (items) => items.forEach(transport._add), guard)))
-    : () => {};
+  // During play: the sessions due, and a timer for the next one due.
+  let writing: ReturnType<typeof setTimeout> | 0 = 0;
+  const keepDue = guard(() => {
+    const now = Date.now();
+    let next = Infinity;
+    writing = 0;
+    sessions((session) => {
+      const due = (session._keptAt || 0) + KEEP_EVERY;
+      if (session._changed) due > now ? (next = Math.min(next, due)) : keepSession(session);
+    });
+    if (next < Infinity) writing = setTimeout(keepDue, next - now);
+  });
+  const changed = () => writing || (writing = setTimeout(keepDue, KEEP_EVERY));
+  const listeners: [EventTarget, string, (e: Event) => void][] = [];
+  let stopped: unknown;
+  const listen = (target: EventTarget, type: string, fn: (e: Event) => void) => {
+    listeners.push([target, type, fn]);
+    target.addEventListener(type, fn);
+  };
+  // What waits until the page has loaded, or until this tracker first has something to keep
+  // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
+  // document is marked as its first tracker starts.
+  const first = mark(document);
+  const afterStart = deferRecovery(
+    guard(() => {
+      // Another page view (or another tracker of this one) asks which pages live: this one
+      // rewrites what it holds. Listening to `storage` binds the page's storage area, a
+      // synchronous trip to the browser's storage, so not at start: nothing is kept before this.
+      if (!stopped) listen(window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive(1));
+      if (first) recover(started, consent._send, (items) => items.forEach(transport._add), guard);
+    }),
+  );
 
   const ended = (session: Session) => {
     const event = span(session);
@@ -161,8 +187,8 @@ export function trackPage(options: TrackerOptions): PageTracker {
           milestones,
           consent._send,
           (session, what) => {
-            // The first media event runs recovery, if the page's idle time has not yet.
-            recoverNow();
+            // The first media event runs what waits, if the page's idle time has not yet.
+            afterStart();
             // Every report follows a reading: what the session keeps may have changed.
             session._changed = 1;
             if (what == CHANGED) return changed();
@@ -194,27 +220,26 @@ export function trackPage(options: TrackerOptions): PageTracker {
     transport._flush();
   });
 
-  const listeners: PageTracker['_listeners'] = [
-    [window, 'pagehide', hide],
-    [document, 'visibilitychange', hide],
-    // Another page view (or another tracker of this one) asks which pages live: this one
-    // rewrites what it holds.
-    [window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive(1)],
-    [window, 'online', transport._retry],
-  ];
-  listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+  listen(window, 'pagehide', hide);
+  listen(document, 'visibilitychange', hide);
+  listen(window, 'online', transport._retry);
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
+  const observer = discover(options.selector || 'video, audio', attach, sweep, guard);
 
   return {
     _guard: guard,
     _tracked: tracked,
-    _observer: discover(options.selector || 'video, audio', attach, sweep, guard),
+    _observer: observer,
     _attach: attach,
-    _release: release,
-    _listeners: listeners,
     _consent: consent,
-    _transport: transport,
+    _stop: guard(() => {
+      stopped = 1;
+      observer.disconnect();
+      listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+      tracked.forEach((_, el) => release(el));
+      transport._flush();
+    }),
   };
 }

@@ -44,16 +44,13 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
     if (options.debug) console.log('[media-bridge]', e);
     return { stop: noop, track: noop, session: noop as () => undefined, consent: noop };
   }
-  const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach, _release: release } = page;
+  const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach } = page;
   let stopped = false;
   return {
-    stop: guard(() => {
+    stop: () => {
       stopped = true;
-      observer.disconnect();
-      page!._listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
-      tracked.forEach((_, el) => release(el));
-      page!._transport._flush();
-    }),
+      page!._stop();
+    },
     track: guard((el: HTMLMediaElement) => {
       if (stopped) return;
       attach(el);

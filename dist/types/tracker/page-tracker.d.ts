@@ -1,7 +1,6 @@
 import { type Consent } from './consent.js';
 import type { TrackerOptions } from './options.js';
 import { type TrackedMedia } from './tracked-media.js';
-import { type Transport } from './transport.js';
 /** Runs `fn`, swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
 /** The tracker's parts, for `startTracking` to build its handle on. */
@@ -10,11 +9,9 @@ export interface PageTracker {
     _tracked: Map<HTMLMediaElement, TrackedMedia>;
     _observer: MutationObserver;
     _attach(el: Element): void;
-    _release(el: HTMLMediaElement): void;
-    /** The window and document listeners, for `stop()` to remove. */
-    _listeners: [EventTarget, string, (e: Event) => void][];
     _consent: Consent;
-    _transport: Transport;
+    /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. */
+    _stop(): void;
 }
 /**
  * How often, at most, the live sessions' state is written to storage, in ms: a page killed

@@ -38,6 +38,8 @@ export interface Session {
     _kept?: string;
     /** It changed since it was last kept (set by the page tracker, which keeps it). */
     _changed?: number;
+    /** When it was last kept (by the page tracker). */
+    _keptAt?: number;
     /** Another page view took it from storage and sent it (this page was frozen): it is dropped unreported. */
     _gone?: boolean;
 }
