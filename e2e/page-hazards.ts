@@ -30,7 +30,7 @@ export interface PageHazard {
    * Runs in the page after the viewing: what the page's own code no longer sees as it expects
    * (nothing, when the tracker left the page alone). Self-contained, as `install`.
    */
-  own(g: Global): string[] | Promise<string[]>;
+  own: (g: Global) => string[] | PromiseLike<string[]>;
 }
 
 /**
@@ -214,7 +214,7 @@ export const PAGE_HAZARDS: PageHazard[] = [
   {
     name: 'Prototype.js 1.6.0.3',
     install: [prototypeJs, '1.6.0.3'],
-    own(g) {
+    own: (g) => {
       const a: Global = [1, 'a'];
       const out: string[] = [];
       if (a.reduce() !== a || [7].reduce(undefined as never) !== 7) out.push('reduce');
@@ -228,7 +228,7 @@ export const PAGE_HAZARDS: PageHazard[] = [
   {
     name: 'Prototype.js 1.7',
     install: [prototypeJs, '1.7'],
-    own(g) {
+    own: (g) => {
       const out: string[] = [];
       if ([5, 6].filter((_v, _i, all) => all === undefined).length != 2) out.push('filter');
       if (g.Array.from(new Set([1])).length) out.push('Array.from');
@@ -242,11 +242,11 @@ export const PAGE_HAZARDS: PageHazard[] = [
     name: 'Sugar 2 in extended mode, Object.prototype too',
     scripts: ['sugar/dist/sugar.min.js'],
     setup: 'Sugar.extend({ objectPrototype: true });',
-    own() {
+    own: () => {
       const out: string[] = [];
       const list: Global = [{ a: 1 }, { a: 2 }];
       if (list.map('a').sum() !== 3) out.push('Array#map shortcut, Array#sum');
-      if ((list[0] as Global).get('a') !== 1) out.push('Object#get');
+      if (list[0].size() !== 1) out.push('Object#size');
       return out;
     },
   },
@@ -284,7 +284,7 @@ export const PAGE_HAZARDS: PageHazard[] = [
     name: 'a fetch stub that returns undefined',
     install: [fetchStub],
     fetch: true,
-    own(g) {
+    own: (g) => {
       const calls = g.__pageFetches;
       return g.fetch('/page') === undefined && g.__pageFetches == calls + 1 ? [] : ['its stub'];
     },
@@ -293,7 +293,7 @@ export const PAGE_HAZARDS: PageHazard[] = [
     name: 'a fetch wrapper that forgets to return',
     install: [fetchWrapper],
     fetch: true,
-    async own(g) {
+    own: async (g) => {
       const calls = g.__pageFetches.length;
       const none = g.fetch('/media/clip-1s.webm', { method: 'HEAD' });
       const response = await g.__pageFetches[calls];
@@ -302,8 +302,14 @@ export const PAGE_HAZARDS: PageHazard[] = [
   },
 ];
 
-/** The source of a hazard's page script, for a `<script>` in the page's head. */
-export function pageScript(hazard: PageHazard): string {
-  const [fn, ...args] = hazard.install!;
+/**
+ * The source of the page script of the hazard at `index` of the list, which the fixture
+ * server serves as /page-hazards/<index>.js (in the URL's query, it would bloat each event's
+ * pageUrl).
+ */
+export function pageScript(index: number): string | undefined {
+  const hazard = PAGE_HAZARDS[index];
+  if (!hazard || !hazard.install) return;
+  const [fn, ...args] = hazard.install;
   return `(${fn})(window${args.map((a) => `, ${JSON.stringify(a)}`).join('')});`;
 }
