@@ -417,7 +417,10 @@ describe('a page whose fetch gives no promise (e2e/page-hazards.ts)', () => {
     });
 
   it('a fetch that throws, or is missing, is no answer either', async () => {
-    for (const fetch of [undefined, () => { throw new TypeError('Illegal invocation'); }]) {
+    const throws = () => {
+      throw new TypeError('Illegal invocation');
+    };
+    for (const fetch of [undefined, throws]) {
       const s = setup();
       vi.stubGlobal('fetch', fetch);
       s.t._add(item(event(1)));
