@@ -3,8 +3,10 @@
  * Playwright worker fixture and by the Firefox suite.
  *
  * - `GET /page?...` renders a test page from query-string knobs (see `PageKnobs`).
- * - `GET /dist/*`, `/node_modules/js-cookie/*`, `/media/*` serve the builds, js-cookie (for
- *   the ES module build's import map) and the sample media, with HTTP Range so media seek.
+ * - `GET /dist/*`, `/node_modules/<package>/*`, `/media/*` serve the builds, js-cookie (for
+ *   the ES module build's import map), the host pages' own libraries and the sample media,
+ *   with HTTP Range so media seek; `/page-hazards/<n>.js`, the page script of a hazard that
+ *   e2e/page-hazards.ts reproduces.
  * - `/media-events` goes to a pluggable handler, by default the real proxy (src/proxy) running
  *   dry. Each request it accepts (2xx) is tapped into the beacon log that tests read and
  *   await; the proxy drops duplicate event ids but still answers them with success, so a
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveBelow, sendFile } from '../scripts/static-files.mjs';
 import { createMediaBridgeProxy, createNodeHandler, silentLogger, type MediaBridgeProxy } from '../src/proxy/index.js';
 import type { WireBody, WireEvent } from '../src/wire.js';
+import { pageScript } from './page-hazards.js';
 import { renderPage } from './pages.js';
 
 /** A node:http request listener for `/media-events`. */
@@ -88,10 +91,13 @@ export interface WaitOptions {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** The packages pages load: js-cookie for the module build, and the host pages' own libraries (e2e/page-hazards.ts). */
+const PACKAGES = ['js-cookie', 'sugar', 'es5-shim', 'es6-shim', 'core-js-bundle', 'zone.js', 'ses'];
+
 /** Where each static prefix is served from. */
 const STATIC: [prefix: string, dir: string][] = [
   ['/dist/', 'dist'],
-  ['/node_modules/js-cookie/', 'node_modules/js-cookie'],
+  ...PACKAGES.map((name): [string, string] => [`/node_modules/${name}/`, `node_modules/${name}`]),
   ['/media/', 'e2e/media'],
 ];
 
@@ -182,6 +188,12 @@ export async function startServer({ mediaEvents }: { mediaEvents?: MediaEventsHa
         );
       }
       return handler(req, res);
+    }
+    const hazard = /^\/page-hazards\/(\d+)\.js$/.exec(url.pathname);
+    const script = hazard && pageScript(+hazard[1]);
+    if (script) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      return res.end(script);
     }
     if (url.pathname == '/page') {
       // no-store keeps a page out of the back/forward cache; `cacheable` lets it in.

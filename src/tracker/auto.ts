@@ -3,11 +3,13 @@
  * attributes of its own script tag. `document.currentScript` is set only while the script
  * first runs (with `defer` and `async` too).
  */
-import { readScriptOptions } from './options.js';
+import { readScriptOptions, type TrackerOptions } from './options.js';
 import { trackPage } from './page-tracker.js';
 
+let options: TrackerOptions = {};
 try {
-  trackPage(readScriptOptions(document.currentScript));
-} catch {
-  /* never throw into the host page */
+  trackPage((options = readScriptOptions(document.currentScript)));
+} catch (e) {
+  // Never thrown into the host page; `data-debug` says why the tracker could not start.
+  if (options.debug) console.log('[media-bridge]', e);
 }

@@ -1,16 +1,21 @@
 /** The quartiles HubSpot's media reports are built on. */
 export const DEFAULT_MILESTONES = '25,50,75,100';
 
+// Plain loops, here and in played-ranges.ts: pages' old libraries replace the Array methods
+// (Prototype.js's `filter` passes no third argument, its `reduce` is another function), and
+// these run at start-up and on every timeupdate (docs/tracker.md, "Browser support").
+
 /**
  * Reads a milestone list, `"25,50,75,100"` or `[25, 50]`: whole percents from 1 to 100, in
  * ascending order, each once (HubSpot's `playedPercent` is an integer). Anything else is dropped.
  */
 export function parseMilestones(value: string | number[] | undefined): number[] {
-  return String(value == null ? DEFAULT_MILESTONES : value)
-    .split(',')
-    .map(Number)
-    .filter((m, i, all) => m > 0 && m <= 100 && !(m % 1) && all.indexOf(m) == i)
-    .sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const part of String(value == null ? DEFAULT_MILESTONES : value).split(',')) {
+    const m = +part;
+    if (m > 0 && m <= 100 && !(m % 1) && out.indexOf(m) < 0) out.push(m);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**
@@ -19,5 +24,7 @@ export function parseMilestones(value: string | number[] | undefined): number[] 
  * live stream), reaches none: a share of it means nothing.
  */
 export function reachedMilestones(milestones: number[], sent: number[], percent: number): number[] {
-  return milestones.filter((m) => sent.indexOf(m) < 0 && percent >= m);
+  const out: number[] = [];
+  for (const m of milestones) if (sent.indexOf(m) < 0 && percent >= m) out.push(m);
+  return out;
 }

@@ -32,7 +32,10 @@ export function union(runs: Run[], end: number): Run[] {
 
 /** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
 export function playedSeconds(runs: Run[], end: number): number {
-  return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+  // A loop, not `reduce`, which Prototype.js 1.6 replaces with another function (milestones.ts).
+  let sum = 0;
+  for (const [from, to] of union(runs, end)) sum += to - from;
+  return sum;
 }
 
 /**

@@ -82,24 +82,36 @@ export function createTransport(
   /** Failed rounds in a row. */
   let fails = 0;
 
-  const post = (items: Item[], beacon?: boolean) => {
+  // sendBeacon outlives the page; it returns false when its queue is full.
+  const beaconed = (body: string) => {
+    try {
+      return navigator.sendBeacon(endpoint, body);
+    } catch {
+      /* missing, or the URL is refused */
+    }
+  };
+
+  const post = (all: Item[], beacon?: boolean) => {
+    const items: Item[] = [];
     // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
-    items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
+    for (const item of all) sendable(item) ? items.push(item) : drop(item.e.id);
     // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
     // Not as the page goes: Firefox says a closing tab is offline.
     if (timer || (!beacon && !navigator.onLine)) return items.forEach(keep), held.push(...items);
     batches(items, (body, batch) => {
       batch.forEach((item) => keep((item.n++, item)));
+      if (beacon && beaconed(body)) return;
       try {
-        // sendBeacon outlives the page; it returns false when its queue is full.
-        if (beacon && navigator.sendBeacon(endpoint, body)) return;
+        fetch(endpoint, { method: 'POST', body, keepalive: true }).then(
+          (r) => answer(batch, r.status, r.headers.get('retry-after')),
+          () => answer(batch),
+        );
       } catch {
-        /* missing, or the URL is refused */
+        // The page's fetch gave no promise (a stub, a wrapper that forgot to return it), or
+        // threw: no answer will come. The batch goes by sendBeacon, and stays kept for a later
+        // page view, as what goes by sendBeacon always does (the proxy drops copies by id).
+        beacon || beaconed(body);
       }
-      fetch(endpoint, { method: 'POST', body, keepalive: true }).then(
-        (r) => answer(batch, r.status, r.headers.get('retry-after')),
-        () => answer(batch),
-      );
     });
   };
 

@@ -4,6 +4,7 @@
  * goes out again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PAGE_HAZARDS } from '../../e2e/page-hazards.js';
 import { MAX_KEPT } from '../../src/tracker/resend.js';
 import type { Kept } from '../../src/tracker/store.js';
 import { batches, createTransport, MOMENT, type Item } from '../../src/tracker/transport.js';
@@ -383,5 +384,58 @@ describe('storage', () => {
     await wait(500);
     s.t._touch();
     expect(s.kept()['id-1'].t).toBe(before + 500);
+  });
+});
+
+describe('a page whose fetch gives no promise (e2e/page-hazards.ts)', () => {
+  /** The transport behind one of the list's broken fetches, wrapping the stand-in's own. */
+  const broken = (name: string, options?: Parameters<typeof setup>[0]) => {
+    const s = setup(options);
+    const page = { fetch: s.fetch as unknown };
+    const [install, ...args] = PAGE_HAZARDS.find((h) => h.name == name)!.install!;
+    install(page, ...args);
+    vi.stubGlobal('fetch', page.fetch);
+    return s;
+  };
+  const STUB = 'a fetch stub that returns undefined';
+  const WRAPPER = 'a fetch wrapper that forgets to return';
+
+  for (const name of [STUB, WRAPPER])
+    it(`${name}: each batch goes by sendBeacon, and stays kept for a later page view`, async () => {
+      const s = broken(name);
+      // Three requests' worth: a batch that failed must not keep the next ones from going.
+      for (let i = 0; i < 120; i++) s.t._add(item(event(i)));
+      await moment();
+      expect(s.beaconed().map((ids) => ids.length)).toEqual([50, 50, 20]);
+      expect(Object.keys(s.kept())).toHaveLength(MAX_KEPT);
+      expect(s.kept()['id-0']).toMatchObject({ n: 1 });
+      // No answer is awaited, so nothing is held for a probe: nothing more goes out.
+      await wait(60 * 60_000);
+      expect(s.sendBeacon).toHaveBeenCalledTimes(3);
+      // The wrapper still sent the requests through the stand-in's fetch; the proxy drops the copies.
+      expect(s.fetched()).toEqual(name == WRAPPER ? s.beaconed() : []);
+    });
+
+  it('a fetch that throws, or is missing, is no answer either', async () => {
+    const throws = () => {
+      throw new TypeError('Illegal invocation');
+    };
+    for (const fetch of [undefined, throws]) {
+      const s = setup();
+      vi.stubGlobal('fetch', fetch);
+      s.t._add(item(event(1)));
+      await moment();
+      expect(s.beaconed()).toEqual([['id-1']]);
+      expect(s.kept()['id-1']).toMatchObject({ n: 1 });
+    }
+  });
+
+  it('as the page goes, with sendBeacon refusing: tried once a batch, and the events stay kept', async () => {
+    const s = broken(STUB, { beacon: false });
+    s.t._add(item(event(1)));
+    s.t._flush();
+    await wait();
+    expect(s.beaconed()).toEqual([['id-1']]);
+    expect(s.kept()['id-1']).toMatchObject({ n: 1 });
   });
 });
