@@ -60,7 +60,11 @@ function union(runs, end) {
 }
 /** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
 function playedSeconds(runs, end) {
-    return union(runs, end).reduce((sum, [from, to]) => sum + to - from, 0);
+    // A loop, not `reduce`, which Prototype.js 1.6 replaces with another function (milestones.ts).
+    let sum = 0;
+    for (const [from, to] of union(runs, end))
+        sum += to - from;
+    return sum;
 }
 /**
  * The share of a media of `duration` seconds played at least once, in whole percents rounded
@@ -224,16 +228,21 @@ function deferRecovery(run) {
 
 /** The quartiles HubSpot's media reports are built on. */
 const DEFAULT_MILESTONES = '25,50,75,100';
+// Plain loops, here and in played-ranges.ts: pages' old libraries replace the Array methods
+// (Prototype.js's `filter` passes no third argument, its `reduce` is another function), and
+// these run at start-up and on every timeupdate (docs/tracker.md, "Browser support").
 /**
  * Reads a milestone list, `"25,50,75,100"` or `[25, 50]`: whole percents from 1 to 100, in
  * ascending order, each once (HubSpot's `playedPercent` is an integer). Anything else is dropped.
  */
 function parseMilestones(value) {
-    return String(value == null ? DEFAULT_MILESTONES : value)
-        .split(',')
-        .map(Number)
-        .filter((m, i, all) => m > 0 && m <= 100 && !(m % 1) && all.indexOf(m) == i)
-        .sort((a, b) => a - b);
+    const out = [];
+    for (const part of String(value == null ? DEFAULT_MILESTONES : value).split(',')) {
+        const m = +part;
+        if (m > 0 && m <= 100 && !(m % 1) && out.indexOf(m) < 0)
+            out.push(m);
+    }
+    return out.sort((a, b) => a - b);
 }
 /**
  * The milestones that `percent` of the media played (see `playedPercent`) reaches and that
@@ -241,7 +250,11 @@ function parseMilestones(value) {
  * live stream), reaches none: a share of it means nothing.
  */
 function reachedMilestones(milestones, sent, percent) {
-    return milestones.filter((m) => sent.indexOf(m) < 0 && percent >= m);
+    const out = [];
+    for (const m of milestones)
+        if (sent.indexOf(m) < 0 && percent >= m)
+            out.push(m);
+    return out;
 }
 
 /**
@@ -660,24 +673,37 @@ function createTransport(endpoint, log, guard) {
     let timer = 0;
     /** Failed rounds in a row. */
     let fails = 0;
-    const post = (items, beacon) => {
+    // sendBeacon outlives the page; it returns false when its queue is full.
+    const beaconed = (body) => {
+        try {
+            return navigator.sendBeacon(endpoint, body);
+        }
+        catch {
+            /* missing, or the URL is refused */
+        }
+    };
+    const post = (all, beacon) => {
+        const items = [];
         // The rest is dropped unsent: it went out three times, or the proxy would refuse it.
-        items = items.filter((item) => sendable(item) || (drop(item.e.id), false));
+        for (const item of all)
+            sendable(item) ? items.push(item) : drop(item.e.id);
         // The proxy is failing, or the visitor is offline: wait for the probe, or for `online`.
         // Not as the page goes: Firefox says a closing tab is offline.
         if (timer || (!beacon && !navigator.onLine))
             return items.forEach(keep), held.push(...items);
         batches(items, (body, batch) => {
             batch.forEach((item) => keep((item.n++, item)));
+            if (beacon && beaconed(body))
+                return;
             try {
-                // sendBeacon outlives the page; it returns false when its queue is full.
-                if (beacon && navigator.sendBeacon(endpoint, body))
-                    return;
+                fetch(endpoint, { method: 'POST', body, keepalive: true }).then((r) => answer(batch, r.status, r.headers.get('retry-after')), () => answer(batch));
             }
             catch {
-                /* missing, or the URL is refused */
+                // The page's fetch gave no promise (a stub, a wrapper that forgot to return it), or
+                // threw: no answer will come. The batch goes by sendBeacon, and stays kept for a later
+                // page view, as what goes by sendBeacon always does (the proxy drops copies by id).
+                beacon || beaconed(body);
             }
-            fetch(endpoint, { method: 'POST', body, keepalive: true }).then((r) => answer(batch, r.status, r.headers.get('retry-after')), () => answer(batch));
         });
     };
     const answer = guard((batch, status, retryAfter) => {
