@@ -586,7 +586,11 @@ function trackMedia(el, milestones, mayBegin, report, guard) {
             touched = true;
     });
     EVENTS.forEach((type) => el.addEventListener(type, on));
-    read('attach');
+    // The tracker's first look, for media already playing or moved on (what played before is
+    // credited if a session begins now). One at its start and paused says nothing the first
+    // reading of its own will not (the playhead counts a new source from 0), so it is not read.
+    if (!el.paused || el.currentTime)
+        read('attach');
     return {
         ...playhead,
         _read: read,
@@ -775,12 +779,11 @@ function trackPage(options) {
     const page = () => {
         const now = Date.now();
         if (!fields || now - fieldsAt > MOMENT)
-            (fields = pageFields(consent._identify(), pageId)), (fieldsAt = now);
+            (fields = pageFields(consent._identify(), wholeNumber(options.pageId))), (fieldsAt = now);
         return fields;
     };
     const consent = createConsent(options.consent == 'required', () => (fields = undefined));
     const transport = createTransport(options.endpoint || '/media-events', log, guard);
-    const pageId = wholeNumber(options.pageId);
     const tracked = new Map();
     /**
      * An event of `type` of `session`: the session's media, as it was when the session began,

@@ -43,7 +43,10 @@ export function trackMedia(
     else if (navigator.userActivation && navigator.userActivation.isActive) touched = true;
   });
   EVENTS.forEach((type) => el.addEventListener(type, on));
-  read('attach');
+  // The tracker's first look, for media already playing or moved on (what played before is
+  // credited if a session begins now). One at its start and paused says nothing the first
+  // reading of its own will not (the playhead counts a new source from 0), so it is not read.
+  if (!el.paused || el.currentTime) read('attach');
   return {
     ...playhead,
     _read: read,
