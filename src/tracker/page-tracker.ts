@@ -9,6 +9,7 @@ import type { EventType, WireEvent } from '../wire.js';
 import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { pageFields, wholeNumber } from './context.js';
+import { dataAttribute } from './data-attribute.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
@@ -128,7 +129,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
   };
 
   const attach = (el: Element) => {
-    if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+    if (el instanceof HTMLMediaElement && el.isConnected && dataAttribute(el, 'media-track') != 'off' && mark(el))
       tracked.set(
         el,
         // How a session's reports become events: HubSpot's timeline shows nothing without the
