@@ -4,7 +4,8 @@
  *
  * - `GET /page?...` renders a test page from query-string knobs (see `PageKnobs`).
  * - `GET /dist/*`, `/node_modules/js-cookie/*`, `/media/*` serve the builds, js-cookie (for
- *   the ES module build's import map) and the sample media, with HTTP Range so media seek.
+ *   the ES module build's import map) and the sample media, with HTTP Range so media seek;
+ *   `/node_modules/<name>/*` the web-component players of PLAYER_PACKAGES (web-components.ts).
  * - `/media-events` goes to a pluggable handler, by default the real proxy (src/proxy) running
  *   dry. Each request it accepts (2xx) is tapped into the beacon log that tests read and
  *   await; the proxy drops duplicate event ids but still answers them with success, so a
@@ -20,6 +21,7 @@ import { resolveBelow, sendFile } from '../scripts/static-files.mjs';
 import { createMediaBridgeProxy, createNodeHandler, silentLogger, type MediaBridgeProxy } from '../src/proxy/index.js';
 import type { WireBody, WireEvent } from '../src/wire.js';
 import { renderPage } from './pages.js';
+import { PLAYER_PACKAGES } from './web-components.js';
 
 /** A node:http request listener for `/media-events`. */
 export type MediaEventsHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -93,6 +95,8 @@ const STATIC: [prefix: string, dir: string][] = [
   ['/dist/', 'dist'],
   ['/node_modules/js-cookie/', 'node_modules/js-cookie'],
   ['/media/', 'e2e/media'],
+  // The web-component players of issue 25's tests, and what they import, from their packages.
+  ...PLAYER_PACKAGES.map((name): [string, string] => [`/node_modules/${name}/`, `node_modules/${name}`]),
 ];
 
 /**

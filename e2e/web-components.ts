@@ -7,6 +7,26 @@
 import type { WireEvent } from '../src/wire.js';
 import { steps, VIEWING } from './media.js';
 
+/** The npm packages of the real players, served from node_modules by the fixture server (server.ts). */
+export const PLAYER_PACKAGES = [
+  ...['hls-video-element', 'custom-media-element', 'media-tracks', 'hls.js'],
+  ...['@mux/mux-video', '@mux/mux-player', 'media-chrome'],
+  ...['vidstack', '@floating-ui/dom', '@floating-ui/core', '@floating-ui/utils', 'fscreen'],
+];
+
+/** The bare imports of those served as ES modules, for every test page's import map (pages.ts). */
+export const PLAYER_IMPORTS = {
+  'hls-video-element': '/node_modules/hls-video-element/dist/hls-video-element.js',
+  'custom-media-element': '/node_modules/custom-media-element/dist/custom-media-element.js',
+  'media-tracks': '/node_modules/media-tracks/dist/index.js',
+  'hls.js/dist/hls.mjs': '/node_modules/hls.js/dist/hls.mjs',
+  '@floating-ui/dom': '/node_modules/@floating-ui/dom/dist/floating-ui.dom.mjs',
+  '@floating-ui/core': '/node_modules/@floating-ui/core/dist/floating-ui.core.mjs',
+  '@floating-ui/utils': '/node_modules/@floating-ui/utils/dist/floating-ui.utils.mjs',
+  '@floating-ui/utils/dom': '/node_modules/@floating-ui/utils/dist/floating-ui.utils.dom.mjs',
+  fscreen: '/node_modules/fscreen/dist/fscreen.esm.js',
+};
+
 /**
  * Put in the head, before the tracker: `__player(name, options)` defines a player element.
  * Its constructor attaches the shadow root (`mode`, open by default); connecting it draws a
@@ -29,20 +49,21 @@ window.__player = (name, { mode = 'open', inner } = {}) =>
         : '<div part="frame"><video preload="auto" src="' + src + '"></video></div>';
     }
   });
-// The media element inside the player \`id\`, through the roots its players keep, however deep.
+// The media element inside the player \`id\`: in its light DOM, else through its root and
+// the roots below, however deep (the roots these players keep, or any open one).
 window.__inner = (id) => {
-  const find = (root) => {
-    if (!root) return null;
-    const media = root.querySelector('video, audio');
+  const find = (node) => {
+    const media = node.querySelector('video, audio');
     if (media) return media;
-    for (const el of root.querySelectorAll('*')) {
-      const inner = find(el.root);
+    for (const el of [node, ...node.querySelectorAll('*')]) {
+      const root = el.root || el.shadowRoot;
+      const inner = root && root != node && find(root);
       if (inner) return inner;
     }
     return null;
   };
   const host = document.getElementById(id);
-  return host && find(host.root);
+  return host && find(host);
 };
 </script>`;
 
@@ -55,9 +76,9 @@ export function trackerStarted(): boolean {
 }
 
 /** In the page: the state of the media element inside the player `id`, or null while there is none. */
-export function innerState([id]: [string]): { currentTime: number; ended: boolean; paused: boolean; src: string } | null {
+export function innerState([id]: [string]): { currentTime: number; ended: boolean; paused: boolean; src: string; readyState: number } | null {
   const el = (window as unknown as { __inner(id: string): HTMLMediaElement | null }).__inner(id);
-  return el && { currentTime: el.currentTime, ended: el.ended, paused: el.paused, src: el.currentSrc };
+  return el && { currentTime: el.currentTime, ended: el.ended, paused: el.paused, src: el.currentSrc, readyState: el.readyState };
 }
 
 /**
