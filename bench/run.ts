@@ -5,13 +5,14 @@
  *
  *   npm run bench                      all five, full length (several minutes)
  *   npm run bench -- --short           the CI version: size and a short delivery run
- *   npm run bench -- --only=size,ingest
+ *   npm run bench -- --only=size,ingest   (sections: size, page, components, ingest, delivery, cluster)
  *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measurePageCost } from './page-cost.js';
+import { measureWebComponents, webComponentsSection } from './web-components.js';
 import { measureSizes } from './size.js';
 import { measureIngest } from './ingest.js';
 import { measureDelivery } from './delivery.js';
@@ -21,7 +22,7 @@ const args = process.argv.slice(2);
 const short = args.includes('--short');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const checksFile = args.find((a) => a.startsWith('--checks='))?.slice(9);
-const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'ingest', 'delivery', 'cluster']);
+const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'components', 'ingest', 'delivery', 'cluster']);
 const log = (line: string) => console.error(line); // progress on stderr; the tables on stdout
 
 interface Check {
@@ -72,6 +73,14 @@ try {
     // A margin of a tenth for the machine's noise between rounds.
     check('a timeupdate costs no more than with the reference build', p.ratioToReference <= 1.1, `${f(p.ratioToReference, 2)} of its cost, at most 1.1`);
     check('no long task caused by the tracker', p.longTasksCharged === 0, `${p.longTasksOn} with the tracker, ${p.longTasksOff} without`);
+  }
+
+  if (sections.includes('components')) {
+    log('page cost with web components: 500 custom elements without media and 20 videos in shadow roots, at 4× in Chromium, tracker off and on…');
+    const w = await measureWebComponents({ rounds: short ? 1 : 3, seconds: short ? 4 : 10, log });
+    results.webComponents = w;
+    out.push(...webComponentsSection(w, table));
+    check('every video in a shadow root tracked', w.tracked === w.players, `${w.tracked} of ${w.players}`);
   }
 
   if (sections.includes('ingest')) {
