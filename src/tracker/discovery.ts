@@ -38,9 +38,12 @@ export function discover(
       for (const walker = document.createTreeWalker(node, 1); walker.nextNode(); ) look(walker.currentNode as Element);
     }
   };
+  let live = 1;
   const look = shadowRoots((root) => {
-    observer.observe(root, WATCHED);
-    search(root);
+    if (live) {
+      observer.observe(root, WATCHED);
+      search(root);
+    }
   }, guard);
   const observer = new MutationObserver(
     guard((records: MutationRecord[]) => {
@@ -48,6 +51,12 @@ export function discover(
       removed();
     }),
   );
+  // `stop()` disconnects it: a name defined after that opens no root, finds nothing, and
+  // does not set the observer watching again.
+  observer.disconnect = () => {
+    live = 0;
+    MutationObserver.prototype.disconnect.call(observer);
+  };
   observer.observe(document, WATCHED);
   search(document);
   return observer;

@@ -152,6 +152,29 @@ describe('custom elements defined after the start', () => {
     expect(whenDefined).toHaveBeenCalledTimes(2);
   });
 
+  it('once disconnected (the tracker stopped), a name defined later finds nothing, and nothing is watched again', async () => {
+    const late = element('<video></video>', { define: false });
+    const ready = element('<p></p>');
+    document.body.innerHTML = late.tag() + ready.tag();
+    start();
+    observer!.disconnect();
+    late.define();
+    // Discovery waited for the name first, so its callback has run when this one resumes.
+    await customElements.whenDefined(late.name);
+    expect(found).toEqual([]);
+    // Changes in a root and in the document: a second observer sees them, and discovery
+    // (whose records would come first, its observer being the older) saw nothing.
+    const root = document.querySelector(ready.name)!.shadowRoot!;
+    const seen: MutationRecord[] = [];
+    const witness = new MutationObserver((records) => seen.push(...records));
+    for (const target of [root, document]) witness.observe(target, { childList: true, subtree: true });
+    root.append(document.createElement('video'));
+    document.body.append(document.createElement('audio'));
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { interval: 1 });
+    witness.disconnect();
+    expect([found, batches]).toEqual([[], 0]);
+  });
+
   it('a name defined late after much churn: only the elements of it still in the page were kept', async () => {
     const late = element('', { define: false });
     start();
