@@ -6,20 +6,16 @@
  * media; a closed root is left alone.
  */
 import { expect, test } from './fixtures.js';
-import { BUILDS } from './media.js';
-import { SCENARIOS, type Driver } from './web-components.js';
+import { SCENARIO_CASES, type Driver } from './web-components.js';
 
-for (const build of BUILDS)
-  test.describe(`${build} build`, () => {
-    for (const scenario of SCENARIOS)
-      test(scenario.name, async ({ page, track }) => {
-        const driver: Driver = {
-          open: track.open,
-          inPage: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as Promise<never>,
-          until: (what, ready) => expect.poll(ready, { message: what, timeout: 30_000 }).toBe(true),
-          events: track.events,
-          origin: track.server.url,
-        };
-        expect(await scenario.run(driver, build)).toEqual([]);
-      });
+for (const { name, run } of SCENARIO_CASES)
+  test(name, async ({ page, track }) => {
+    const driver: Driver = {
+      open: track.open,
+      inPage: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as Promise<never>,
+      until: (what, ready) => expect.poll(ready, { message: what, timeout: 30_000 }).toBe(true),
+      events: track.events,
+      origin: track.server.url,
+    };
+    expect(await run(driver)).toEqual([]);
   });

@@ -7,7 +7,7 @@
  */
 import type { AttentionSpanEvent, WireEvent } from '../src/wire.js';
 import { sentEvents } from './in-page.js';
-import { media, steps, VIEWING } from './media.js';
+import { BUILDS, media, steps, VIEWING } from './media.js';
 import type { PageKnobs } from './pages.js';
 
 /** The npm packages of the real players, served from node_modules by the fixture server (server.ts). */
@@ -279,3 +279,8 @@ export const SCENARIOS: { name: string; run(d: Driver, build: 'iife' | 'esm'): P
     },
   },
 ];
+
+/** Each scenario for each build, as one engine's suite names and runs it. */
+export const SCENARIO_CASES = BUILDS.flatMap((build) =>
+  SCENARIOS.map(({ name, run }) => ({ name: `${build} build: ${name}`, run: (d: Driver) => run(d, build) })),
+);
