@@ -5,7 +5,7 @@
  *
  *   npm run bench                      all of them, full length (several minutes)
  *   npm run bench -- --short           the CI version: size and a short delivery run
- *   npm run bench -- --only=size,ingest
+ *   npm run bench -- --only=size,ingest   (sections: size, page, profile, components, ingest, delivery, cluster)
  *   npm run bench -- --checks=FILE     also write the pass/fail checks as JSON (npm test reads it)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measurePageCost } from './page-cost.js';
 import { profilePage } from './page-profile.js';
+import { measureWebComponents, webComponentsSection } from './web-components.js';
 import { measureSizes } from './size.js';
 import { measureIngest } from './ingest.js';
 import { measureDelivery } from './delivery.js';
@@ -22,7 +23,7 @@ const args = process.argv.slice(2);
 const short = args.includes('--short');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const checksFile = args.find((a) => a.startsWith('--checks='))?.slice(9);
-const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'profile', 'ingest', 'delivery', 'cluster']);
+const sections = only ?? (short ? ['size', 'delivery'] : ['size', 'page', 'profile', 'components', 'ingest', 'delivery', 'cluster']);
 const log = (line: string) => console.error(line); // progress on stderr; the tables on stdout
 
 interface Check {
@@ -89,6 +90,14 @@ try {
       ['function', 'self', 'total'],
       r.top.map((e) => [`\`${e.name.replace(/\|/g, '\\|')}\``, `${f(e.selfMs)} ms`, `${f(e.totalMs)} ms`]),
     ));
+  }
+
+  if (sections.includes('components')) {
+    log('page cost with web components: 500 custom elements without media and 20 videos in shadow roots, at 4× in Chromium, tracker off and on…');
+    const w = await measureWebComponents({ rounds: short ? 1 : 3, seconds: short ? 4 : 10, log });
+    results.webComponents = w;
+    out.push(...webComponentsSection(w, table));
+    check('every video in a shadow root tracked', w.tracked === w.players, `${w.tracked} of ${w.players}`);
   }
 
   if (sections.includes('ingest')) {

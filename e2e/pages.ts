@@ -7,6 +7,7 @@
  * - `__listened`: the event types listened to on window and document;
  * - `__keysBefore`: `Object.keys(window)` just before the tracker loads.
  */
+import { PLAYER_IMPORTS } from './web-components.js';
 
 /** The knobs a test page takes. */
 export interface PageKnobs {
@@ -108,7 +109,7 @@ ${late ? '' : '__startTracker();'}
 <meta charset="utf-8">
 <title>${escape(q.get('title') ?? 'Q3 webinar')}</title>
 ${INSTRUMENTATION}
-<script type="importmap">{"imports":{"js-cookie":"/node_modules/js-cookie/dist/js.cookie.mjs","media-bridge-tracker":"/dist/index.js"}}</script>
+<script type="importmap">${JSON.stringify({ imports: { 'js-cookie': '/node_modules/js-cookie/dist/js.cookie.mjs', 'media-bridge-tracker': '/dist/index.js', ...PLAYER_IMPORTS } })}</script>
 ${q.get('head') || ''}
 <script>window.__keysBefore = Object.keys(window);</script>
 ${tracker}

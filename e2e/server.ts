@@ -4,9 +4,10 @@
  *
  * - `GET /page?...` renders a test page from query-string knobs (see `PageKnobs`).
  * - `GET /dist/*`, `/node_modules/<package>/*`, `/media/*` serve the builds, js-cookie (for
- *   the ES module build's import map), the host pages' own libraries and the sample media,
- *   with HTTP Range so media seek; `/page-hazards/<n>.js`, the page script of a hazard that
- *   e2e/page-hazards.ts reproduces.
+ *   the ES module build's import map), the host pages' own libraries, the web-component
+ *   players of PLAYER_PACKAGES (web-components.ts) and the sample media, with HTTP Range so
+ *   media seek; `/page-hazards/<n>.js`, the page script of a hazard that e2e/page-hazards.ts
+ *   reproduces.
  * - `/media-events` goes to a pluggable handler, by default the real proxy (src/proxy) running
  *   dry. Each request it accepts (2xx) is tapped into the beacon log that tests read and
  *   await; the proxy drops duplicate event ids but still answers them with success, so a
@@ -23,6 +24,7 @@ import { createMediaBridgeProxy, createNodeHandler, silentLogger, type MediaBrid
 import type { WireBody, WireEvent } from '../src/wire.js';
 import { pageScript } from './page-hazards.js';
 import { renderPage } from './pages.js';
+import { PLAYER_PACKAGES } from './web-components.js';
 
 /** A node:http request listener for `/media-events`. */
 export type MediaEventsHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -99,6 +101,8 @@ const STATIC: [prefix: string, dir: string][] = [
   ['/dist/', 'dist'],
   ...PACKAGES.map((name): [string, string] => [`/node_modules/${name}/`, `node_modules/${name}`]),
   ['/media/', 'e2e/media'],
+  // The web-component players of issue 25's tests, and what they import, from their packages.
+  ...PLAYER_PACKAGES.map((name): [string, string] => [`/node_modules/${name}/`, `node_modules/${name}`]),
 ];
 
 /**

@@ -21,6 +21,15 @@ ff -f lavfi -i "$(video 1 96x54 10)" -c:v libvpx -b:v 40k e2e/media/clip-1s.webm
 ff -f lavfi -i "$(video 8 96x54 10)" -c:v libvpx -b:v 30k e2e/media/clip-8s.webm
 ff -f lavfi -i "$(video 60 64x36 2)" -c:v libvpx -b:v 10k e2e/media/clip-60s.webm
 ff -f lavfi -i "sine=frequency=330:duration=4" -ac 1 -ar 8000 -c:a pcm_u8 e2e/media/tone-4s.wav
+# An HLS stream for hls-video-element (issue 25): 4 s in four 1 s segments. Video only and
+# without B-frames, so its first frame is at 0: an AAC track's priming, or the delay of
+# B-frames, leaves a gap at the start that hls.js seeks over, and that part is never played.
+# Segments are .m2ts, as .ts would be read as TypeScript by the type-check.
+mkdir -p e2e/media/hls
+ff -f lavfi -i "$(video 4 96x54 10)" \
+   -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 40k -bf 0 -g 10 -keyint_min 10 -sc_threshold 0 \
+   -f hls -hls_time 1 -hls_playlist_type vod \
+   -hls_segment_filename e2e/media/hls/clip-4s-%d.m2ts e2e/media/hls/clip-4s.m3u8
 
 # The media matrix (issue 18): lengths and formats as sites have them, never whole seconds.
 # 6.008 s is a length ffmpeg and browser recorders often write, and one where a whole play

@@ -14,6 +14,8 @@ export const CONTENT_TYPES = {
   '.webm': 'video/webm',
   '.mp4': 'video/mp4',
   '.wav': 'audio/wav',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.m2ts': 'video/mp2t',
   '.ico': 'image/x-icon',
 };
 

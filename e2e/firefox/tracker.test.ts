@@ -3,7 +3,8 @@
  * STARTED, the four quartiles and the attention span in one session, with the context
  * fields; replaying and looping start new sessions; a muted background video is ignored; the
  * Done-when viewing of the attention span; events played offline arrive once back online;
- * the media matrix's WebM and MP3 files, each played whole at 1x and 4x, reach 100 (issue 18).
+ * the media matrix's WebM and MP3 files, each played whole at 1x and 4x, reach 100 (issue 18);
+ * the hand-written web-component players of issue 25.
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { pagePath, type PageKnobs } from '../pages.js';
 import { startPulse, type Pulse } from '../pulse.js';
 import { testRun, type TestRun } from '../runs.js';
 import { startServer, type Beacon, type FixtureServer } from '../server.js';
+import { SCENARIO_CASES, type Driver } from '../web-components.js';
 
 let server: FixtureServer;
 let pulse: Pulse;
@@ -224,3 +226,25 @@ for (const build of BUILDS) {
     });
   });
 }
+
+/** The web-component scenarios (issue 25), driven through puppeteer. */
+const driver: Driver = {
+  open,
+  inPage: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as Promise<never>,
+  until: (what, ready) =>
+    (async () => {
+      const deadline = Date.now() + 30_000;
+      while (!(await ready())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })(),
+  events: (n) => events(n),
+  get origin() {
+    return server.url;
+  },
+};
+
+describe('firefox: players built as web components', () => {
+  for (const { name, run } of SCENARIO_CASES) it(name, async () => expect(await run(driver)).toEqual([]));
+});

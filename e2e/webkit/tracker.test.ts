@@ -4,7 +4,7 @@
  * a seek forward that earns nothing, and a replay that is a session of its own; a playlist
  * whose sessions each name their own media; consent; and a tab closed mid-play, whose
  * attention span the next page view recovers. Each event is checked against what the
- * browser says was played.
+ * browser says was played. And the hand-written web-component players of issue 25.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attentionSpan } from '../../src/tracker/attention-span.js';
@@ -15,6 +15,7 @@ import { BUILDS, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { testRun, type TestRun } from '../runs.js';
 import { startServer, type FixtureServer } from '../server.js';
+import { SCENARIO_CASES, type Driver } from '../web-components.js';
 import { launchMiniBrowser, type Browser, type MiniBrowser } from './minibrowser.js';
 
 let server: FixtureServer;
@@ -338,3 +339,18 @@ for (const build of BUILDS) {
     });
   });
 }
+
+/** The web-component scenarios (issue 25), driven over WebDriver. */
+const driver: Driver = {
+  open,
+  inPage,
+  until: (what, ready) => until(what, ready, 30_000),
+  events: (n) => events(n),
+  get origin() {
+    return server.url;
+  },
+};
+
+describe('webkit: players built as web components', () => {
+  for (const { name, run } of SCENARIO_CASES) it(name, async () => expect(await run(driver)).toEqual([]));
+});

@@ -4,6 +4,7 @@
  */
 import Cookies from 'js-cookie';
 import type { CommonFields, MediaType } from '../wire.js';
+import { dataAttribute, type Climbed } from './data-attribute.js';
 
 type Fields = Partial<CommonFields>;
 
@@ -45,13 +46,16 @@ export const isPageLocal = (src: string) => /^(blob|data):/.test(src);
 
 const MEDIA_TYPES = /^(VIDEO|AUDIO|DOCUMENT|IMAGE|OTHER)$/;
 
-/** The media fields of a media element, from its data attributes and its current source. */
-export function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'getAttribute' | 'currentSrc' | 'tagName'>): Fields {
-  const data = el.dataset;
+/**
+ * The media fields of a media element: its source, and the data attributes written on it or
+ * on the player that encloses it (data-attribute.ts), read as its session begins.
+ */
+export function mediaFields(el: Climbed & Pick<HTMLMediaElement, 'title' | 'getAttribute' | 'currentSrc' | 'tagName'>): Fields {
+  const data = (name: string) => dataAttribute(el, `media-${name}`);
   // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
   // identifies nothing; a data: URL can be megabytes. Neither is sent.
   const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-  const type = data.mediaType;
+  const type = data('type');
   let file: string | undefined;
   try {
     file = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
@@ -60,11 +64,11 @@ export function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'ge
   }
   return {
     // tagName is VIDEO or AUDIO, HubSpot's names for them.
-    // test() reads undefined as "undefined", which is no media type.
+    // test() reads null (no attribute) as "null", which is no media type.
     mediaType: (MEDIA_TYPES.test(type!) ? type : el.tagName) as MediaType,
-    externalId: data.mediaId || url,
-    mediaBridgeId: wholeNumber(data.mediaBridgeId),
-    mediaName: data.mediaName || el.title || el.getAttribute('aria-label') || file,
+    externalId: data('id') || url,
+    mediaBridgeId: wholeNumber(data('bridge-id')),
+    mediaName: data('name') || el.title || el.getAttribute('aria-label') || file,
     mediaUrl: url,
   };
 }

@@ -9,6 +9,7 @@ import type { CommonFields, EventType, WireEvent } from '../wire.js';
 import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { pageFields, wholeNumber } from './context.js';
+import { dataAttribute } from './data-attribute.js';
 import { deferRecovery } from './deferred-recovery.js';
 import { discover } from './discovery.js';
 import { parseMilestones } from './milestones.js';
@@ -175,7 +176,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
   };
 
   const attach = (el: Element) => {
-    if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+    if (el instanceof HTMLMediaElement && el.isConnected && dataAttribute(el, 'media-track') != 'off' && mark(el))
       tracked.set(
         el,
         // How a session's reports become events: HubSpot's timeline shows nothing without the

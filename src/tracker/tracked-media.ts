@@ -2,6 +2,7 @@
  * One tracked media element: its listeners, feeding readings to its playhead.
  */
 import { mediaFields } from './context.js';
+import { dataAttribute } from './data-attribute.js';
 import { newId } from './id.js';
 import { createPlayhead, type Report, type Session } from './session.js';
 
@@ -29,7 +30,8 @@ export function trackMedia(
   // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
   // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
   // it with a click or a key.
-  let touched = el.dataset.mediaTrack == 'on';
+  // data-media-track="on" says otherwise, on the element or on a player enclosing it.
+  let touched = dataAttribute(el, 'media-track') == 'on';
   const playhead = createPlayhead<HTMLMediaElement>(milestones, newId, report, mediaFields);
   const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
