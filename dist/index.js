@@ -1,30 +1,109 @@
 import Cookies from 'js-cookie';
 
 /**
- * Finds the media elements to track: those in the document when tracking starts, and each
- * one added later (a MutationObserver sees what the parser, a framework or a script inserts).
+ * The open shadow roots that discovery meets (issue 25). Players built as web components
+ * (`<mux-player>`, `<hls-video>`, media-chrome's themes) keep their `<video>` in a shadow
+ * root, often two levels down, where neither `querySelectorAll` nor the document's
+ * MutationObserver reaches.
+ *
+ * Each element discovery meets is looked at once: an open shadow root is handed on to be
+ * searched and observed like the document. A custom element not defined yet has no shadow
+ * root so far, and nothing in the light DOM announces the one its upgrade attaches: it waits
+ * for its name to be defined, once a name, never by polling. A closed root cannot be reached
+ * (the page hands its media to `track()`), nor can a root attached later than its element's
+ * upgrade.
  */
-/** What the observer watches: the document, and the shadow roots handed to `track()`. */
+/**
+ * What looks at each element discovery meets: `open` gets its open shadow root, now, or
+ * once its name is defined. `guard` runs what comes later (discovery's guard).
+ */
+function shadowRoots(open, guard) {
+    const waiting = {};
+    return (el) => {
+        const root = el.shadowRoot;
+        const name = el.localName;
+        if (root)
+            open(root);
+        // A name with a hyphen, not defined yet (`is=` elements, named otherwise, are left out:
+        // whenDefined would refuse their tag name).
+        else if (name.includes('-') && el.matches(':not(:defined)')) {
+            let wait = waiting[name];
+            if (!wait) {
+                wait = waiting[name] = { _met: [], _limit: 64 };
+                customElements.whenDefined(name).then(guard(() => {
+                    // Upgraded now, in the document, with the roots their constructors attached.
+                    // Only looked at for a root: one never upgraded (removed before) is not waited for again.
+                    waiting[name]._met.forEach((met) => {
+                        const root = met.shadowRoot;
+                        if (root)
+                            open(root);
+                    });
+                    delete waiting[name];
+                }));
+            }
+            // A name never defined must not keep every element of it that the page removed: past
+            // the limit the removed ones are let go, and the limit doubles what is left.
+            if (wait._met.push(el) > wait._limit) {
+                wait._met = wait._met.filter((met) => met.isConnected);
+                wait._limit = 2 * wait._met.length + 64;
+            }
+        }
+    };
+}
+
+/**
+ * Finds the media elements to track: those in the document when tracking starts, and each
+ * one added later (a MutationObserver sees what the parser, a framework or a script inserts),
+ * in the document and in the open shadow roots within it, at any depth (shadow-roots.ts).
+ */
+/** What the observer watches: the document, the open shadow roots met, and those handed to `track()`. */
 const WATCHED = { childList: true, subtree: true };
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
  * `removed` after each batch of changes (the caller knows which elements it holds, and
  * checks which of them left the document).
+ *
+ * Each tree is searched once, as it is met: the document at the start, then each added
+ * subtree and each open shadow root, which is then observed as the document is. Nothing is
+ * searched again on later changes, so a page full of custom elements costs one look at each
+ * element.
  */
 function discover(selector, found, removed, guard) {
+    // The document, a shadow root, or any node added to either.
     const search = (node) => {
         if (node.nodeType == 1) {
             if (node.matches(selector))
                 found(node);
+            look(node);
+        }
+        // Elements, shadow roots and the document have descendants; text and comments do not.
+        if (node.querySelectorAll) {
             node.querySelectorAll(selector).forEach(found);
+            // Every element below, each looked at once: a TreeWalker builds no list of them, and
+            // takes half the time of querySelectorAll('*') on a page of a thousand shadow roots.
+            for (const walker = document.createTreeWalker(node, 1); walker.nextNode();)
+                look(walker.currentNode);
         }
     };
+    let live = 1;
+    const look = shadowRoots((root) => {
+        if (live) {
+            observer.observe(root, WATCHED);
+            search(root);
+        }
+    }, guard);
     const observer = new MutationObserver(guard((records) => {
         records.forEach((record) => record.addedNodes.forEach(search));
         removed();
     }));
+    // `stop()` disconnects it: a name defined after that opens no root, finds nothing, and
+    // does not set the observer watching again.
+    observer.disconnect = () => {
+        live = 0;
+        MutationObserver.prototype.disconnect.call(observer);
+    };
     observer.observe(document, WATCHED);
-    search(document.documentElement);
+    search(document);
     return observer;
 }
 
@@ -141,6 +220,28 @@ function createConsent(required, changed = () => { }) {
 }
 
 /**
+ * The page author's data attributes of a media element, read where the author wrote them:
+ * on the media element, or on a player that encloses it (issue 25). Web-component players
+ * such as `<mux-player>` keep their `<video>` in a shadow root and copy no `data-*` to it,
+ * so the attributes written on `<mux-player data-media-id="webinar">` are found by climbing.
+ */
+/**
+ * The value of the attribute `data-${name}` of `el`, else of the nearest element that
+ * encloses it and carries that attribute: up through its parents, and from a shadow root
+ * to its host, to the top of its tree. Null when none carries it.
+ */
+function dataAttribute(el, name) {
+    // A parent is an element, a shadow root (its host is next), or a document or fragment
+    // (neither has a host or attributes): the climb ends there, or at a detached top.
+    for (let node = el; node; node = node.parentNode || node.host) {
+        const value = node.getAttribute && node.getAttribute(`data-${name}`);
+        if (value != null)
+            return value;
+    }
+    return null;
+}
+
+/**
  * The context fields of an event: who is watching, on which page, and which media. Read as
  * each event is built, so that a change of consent, title or attributes counts at once.
  */
@@ -178,13 +279,16 @@ function pageFields(identify, pageId) {
 /** Whether a source URL lives only in this page: a MediaSource `blob:`, or a `data:` URL. */
 const isPageLocal = (src) => /^(blob|data):/.test(src);
 const MEDIA_TYPES = /^(VIDEO|AUDIO|DOCUMENT|IMAGE|OTHER)$/;
-/** The media fields of a media element, from its data attributes and its current source. */
+/**
+ * The media fields of a media element: its source, and the data attributes written on it or
+ * on the player that encloses it (data-attribute.ts), read as its session begins.
+ */
 function mediaFields(el) {
-    const data = el.dataset;
+    const data = (name) => dataAttribute(el, `media-${name}`);
     // hls.js, dash.js and Shaka play from a blob: URL that changes on every load, so it
     // identifies nothing; a data: URL can be megabytes. Neither is sent.
     const url = isPageLocal(el.currentSrc) ? '' : el.currentSrc;
-    const type = data.mediaType;
+    const type = data('type');
     let file;
     try {
         file = decodeURIComponent(new URL(url).pathname.split('/').pop());
@@ -194,11 +298,11 @@ function mediaFields(el) {
     }
     return {
         // tagName is VIDEO or AUDIO, HubSpot's names for them.
-        // test() reads undefined as "undefined", which is no media type.
+        // test() reads null (no attribute) as "null", which is no media type.
         mediaType: (MEDIA_TYPES.test(type) ? type : el.tagName),
-        externalId: data.mediaId || url,
-        mediaBridgeId: wholeNumber(data.mediaBridgeId),
-        mediaName: data.mediaName || el.title || el.getAttribute('aria-label') || file,
+        externalId: data('id') || url,
+        mediaBridgeId: wholeNumber(data('bridge-id')),
+        mediaName: data('name') || el.title || el.getAttribute('aria-label') || file,
         mediaUrl: url,
     };
 }
@@ -569,7 +673,8 @@ function trackMedia(el, milestones, mayBegin, report, guard) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
     // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
     // it with a click or a key.
-    let touched = el.dataset.mediaTrack == 'on';
+    // data-media-track="on" says otherwise, on the element or on a player enclosing it.
+    let touched = dataAttribute(el, 'media-track') == 'on';
     const playhead = createPlayhead(milestones, newId, report, mediaFields);
     const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
@@ -888,7 +993,7 @@ function trackPage(options) {
         media._close();
     };
     const attach = (el) => {
-        if (el instanceof HTMLMediaElement && el.isConnected && el.dataset.mediaTrack != 'off' && mark(el))
+        if (el instanceof HTMLMediaElement && el.isConnected && dataAttribute(el, 'media-track') != 'off' && mark(el))
             tracked.set(el, 
             // How a session's reports become events: HubSpot's timeline shows nothing without the
             // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a

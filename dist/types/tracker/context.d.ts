@@ -1,4 +1,5 @@
 import type { CommonFields } from '../wire.js';
+import { type Climbed } from './data-attribute.js';
 type Fields = Partial<CommonFields>;
 /** A whole number written in decimal digits, as a number; undefined for anything else. */
 export declare function wholeNumber(value: unknown): number | undefined;
@@ -10,6 +11,9 @@ export declare function wholeNumber(value: unknown): number | undefined;
 export declare function pageFields(identify: boolean, pageId?: number): Fields;
 /** Whether a source URL lives only in this page: a MediaSource `blob:`, or a `data:` URL. */
 export declare const isPageLocal: (src: string) => boolean;
-/** The media fields of a media element, from its data attributes and its current source. */
-export declare function mediaFields(el: Pick<HTMLMediaElement, 'dataset' | 'title' | 'getAttribute' | 'currentSrc' | 'tagName'>): Fields;
+/**
+ * The media fields of a media element: its source, and the data attributes written on it or
+ * on the player that encloses it (data-attribute.ts), read as its session begins.
+ */
+export declare function mediaFields(el: Climbed & Pick<HTMLMediaElement, 'title' | 'getAttribute' | 'currentSrc' | 'tagName'>): Fields;
 export {};

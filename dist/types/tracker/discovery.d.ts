@@ -1,12 +1,13 @@
-/**
- * Finds the media elements to track: those in the document when tracking starts, and each
- * one added later (a MutationObserver sees what the parser, a framework or a script inserts).
- */
-/** What the observer watches: the document, and the shadow roots handed to `track()`. */
+/** What the observer watches: the document, the open shadow roots met, and those handed to `track()`. */
 export declare const WATCHED: MutationObserverInit;
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
  * `removed` after each batch of changes (the caller knows which elements it holds, and
  * checks which of them left the document).
+ *
+ * Each tree is searched once, as it is met: the document at the start, then each added
+ * subtree and each open shadow root, which is then observed as the document is. Nothing is
+ * searched again on later changes, so a page full of custom elements costs one look at each
+ * element.
  */
 export declare function discover(selector: string, found: (el: Element) => void, removed: () => void, guard: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => unknown): MutationObserver;
