@@ -70,8 +70,8 @@ const videos = () =>
 
 /**
  * In a cross-origin isolated page (performance.now() to 5 µs): the time to run `src` as the
- * drop-in's tag, inline, inserted into the head, where it runs synchronously. (page-cost.ts's
- * evalTime times the same way.)
+ * drop-in's tag, inline, inserted into the head, where it runs synchronously (page-cost.ts's
+ * start rounds use it too).
  */
 export function inlineScriptMs(src: string): number {
   if (!crossOriginIsolated) throw new Error('the page must be cross-origin isolated');

@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const section = read('docs/performance.md');
 const results = read('bench/results.md');
-const json = JSON.parse(read('bench/results.json')) as { date: string; machine: string; short: boolean; checks: { ok: boolean }[] };
+const json = JSON.parse(read('bench/results.json')) as {
+  date: string;
+  machine: string;
+  short: boolean;
+  checks: { ok: boolean }[];
+  pageCost: { usPerTimeupdate: number; ratioToReference: number; ratioToFloor: number; start: { elements: number; ratioToFloor: number }[] };
+};
 
 describe('the performance page', () => {
   it('quotes the latest full benchmark run, line for line', () => {
@@ -27,5 +33,14 @@ describe('the performance page', () => {
     expect(json.checks.every((c) => c.ok)).toBe(true);
     expect(results).toContain(json.date);
     expect(section).toContain('`npm run bench`');
+  });
+
+  it("gives the README's performance line the latest run's page cost, and why it matters", () => {
+    const readme = read('README.md').replace(/\s+/g, ' ');
+    const p = json.pageCost;
+    const start = p.start.find((s) => s.elements == 20)!;
+    expect(readme).toContain(`start costs ${start.ratioToFloor.toFixed(2)}× the floor script's on a page of 20 media`);
+    expect(readme).toContain(`a timeupdate ${p.usPerTimeupdate.toFixed(1)} µs, ${p.ratioToReference.toFixed(2)} of the reference build's`);
+    for (const why of ['load', 'INP', "phone's battery"]) expect(readme).toContain(why);
   });
 });
