@@ -66,7 +66,10 @@ export function trackPage(options: TrackerOptions): PageTracker {
   let fieldsAt = 0;
   const page = () => {
     const now = Date.now();
-    if (!fields || now - fieldsAt > MOMENT) (fields = pageFields(consent._identify(), wholeNumber(options.pageId))), (fieldsAt = now);
+    if (!fields || now - fieldsAt > MOMENT) {
+      fields = pageFields(consent._identify(), wholeNumber(options.pageId));
+      fieldsAt = now;
+    }
     return fields;
   };
   const consent = createConsent(options.consent == 'required', () => (fields = undefined));
