@@ -484,12 +484,11 @@ const ANSWER_WAIT = 1000;
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
  *
- * The ping carries `since`, when this page's tracker started, not the time it runs (recovery
+ * `ping` is when this page's tracker started, not the time recovery runs (recovery
  * is deferred: deferred-recovery.ts): whatever this page kept before it runs, such as a session
  * that began first, is newer than the ping and never taken as a dead page's.
  */
-function recover(since, may, send, guard) {
-    const ping = since;
+function recover(ping, may, send, guard) {
     // Taken: each event is written again, with the time, before it goes.
     const take = guard(() => may() &&
         send(keptKeys(localStorage)

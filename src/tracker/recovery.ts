@@ -32,17 +32,16 @@ export const ANSWER_WAIT = 1000;
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
  *
- * The ping carries `since`, when this page's tracker started, not the time it runs (recovery
+ * `ping` is when this page's tracker started, not the time recovery runs (recovery
  * is deferred: deferred-recovery.ts): whatever this page kept before it runs, such as a session
  * that began first, is newer than the ping and never taken as a dead page's.
  */
 export function recover(
-  since: number,
+  ping: number,
   may: () => boolean,
   send: (items: Item[]) => void,
   guard: (fn: () => void) => () => void,
 ): void {
-  const ping = since;
   // Taken: each event is written again, with the time, before it goes.
   const take = guard(
     () =>

@@ -13,8 +13,8 @@ export declare const ANSWER_WAIT = 1000;
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
  *
- * The ping carries `since`, when this page's tracker started, not the time it runs (recovery
+ * `ping` is when this page's tracker started, not the time recovery runs (recovery
  * is deferred: deferred-recovery.ts): whatever this page kept before it runs, such as a session
  * that began first, is newer than the ping and never taken as a dead page's.
  */
-export declare function recover(since: number, may: () => boolean, send: (items: Item[]) => void, guard: (fn: () => void) => () => void): void;
+export declare function recover(ping: number, may: () => boolean, send: (items: Item[]) => void, guard: (fn: () => void) => () => void): void;
