@@ -54,7 +54,7 @@ export interface PageProfile {
   top: ProfileEntry[];
 }
 
-function summarize(profile: CpuProfile, source: string[]): { trackerMs: number; entries: ProfileEntry[] } {
+export function summarize(profile: CpuProfile, source: string[]): { trackerMs: number; entries: ProfileEntry[] } {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

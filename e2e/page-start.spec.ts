@@ -173,3 +173,23 @@ window.second = startTracking({ endpoint: '/media-events?run=${track.run}' });
   // Sent once: recovery did not take it from the live page.
   expect(track.attempts().filter((a) => a.ids.includes(span.id)).length).toBe(1);
 });
+
+test("the page's first cookie read is made at idle after load, not by its first media event, and only as consent allows", async ({ page, track }) => {
+  // Consent given (nothing asks for it): the deferred run reads what the first event would.
+  await track.open({ head: WATCH_TOUCHES, body: media('v', 'clip-4s.webm') });
+  await expect.poll(async () => (await touches(page)).filter((t) => t.what == 'cookie').length).toBeGreaterThan(0);
+  const loaded = (await loadedAt(page))!;
+  const [first] = (await touches(page)).filter((t) => t.what == 'cookie');
+  expect(first.at).toBeGreaterThanOrEqual(loaded);
+  // Nothing has played: the read came from the idle run, not from a media event.
+  expect(await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).played.length)).toBe(0);
+  await track.play('v', 4);
+  await track.media('v', 'ended');
+  expect(steps(await track.events(6))).toEqual(VIEWING);
+
+  // Consent required and not given: the idle run (it pings storage) reads no cookie.
+  await track.open({ head: WATCH_TOUCHES, opts: { consent: 'required' }, body: media('w', 'clip-4s.webm') });
+  await expect.poll(async () => (await touches(page)).filter((t) => t.what == 'localStorage').length).toBeGreaterThan(0);
+  await page.waitForFunction(() => localStorage['media-bridge'] !== undefined);
+  expect((await touches(page)).filter((t) => t.what == 'cookie')).toEqual([]);
+});
