@@ -28,6 +28,9 @@ const lines = [];
 const failures = [];
 const firstLine = (text = '') => String(text).replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) || '';
 
+// The seconds each suite took, shown beside its line: where CI's time goes.
+let since = Date.now();
+
 function run(cmd, args, env = {}) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -37,7 +40,9 @@ function run(cmd, args, env = {}) {
 function record(suite, passed, failed, note = '') {
   totals.passed += passed;
   totals.failed += failed;
-  lines.push(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
+  const took = `${Math.round((Date.now() - since) / 1000)} s`;
+  since = Date.now();
+  lines.push(`${suite}: ${passed} passed, ${failed} failed (${note ? `${note}, ` : ''}${took})`);
 }
 
 /** A suite that failed without naming a failed test: counted once, and said so in the list. */
