@@ -377,26 +377,18 @@ const mark = (el) => !el[KEY] && (el[KEY] = 1);
 const unmark = (el) => (el[KEY] = 0);
 
 /**
- * A random id for an event or a session. `crypto.randomUUID` exists only in secure contexts;
- * a page served over plain http gets 52 random bits and the time instead, which is enough
- * for the proxy to tell events apart.
- */
-function newId() {
-    try {
-        return crypto.randomUUID();
-    }
-    catch {
-        return Math.random() + '-' + Date.now();
-    }
-}
-
-/**
  * One event on the wire. A field with no value is left out, never sent as null or ""
  * (src/wire.ts); no field of an event is legitimately 0 or false.
+ *
+ * Its id comes from its session's, which is random (id.ts): a session sends at most one event
+ * of each kind and milestone, so its attention span's id is the session's own, its STARTED's
+ * `<session id>-0`, and each milestone's `<session id>-<percent>`. No random number is drawn
+ * for an event, and an event built again (an attention span, rewritten as it grows) keeps its
+ * id, by which the proxy drops a copy.
  */
 function wireEvent(type, sessionId, fields) {
-    // An attention span brings its own id (its session's): no new one is drawn for it.
-    const event = { type, id: fields.id || newId(), occurredTimestamp: Date.now(), sessionId, ...fields };
+    const id = type == 'attention-span' ? sessionId : sessionId + '-' + (fields.playedPercent || 0);
+    const event = { type, id, occurredTimestamp: Date.now(), sessionId, ...fields };
     for (const key in event)
         if (!event[key])
             delete event[key];
@@ -661,6 +653,20 @@ function createPlayhead(milestones, newId, report, describe) {
 }
 
 /**
+ * A random id for a session (an event's id is derived from its session's: payload.ts).
+ * `crypto.randomUUID` exists only in secure contexts; a page served over plain http gets 52
+ * random bits and the time instead, which is enough for the proxy to tell sessions apart.
+ */
+function newId() {
+    try {
+        return crypto.randomUUID();
+    }
+    catch {
+        return Math.random() + '-' + Date.now();
+    }
+}
+
+/**
  * One tracked media element: its listeners, feeding readings to its playhead.
  */
 // `timeupdate` also fires when playback pauses (HTML "internal pause steps"), and when a new
@@ -909,9 +915,9 @@ function trackPage(options) {
     // The attention span as it stands, of a session that has played some of a known duration.
     const span = (session) => {
         const fields = attentionSpan(session._runs, session._duration);
-        // Its id is its session's: one attention span per session, and every copy of it (kept in
-        // storage, sent again) is one event to the proxy.
-        return fields && build(session, 'attention-span', { ...fields, id: session._id });
+        // Its id is its session's (payload.ts): every copy of it (kept in storage, sent again) is
+        // one event to the proxy.
+        return fields && build(session, 'attention-span', fields);
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
     // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches

@@ -96,9 +96,9 @@ export function trackPage(options: TrackerOptions): PageTracker {
   // The attention span as it stands, of a session that has played some of a known duration.
   const span = (session: Session) => {
     const fields = attentionSpan(session._runs, session._duration!);
-    // Its id is its session's: one attention span per session, and every copy of it (kept in
-    // storage, sent again) is one event to the proxy.
-    return fields && build(session, 'attention-span', { ...fields, id: session._id });
+    // Its id is its session's (payload.ts): every copy of it (kept in storage, sent again) is
+    // one event to the proxy.
+    return fields && build(session, 'attention-span', fields);
   };
 
   // Each live session's attention span is kept in storage, for the next page view to send if
