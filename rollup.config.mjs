@@ -42,6 +42,22 @@ const rawText = () => ({
 // The tracker promises ES2019 syntax (see README, browser support).
 const TRACKER_TARGET = 'ES2019';
 
+/** The drop-in's minifier, for each of the browser's builds. */
+const minify = () =>
+  terser({
+    ecma: 2019,
+    // `module`: minify as strict code in a scope of its own, as an ES module is. Terser then
+    // drops the "use strict" line; nothing in the bundle behaves otherwise without it
+    // (no `this` in plain calls, no writes to read-only properties, no block functions).
+    // `unsafe_methods` writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's, none of them
+    // called with `new`); `hoist_vars` declares its `var`s once a function.
+    compress: { passes: 5, module: true, unsafe_arrows: true, pure_getters: true, unsafe_methods: true, hoist_vars: true },
+    // Private fields start with `_`; mangling them keeps them out of the bundle.
+    // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
+    mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },
+    format: { comments: false },
+  });
+
 export default [
   {
     input: 'src/tracker/auto.ts',
@@ -49,25 +65,20 @@ export default [
     plugins: [
       nodeResolve({ browser: true }),
       ts(TRACKER_TARGET),
-      terser({
-        ecma: 2019,
-        // `module`: minify as strict code in a scope of its own, as an ES module is. Terser then
-        // drops the "use strict" line; nothing in the bundle behaves otherwise without it
-        // (no `this` in plain calls, no writes to read-only properties, no block functions).
-        // `unsafe_methods` writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's, none of them
-        // called with `new`); `hoist_vars` declares its `var`s once a function.
-        compress: { passes: 5, module: true, unsafe_arrows: true, pure_getters: true, unsafe_methods: true, hoist_vars: true },
-        // Private fields start with `_`; mangling them keeps them out of the bundle.
-        // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
-        mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },
-        format: { comments: false },
-      }),
+      minify(),
       sizeReport(),
     ],
   },
   {
+    // The embeds build: loaded by the drop-in when an embed iframe is on the page.
+    input: 'src/tracker/embeds/embeds.ts',
+    output: { file: 'dist/media-bridge-tracker.embeds.min.js', format: 'iife', strict: true },
+    plugins: [ts(TRACKER_TARGET), minify(), sizeReport()],
+  },
+  {
     input: 'src/index.ts',
-    output: { file: 'dist/index.js', format: 'es' },
+    // `startTracking({ embeds: true })` imports the embeds chunk, dist/embeds.js.
+    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name].js' },
     external: ['js-cookie'],
     plugins: [ts(TRACKER_TARGET), sizeReport()],
   },

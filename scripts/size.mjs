@@ -43,4 +43,5 @@ export function sizes(buf, name) {
 /** Budgets in gzip -9 bytes, by dist file. */
 export const BUDGETS = {
   'media-bridge-tracker.min.js': { gzip: 5120, goal: 4608 },
+  'media-bridge-tracker.embeds.min.js': { gzip: 2048, goal: 2048 },
 };

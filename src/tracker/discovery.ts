@@ -5,8 +5,11 @@
  */
 import { shadowRoots } from './shadow-roots.js';
 
-/** What the observer watches: the document, the open shadow roots met, and those handed to `track()`. */
-export const WATCHED: MutationObserverInit = { childList: true, subtree: true };
+/**
+ * What the observer watches: the document, the open shadow roots met, and those handed to
+ * `track()`; and changes of `src`, for lazy embeds given theirs later (`data-src` to `src`).
+ */
+export const WATCHED: MutationObserverInit = { childList: true, subtree: true, attributeFilter: ['src'] };
 
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
@@ -47,7 +50,12 @@ export function discover(
   }, guard);
   const observer = new MutationObserver(
     guard((records: MutationRecord[]) => {
-      records.forEach((record) => record.addedNodes.forEach(search));
+      records.forEach((record) => {
+        const el = record.target as Element;
+        // A `src` given or changed: only the element itself may now match (its tree was searched).
+        if (record.attributeName) el.matches(selector) && found(el);
+        else record.addedNodes.forEach(search);
+      });
       removed();
     }),
   );

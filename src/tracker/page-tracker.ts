@@ -12,6 +12,8 @@ import { pageFields, wholeNumber } from './context.js';
 import { dataAttribute } from './data-attribute.js';
 import { deferRecovery } from './deferred-recovery.js';
 import { discover } from './discovery.js';
+import { EMBEDS, requestEmbeds } from './embeds-loader.js';
+import type { Watch } from './embeds/state.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
 import { mark, unmark } from './owner.js';
@@ -28,7 +30,8 @@ export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args:
 /** The tracker's parts, for `startTracking` to build its handle on. */
 export interface PageTracker {
   _guard: Guard;
-  _tracked: Map<HTMLMediaElement, TrackedMedia>;
+  /** Media elements and embed iframes. */
+  _tracked: Map<Element, TrackedMedia>;
   _observer: MutationObserver;
   _attach(el: Element): void;
   _consent: Consent;
@@ -46,7 +49,7 @@ export const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-export function trackPage(options: TrackerOptions): PageTracker {
+export function trackPage(options: TrackerOptions, loadEmbeds?: () => unknown): PageTracker {
   // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
   const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
@@ -74,7 +77,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
   };
   const consent = createConsent(options.consent == 'required', () => (fields = undefined));
   const transport = createTransport(options.endpoint || '/media-events', log, guard);
-  const tracked = new Map<HTMLMediaElement, TrackedMedia>();
+  const tracked = new Map<Element, TrackedMedia>();
 
   /**
    * An event of `type` of `session`: the session's media, as it was when the session began,
@@ -175,43 +178,56 @@ export function trackPage(options: TrackerOptions): PageTracker {
   };
 
   // Only ever called for a tracked element.
-  const release = (el: HTMLMediaElement) => {
+  const release = (el: Element) => {
     const media = tracked.get(el)!;
     tracked.delete(el);
     unmark(el);
     media._close();
   };
 
+  // How a session's reports become events: HubSpot's timeline shows nothing without the
+  // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+  // beginning has no `what`, a milestone its percent.)
+  const report = (el: Element) => (session: Session, what?: number) => {
+    // The first media event runs what waits, if the page's idle time has not yet.
+    afterStart();
+    // Every report follows a reading: what the session keeps may have changed.
+    session._changed = 1;
+    if (what == CHANGED) return changed();
+    if (what == ENDED) return ended(session);
+    if (!what) {
+      // A blob: source cannot identify the media; say so, in debug mode, once a session.
+      if (!session._media.externalId) log('blob: needs data-media-id', el);
+      queue(build(session, 'media-played', { state: 'STARTED' }));
+    } else {
+      if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
+      keepSession(session);
+    }
+  };
+
+  // Embed iframes (embeds-loader.ts): those found before the embeds build runs wait for it,
+  // which is loaded once one is found, when the page is idle (as recovery is).
+  let watch: Watch | undefined;
+  let waiting: Element[] | undefined;
   const attach = (el: Element) => {
-    if (el instanceof HTMLMediaElement && el.isConnected && dataAttribute(el, 'media-track') != 'off' && mark(el))
-      tracked.set(
-        el,
-        // How a session's reports become events: HubSpot's timeline shows nothing without the
-        // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
-        // beginning has no `what`, a milestone its percent.)
-        trackMedia(
-          el,
-          milestones,
-          consent._send,
-          (session, what) => {
-            // The first media event runs what waits, if the page's idle time has not yet.
-            afterStart();
-            // Every report follows a reading: what the session keeps may have changed.
-            session._changed = 1;
-            if (what == CHANGED) return changed();
-            if (what == ENDED) return ended(session);
-            if (!what) {
-              // A blob: source cannot identify the media; say so, in debug mode, once a session.
-              if (!session._media.externalId) log('blob: needs data-media-id', el);
-              queue(build(session, 'media-played', { state: 'STARTED' }));
-            } else {
-              if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
-              keepSession(session);
-            }
-          },
-          guard,
-        ),
-      );
+    if (!el.isConnected || dataAttribute(el, 'media-track') == 'off') return;
+    if (el instanceof HTMLMediaElement) {
+      if (mark(el)) tracked.set(el, trackMedia(el, milestones, consent._send, report(el), guard));
+    } else if (el instanceof HTMLIFrameElement && loadEmbeds && !stopped) {
+      if (!watch) {
+        if ((waiting || (waiting = [])).push(el) == 1)
+          deferRecovery(() =>
+            requestEmbeds(loadEmbeds, (w) => {
+              watch = w;
+              if (!stopped) waiting!.forEach(attach);
+            }),
+          );
+      } else if (mark(el)) {
+        // The embed's state fires a media element's events: tracked as one.
+        const media = watch(el) as unknown as HTMLMediaElement | undefined;
+        media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
+      }
+    }
   };
 
   // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
@@ -233,7 +249,7 @@ export function trackPage(options: TrackerOptions): PageTracker {
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
-  const observer = discover(options.selector || 'video, audio', attach, sweep, guard);
+  const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard);
 
   return {
     _guard: guard,

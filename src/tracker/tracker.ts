@@ -22,10 +22,10 @@ export interface SessionState {
 export interface Tracker {
   /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. */
   stop(): void;
-  /** Tracks an element the selector cannot reach, such as a player's inside a shadow root (and media later added to that root). */
-  track(el: HTMLMediaElement): void;
+  /** Tracks an element the selector cannot reach, such as a player's inside a shadow root (and media later added to that root); with `embeds`, a YouTube or Vimeo iframe too. */
+  track(el: HTMLMediaElement | HTMLIFrameElement): void;
   /** The element's session in progress; undefined when it has none (not tracked, or not played since its last session ended). */
-  session(el: HTMLMediaElement): SessionState | undefined;
+  session(el: HTMLMediaElement | HTMLIFrameElement): SessionState | undefined;
   /** Records the answer of a consent manager other than HubSpot's banner: `true` grants, `false` withdraws. */
   consent(granted: boolean): void;
 }
@@ -39,7 +39,8 @@ const noop = () => {};
 export function startTracking(options: TrackerOptions = {}): Tracker {
   let page: ReturnType<typeof trackPage> | undefined;
   try {
-    page = trackPage(options);
+    // The embeds chunk, split out by bundlers, is imported only when an embed is on the page.
+    page = trackPage(options, options.embeds ? () => import('./embeds/embeds.js') : undefined);
   } catch (e) {
     if (options.debug) console.log('[media-bridge]', e);
     return { stop: noop, track: noop, session: noop as () => undefined, consent: noop };
@@ -51,14 +52,14 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
       stopped = true;
       page!._stop();
     },
-    track: guard((el: HTMLMediaElement) => {
+    track: guard((el: HTMLMediaElement | HTMLIFrameElement) => {
       if (stopped) return;
       attach(el);
       // The document's observer cannot see into a shadow root: watch it for removals (and additions).
       const root = el.getRootNode();
       if (root != document && tracked.has(el)) observer.observe(root, WATCHED);
     }),
-    session: guard((el: HTMLMediaElement) => {
+    session: guard((el: HTMLMediaElement | HTMLIFrameElement) => {
       const media = tracked.get(el);
       const session = media && media._session();
       return session

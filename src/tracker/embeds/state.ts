@@ -1,0 +1,62 @@
+/**
+ * What an embedded player's readings look like to the page tracker: an object shaped like a
+ * media element as the playhead (session.ts) and `mediaFields` (context.ts) read one. The
+ * embeds build fills it from the player's messages; the drop-in's own playhead reads it.
+ *
+ * Only unmangled names cross between the two builds (each is minified on its own): the DOM's
+ * names, and positional arguments.
+ */
+import type { MediaState } from '../session.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface EmbedState extends Writable<MediaState> {
+  /** The player's title, `mediaName` unless the iframe has `data-media-name`. */
+  title: string;
+  /** The iframe's data attributes: `data-media-id`, `data-media-name`, `data-media-bridge-id`, `data-media-type`. */
+  dataset: DOMStringMap;
+  tagName: 'VIDEO';
+  getAttribute(name: string): string | null;
+}
+
+/**
+ * An embed as the page tracker tracks it: its state, which fires a media element's events
+ * (`playing`, `timeupdate`, `seeking`, `ended`, `ratechange`) as the player reports, so that
+ * the tracker's trackMedia (tracked-media.ts) listens to it as to a `<video>`. Removing a
+ * listener (trackMedia's close) stops watching the player.
+ */
+export type EmbedMedia = EmbedState & EventTarget & { muted: boolean };
+
+/**
+ * What the embeds build hands the page tracker: starts watching `iframe`; nothing for an
+ * iframe that is not a supported embed.
+ */
+export type Watch = (iframe: HTMLIFrameElement) => EmbedMedia | undefined;
+
+/** The property of `document` through which the builds meet (a queue until the embeds build runs). */
+export const EMBEDS_KEY = Symbol.for('media-bridge-embeds');
+
+/** A new state for a media at `url` (canonical), of an iframe with `dataset`. */
+export const embedState = (url: string, dataset: DOMStringMap): EmbedMedia =>
+  Object.assign(new EventTarget(), {
+  currentTime: 0,
+  currentSrc: url,
+  // Unknown until the player says: a duration of 0 would read as every milestone reached.
+  duration: NaN,
+  playbackRate: 1,
+  paused: true,
+  // Neither player announces a seek as it starts: the playhead sees the jump (or Vimeo's `seeked`).
+  seeking: false,
+  loop: false,
+  // Neither says what it played: a seek credits nothing past the last reading before it.
+  played: { length: 0, start: () => 0, end: () => 0 },
+  title: '',
+  dataset,
+  tagName: 'VIDEO' as const,
+  getAttribute: () => null,
+  // An embed is no background video (trackMedia leaves muted media alone until touched).
+  muted: false,
+});
+
+/** A duration as the playhead takes it: NaN while the player reports none. */
+export const known = (d: unknown) => (typeof d == 'number' && d > 0 ? d : NaN);

@@ -1,0 +1,58 @@
+/**
+ * Vimeo's player.js protocol, as @vimeo/player speaks it, without loading that script.
+ *
+ * - The page posts objects `{ method, value }` to the iframe. `ping` is answered by
+ *   `{ method: 'ping' }` once the player is up, which also sends `{ event: 'ready' }` as it loads.
+ * - `addEventListener` with an event's name subscribes the page: the player then posts
+ *   `{ event, data }`, where `data` of `play`, `pause`, `timeupdate`, `seeked` and `ended`
+ *   holds `seconds`, `percent` and `duration`; `playbackratechange` holds `playbackRate`.
+ * - Getters (`getDuration`, `getVideoTitle`) are answered by `{ method, value }`.
+ * - Old players post JSON strings; player.js parses those too.
+ */
+import { known, type EmbedState } from './state.js';
+
+const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'];
+
+// What each of those events is, as a media element's event (a media element fires
+// `timeupdate` as it pauses). A list, not an object: an event named `constructor` finds nothing.
+const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange'];
+
+interface Data {
+  seconds?: number;
+  duration?: number;
+  playbackRate?: number;
+}
+
+/** A Vimeo player's protocol, for an embed whose readings go to `state`. */
+export function vimeo(state: EmbedState, post: (message: object) => void, read: (type: string) => void) {
+  let ready = 0;
+  return {
+    _hello(again?: unknown) {
+      if (again) ready = 0;
+      if (!ready) post({ method: 'ping' });
+      return ready;
+    },
+    _message(raw: unknown) {
+      const message = (typeof raw == 'string' ? JSON.parse(raw) : raw) as { event?: string; method?: string; value?: unknown; data?: Data };
+      if (!message || typeof message != 'object') return;
+      const { event, method, value } = message;
+      if ((event == 'ready' || method == 'ping') && !ready) {
+        ready = 1;
+        EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
+        post({ method: 'getDuration' });
+        post({ method: 'getVideoTitle' });
+      }
+      if (method == 'getDuration') state.duration = known(value);
+      if (method == 'getVideoTitle' && typeof value == 'string') state.title = value;
+      const type = READS[EVENTS.indexOf(event!)];
+      const data = message.data;
+      if (!ready || !type || !data || typeof data != 'object') return;
+      if (typeof data.seconds == 'number') state.currentTime = data.seconds;
+      if (data.duration! > 0) state.duration = known(data.duration);
+      if (data.playbackRate! > 0) state.playbackRate = data.playbackRate!;
+      if (event == 'play') state.paused = false;
+      if (event == 'pause' || event == 'ended') state.paused = true;
+      read(type);
+    },
+  };
+}

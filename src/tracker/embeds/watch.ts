@@ -1,0 +1,86 @@
+/**
+ * Watches one embed iframe: finds which player it holds, talks to it, and trusts only what
+ * that player sends.
+ */
+import { embedState, type EmbedMedia } from './state.js';
+import { vimeo } from './vimeo.js';
+import { youtube } from './youtube.js';
+
+/**
+ * The supported embeds: YouTube's (www. or bare, and youtube-nocookie.com) and Vimeo's.
+ * Group 1 is YouTube's video id, group 2 Vimeo's.
+ */
+export const EMBED_URL = /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed\/([\w-]+)|^https:\/\/player\.vimeo\.com\/video\/(\d+)/;
+
+/** The media's canonical URL, `externalId` and `mediaUrl`: the same whichever host or query the embed used. */
+export const canonical = (src: string) => {
+  const m = EMBED_URL.exec(src);
+  return m ? (m[1] ? 'https://www.youtube.com/watch?v=' + m[1] : 'https://vimeo.com/' + m[2]) : undefined;
+};
+
+// How often the page says hello until the player answers (ms), and how many times after each load.
+const HELLO_EVERY = 250;
+const HELLO_TIMES = 60;
+
+let ids = 0;
+
+/**
+ * Watches `iframe`: its state fires a media element's events as the player reports; removing
+ * a listener from it stops watching. Undefined when it is not a supported embed. Never throws
+ * into the page.
+ */
+export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
+  const src = iframe.src;
+  const url = canonical(src);
+  if (!url) return;
+  const origin = new URL(src).origin;
+  const state = embedState(url, iframe.dataset);
+  const post = (message: unknown) => {
+    const target = iframe.contentWindow;
+    if (target) target.postMessage(message, origin);
+  };
+  const heard = (type: string) => state.dispatchEvent(new Event(type));
+  const player = url[8] == 'w' ? youtube(state, post, heard, ++ids) : vimeo(state, post, heard);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // Hello, until the player answers or HELLO_TIMES have gone unanswered.
+  const hello = (again?: unknown) => {
+    let times = HELLO_TIMES;
+    clearInterval(timer);
+    player._hello(again);
+    timer = setInterval(() => (player._hello() || !--times) && clearInterval(timer), HELLO_EVERY);
+  };
+  const onMessage = (e: MessageEvent) => {
+    // Only this iframe's player, from the host its src names: nothing the page or another frame forges.
+    if (e.source === iframe.contentWindow && e.origin == origin)
+      try {
+        player._message(e.data);
+      } catch {
+        /* whatever arrives, nothing is thrown */
+      }
+  };
+  let loads = 0;
+  // YouTube answers only with enablejsapi=1: add it once, after the iframe's first load
+  // (a change of src while that load is in flight may leave the old page in place).
+  const api = url[8] != 'w' || /[?&]enablejsapi=1(&|#|$)/.test(src);
+  const rewrite = () => {
+    const u = new URL(src);
+    u.searchParams.set('enablejsapi', '1');
+    iframe.src = u.href;
+  };
+  const onLoad = () => {
+    if (!loads++ && !api) rewrite();
+    else hello(1);
+  };
+  iframe.addEventListener('load', onLoad);
+  addEventListener('message', onMessage);
+  // An iframe that loaded before it was found (its load is in the page's resource timing) will
+  // not load again: rewrite it now; one still loading is rewritten at its load.
+  if (performance.getEntriesByName(src).length) onLoad();
+  else if (api) hello();
+  state.removeEventListener = () => {
+    clearInterval(timer);
+    iframe.removeEventListener('load', onLoad);
+    removeEventListener('message', onMessage);
+  };
+  return state;
+}

@@ -1,0 +1,71 @@
+/**
+ * YouTube's widget protocol, as its iframe API (www-widgetapi.js) speaks it, without loading
+ * that script. The embed answers only when its URL has `enablejsapi=1`.
+ *
+ * - The page sends `{"event":"listening","id":…,"channel":"widget"}` (a JSON string) until
+ *   the player answers with `initialDelivery`, whose `info` holds its state.
+ * - The page subscribes with commands, `{"event":"command","func":"addEventListener","args":["onStateChange"]}`:
+ *   the player sends `onStateChange` (and `onPlaybackRateChange`) only after that.
+ * - The player sends `infoDelivery` as its state changes: `playerState` (-1 unstarted,
+ *   0 ended, 1 playing, 2 paused, 3 buffering, 5 cued), `currentTime` (about every 250 ms
+ *   while playing), `duration`, `playbackRate`, `videoData.title`.
+ */
+import { known, type EmbedState } from './state.js';
+
+const PLAYING = 1;
+const ENDED = 0;
+
+interface Info {
+  playerState?: number;
+  currentTime?: number;
+  duration?: number;
+  playbackRate?: number;
+  videoData?: { title?: string };
+}
+
+/** A YouTube player's protocol, for an embed whose readings go to `state`. */
+export function youtube(state: EmbedState, post: (message: string) => void, read: (type: string) => void, id: number) {
+  let ready = 0;
+  let playerState = -1;
+  const send = (message: object) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
+  return {
+    /** Called until the player answers, and again after each load of the iframe. */
+    _hello(again?: unknown) {
+      if (again) ready = 0;
+      if (!ready) send({ event: 'listening' });
+      return ready;
+    },
+    _message(data: unknown) {
+      if (typeof data != 'string') return;
+      const message = JSON.parse(data) as { event?: string; info?: Info | number };
+      const event = message.event;
+      let info = message.info;
+      if (event == 'initialDelivery' && !ready) {
+        ready = 1;
+        ['onStateChange', 'onPlaybackRateChange'].forEach((name) =>
+          send({ event: 'command', func: 'addEventListener', args: [name] }),
+        );
+      }
+      if (!ready) return;
+      // `onStateChange` carries the state alone; the deliveries an object of what changed.
+      if (event == 'onStateChange') info = { playerState: info as number };
+      if (event == 'onPlaybackRateChange') info = { playbackRate: info as number };
+      if (!info || typeof info != 'object') return;
+      if (info.videoData && info.videoData.title) state.title = info.videoData.title;
+      if (info.duration! > 0) state.duration = known(info.duration);
+      if (typeof info.currentTime == 'number') state.currentTime = info.currentTime;
+      if (info.playbackRate! > 0) {
+        const rate = info.playbackRate!;
+        if (rate != state.playbackRate) (state.playbackRate = rate), read('ratechange');
+      }
+      const s = info.playerState;
+      if (typeof s == 'number' && s != playerState) {
+        playerState = s;
+        // Buffering (3) is a stall: the clock stops, as for a paused element.
+        state.paused = s != PLAYING;
+        // A media element fires `timeupdate` as it pauses.
+        read(s == PLAYING ? 'playing' : s == ENDED ? 'ended' : 'timeupdate');
+      } else if (typeof info.currentTime == 'number') read('timeupdate');
+    },
+  };
+}
