@@ -37,7 +37,8 @@ export function youtube(state: EmbedState, post: (message: string) => void, read
     },
     _message(data: unknown) {
       if (typeof data != 'string') return;
-      const message = JSON.parse(data) as { event?: string; info?: Info | number };
+      // `null` parses too: read as no message.
+      const message = (JSON.parse(data) || {}) as { event?: string; info?: Info | number };
       const event = message.event;
       let info = message.info;
       if (event == 'initialDelivery' && !ready) {

@@ -1,0 +1,179 @@
+/**
+ * Properties of embeds (issue 24): the playhead (session.ts), driven by readings shaped as
+ * each player reports them through its adapter (src/tracker/embeds/). YouTube: `currentTime`
+ * in an `infoDelivery` about every 250 ms, with `playerState` changes (pauses, buffering) in
+ * between. Vimeo: `timeupdate` about every 250 ms with `seconds` and `duration`, and `seeked`.
+ * Messages arrive late by up to 120 ms, in order.
+ *
+ * Each property runs MBT_RUNS plays (1,000 unless set) from a fixed seed.
+ */
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { playedPercent, union, type Run } from '../../src/tracker/played-ranges.js';
+import { embedState } from '../../src/tracker/embeds/state.js';
+import { vimeo } from '../../src/tracker/embeds/vimeo.js';
+import { youtube } from '../../src/tracker/embeds/youtube.js';
+import { createPlayhead, ENDED, type Session } from '../../src/tracker/session.js';
+import { mediaFields } from '../../src/tracker/context.js';
+
+const RUNS = Number(process.env.MBT_RUNS) || 1000;
+vi.setConfig({ testTimeout: 180_000 });
+const params = { seed: 0x2026_1206, numRuns: RUNS };
+const MILESTONES = [25, 50, 75, 100];
+
+/** A play as the player lives it: its duration, rate, and the stops (pauses, stalls, seeks) along the way. */
+const plays = fc.record({
+  duration: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.double({ min: 0.5, max: 120, noNaN: true })),
+  rate: fc.constantFrom(0.5, 1, 1.25, 1.5, 2),
+  cadence: fc.integer({ min: 200, max: 300 }),
+  jitter: fc.integer({ min: 0, max: 120 }),
+  // Shares of the media at which play stops for a while: a pause, or a stall.
+  stops: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), stall: fc.boolean(), ms: fc.integer({ min: 50, max: 5000 }) }), { maxLength: 4 }),
+  seed: fc.integer(),
+});
+type Play = typeof plays extends fc.Arbitrary<infer T> ? T : never;
+
+/** The page side: a playhead reading `state`, on a simulated clock. */
+function page(state: ReturnType<typeof embedState>) {
+  let now = 1_700_000_000_000;
+  const sessions: Session[] = [];
+  const milestones: number[][] = [];
+  const ended: Run[][] = [];
+  const playhead = createPlayhead(MILESTONES, () => `s${sessions.length + 1}`, (session, what) => {
+    if (what == undefined) sessions.push(session), milestones.push([]);
+    else if (what > 0) milestones[milestones.length - 1].push(what);
+    else if (what == ENDED) ended.push(session._runs.slice());
+  }, mediaFields);
+  return { read: (type: string) => playhead._read(state, type, true, now), at: (t: number) => (now = t), sessions, milestones, ended, start: now };
+}
+
+/**
+ * Runs a play: `say(kind, t, position)` tells the adapter what the player says at player time
+ * `t` (ms from the start): 'play', 'time', 'pause', 'stall', 'end'. Arrivals are late by up to
+ * `jitter` ms, in order. Returns the player's truth: what it played.
+ */
+function run(p: Play, say: (kind: string, position: number) => void, at: (t: number) => void, seek?: { from: number; to: number }) {
+  let rand = p.seed;
+  const random = () => ((rand = (rand * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let t = 0;
+  let arrived = 0;
+  let pos = 0;
+  const truth: Run[] = [];
+  let runFrom = 0;
+  const deliver = (kind: string) => {
+    arrived = Math.max(arrived, t + random() * p.jitter);
+    at(1_700_000_000_000 + arrived);
+    say(kind, pos);
+  };
+  const stops = p.stops.map((s) => ({ ...s, at: s.at * p.duration })).sort((a, b) => a.at - b.at);
+  deliver('play');
+  while (pos < p.duration) {
+    const step = p.cadence / 1e3;
+    let next = Math.min(p.duration, pos + step * p.rate);
+    const stop = stops[0] && stops[0].at <= next ? stops.shift()! : undefined;
+    if (stop) next = Math.max(pos, stop.at);
+    t += ((next - pos) / p.rate) * 1e3;
+    pos = next;
+    if (pos >= p.duration) break;
+    deliver('time');
+    if (seek && pos >= seek.from) {
+      truth.push([runFrom, pos]);
+      pos = runFrom = seek.to;
+      seek = undefined;
+      t += 30;
+      deliver('seek');
+      continue;
+    }
+    if (stop) {
+      truth.push([runFrom, pos]);
+      deliver(stop.stall ? 'stall' : 'pause');
+      t += stop.ms;
+      runFrom = pos;
+      deliver('play');
+    }
+  }
+  truth.push([runFrom, p.duration]);
+  deliver('end');
+  return truth;
+}
+
+const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
+  const state = embedState('https://www.youtube.com/watch?v=abc', {});
+  const side = page(state);
+  const player = youtube(state, () => {}, side.read, 1);
+  const msg = (event: string, info: unknown) => player._message(JSON.stringify({ event, info, id: 1, channel: 'widget' }));
+  msg('initialDelivery', { playerState: -1, currentTime: 0, duration: p.duration, playbackRate: p.rate, videoData: { title: 'T' } });
+  const truth = run(
+    p,
+    (kind, position) => {
+      if (kind == 'play') msg('onStateChange', 1), msg('infoDelivery', { playerState: 1, currentTime: position });
+      // YouTube reports no seek: the position jumps.
+      else if (kind == 'time' || kind == 'seek') msg('infoDelivery', { currentTime: position });
+      else if (kind == 'pause') msg('onStateChange', 2), msg('infoDelivery', { playerState: 2, currentTime: position });
+      else if (kind == 'stall') msg('infoDelivery', { playerState: 3, currentTime: position });
+      else msg('onStateChange', 0), msg('infoDelivery', { playerState: 0, currentTime: p.duration });
+    },
+    side.at,
+    seek,
+  );
+  return { ...side, truth };
+};
+
+const vimeoPlay = (p: Play, seek?: { from: number; to: number }) => {
+  const state = embedState('https://vimeo.com/1', {});
+  const side = page(state);
+  const player = vimeo(state, () => {}, side.read);
+  player._message({ event: 'ready' });
+  player._message({ method: 'getDuration', value: p.duration });
+  if (p.rate != 1) player._message({ event: 'playbackratechange', data: { playbackRate: p.rate } });
+  const truth = run(
+    p,
+    (kind, position) => {
+      const data = { seconds: position, percent: position / p.duration, duration: p.duration };
+      if (kind == 'play') player._message({ event: 'play', data });
+      else if (kind == 'time') player._message({ event: 'timeupdate', data });
+      else if (kind == 'seek') player._message({ event: 'seeked', data });
+      // Vimeo has no stall event: its timeupdates stop.
+      else if (kind == 'pause') player._message({ event: 'pause', data });
+      else if (kind == 'end') player._message({ event: 'timeupdate', data: { ...data, seconds: p.duration } }), player._message({ event: 'ended', data: { ...data, seconds: p.duration } });
+    },
+    side.at,
+    seek,
+  );
+  return { ...side, truth };
+};
+
+describe.each([
+  ['YouTube', youtubePlay],
+  ['Vimeo', vimeoPlay],
+] as const)('a %s embed', (_, drive) => {
+  it('played whole, with pauses and stalls, is one session reaching every milestone once, in order, and 100%', () => {
+    fc.assert(
+      fc.property(plays, (p) => {
+        const r = drive(p);
+        expect(r.sessions.length).toBe(1);
+        expect(r.milestones[0]).toEqual(MILESTONES);
+        expect(r.ended.length).toBe(1);
+        expect(playedPercent(r.ended[0], p.duration)).toBe(100);
+        expect(r.sessions[0]._media).toMatchObject({ mediaType: 'VIDEO' });
+      }),
+      params,
+    );
+  });
+
+  it('skipping forward credits nothing that was skipped', () => {
+    fc.assert(
+      fc.property(plays, fc.double({ min: 0.05, max: 0.5, noNaN: true }), fc.double({ min: 0.1, max: 0.45, noNaN: true }), (p, from, skip) => {
+        // Long enough that the skip is more than a reading's worth.
+        fc.pre(p.duration * skip > 2 * p.rate);
+        const seek = { from: from * p.duration, to: Math.min(p.duration, (from + skip) * p.duration) };
+        const r = drive({ ...p, stops: [] }, seek);
+        const credited = union(r.ended[0], p.duration);
+        const truth = union(r.truth, p.duration);
+        for (const [a, b] of credited) expect(truth.some(([c, d]) => a >= c - 1e-9 && b <= d + 1e-9), JSON.stringify({ credited, truth })).toBe(true);
+        expect(r.milestones[0]).not.toContain(100);
+      }),
+      params,
+    );
+  });
+});
