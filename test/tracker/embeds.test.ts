@@ -118,13 +118,16 @@ describe('the Vimeo adapter', () => {
       ...['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'].map((value) => ({ method: 'addEventListener', value })),
       { method: 'getDuration' },
       { method: 'getVideoTitle' },
+      { method: 'getPlaybackRate' },
     ]);
+    player._message({ method: 'getPlaybackRate', value: 2 });
+    expect(state.playbackRate).toBe(2);
     player._message({ method: 'getDuration', value: 62.2 });
     player._message(JSON.stringify({ method: 'getVideoTitle', value: 'Sintel' }));
     expect([state.duration, state.title]).toEqual([62.2, 'Sintel']);
     // The ready event after the ping's answer subscribes nothing again.
     player._message({ event: 'ready' });
-    expect(sent.length).toBe(9);
+    expect(sent.length).toBe(10);
   });
 
   it('reads its events as a media element fires them', () => {

@@ -6,7 +6,7 @@
  * - `addEventListener` with an event's name subscribes the page: the player then posts
  *   `{ event, data }`, where `data` of `play`, `pause`, `timeupdate`, `seeked` and `ended`
  *   holds `seconds`, `percent` and `duration`; `playbackratechange` holds `playbackRate`.
- * - Getters (`getDuration`, `getVideoTitle`) are answered by `{ method, value }`.
+ * - Getters (`getDuration`, `getVideoTitle`, `getPlaybackRate`) are answered by `{ method, value }`.
  * - Old players post JSON strings; player.js parses those too.
  */
 import { known, type EmbedState } from './state.js';
@@ -39,11 +39,13 @@ export function vimeo(state: EmbedState, post: (message: object) => void, read: 
       if ((event == 'ready' || method == 'ping') && !ready) {
         ready = 1;
         EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
-        post({ method: 'getDuration' });
-        post({ method: 'getVideoTitle' });
+        // The rate too: one set before this page subscribed fires no event, and a seek is
+        // told from play by how far the player can have played.
+        ['getDuration', 'getVideoTitle', 'getPlaybackRate'].forEach((method) => post({ method }));
       }
       if (method == 'getDuration') state.duration = known(value);
       if (method == 'getVideoTitle' && typeof value == 'string') state.title = value;
+      if (method == 'getPlaybackRate' && (value as number) > 0) state.playbackRate = value as number;
       const type = READS[EVENTS.indexOf(event!)];
       const data = message.data;
       if (!ready || !type || !data || typeof data != 'object') return;
