@@ -94,7 +94,7 @@ export interface WaitOptions {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The packages pages load: js-cookie for the module build, and the host pages' own libraries (e2e/page-hazards.ts). */
-const PACKAGES = ['js-cookie', 'sugar', 'es5-shim', 'es6-shim', 'core-js-bundle', 'zone.js', 'ses'];
+const PACKAGES = ['js-cookie', 'sugar', 'es5-shim', 'es6-shim', 'core-js-bundle', 'zone.js', 'ses', '@vimeo/player', 'youtube-iframe-ctrl'];
 
 /** Where each static prefix is served from. */
 const STATIC: [prefix: string, dir: string][] = [

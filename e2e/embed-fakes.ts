@@ -1,0 +1,146 @@
+/**
+ * Fakes of YouTube's and Vimeo's embed players, served at the vendors' real origins with
+ * Playwright's `context.route()`, so that tests run without the network (issue 24). Each fake
+ * plays a real `<video>` (e2e/media, served at the vendor's origin too) and speaks its
+ * player's postMessage protocol as the real one does:
+ *
+ * - YouTube (widget protocol): silent unless its URL has `enablejsapi=1`; on `listening` it
+ *   echoes the `id` and answers `initialDelivery` (its state: playerState, currentTime,
+ *   duration, playbackRate, videoData) then `onReady`; it sends `infoDelivery` as its state
+ *   changes and about every 250 ms while playing; `onStateChange` only to a page that
+ *   subscribed with an `addEventListener` command; commands `playVideo`, `pauseVideo`,
+ *   `seekTo`, `mute`, `unMute`, `setPlaybackRate`.
+ * - Vimeo (player.js protocol): posts `{ event: 'ready' }` as it loads and answers `ping`;
+ *   events `{ event, data: { seconds, percent, duration } }` only to a page that subscribed
+ *   with `addEventListener`; getters answered `{ method, value }`; `play`, `pause`,
+ *   `setCurrentTime`, `setPlaybackRate`, `setVolume`, `setMuted`.
+ *
+ * Test knobs: `__rate=<n>` in the embed URL plays at that rate; `window.__subs` in the frame
+ * holds the events a page subscribed to.
+ *
+ * `broken: true` serves a YouTube fake that is wrong on purpose: the API always on, events
+ * sent before any subscription, no `initialDelivery`. A real client's proof must fail on it.
+ */
+import type { BrowserContext } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+const MEDIA = fileURLToPath(new URL('./media/', import.meta.url));
+
+/** Title the fakes report for a video id. */
+export const fakeTitle = (id: string) => `Fake title ${id}`;
+
+const youtubePage = (broken: boolean) => `<!doctype html><html><body style="margin:0">
+<video src="/__fake_media/clip-8s.webm" style="width:100%" playsinline></video>
+<script>
+(() => {
+  const broken = ${broken};
+  const api = broken || /[?&]enablejsapi=1(&|#|$)/.test(location.search);
+  const vid = location.pathname.split('/').pop();
+  const v = document.querySelector('video');
+  const subs = (window.__subs = new Set());
+  v.defaultPlaybackRate = v.playbackRate = +(new URLSearchParams(location.search).get('__rate') || 1);
+  let listening = broken, id;
+  const send = (event, info) => parent.postMessage(JSON.stringify({ event, info, id, channel: 'widget' }), '*');
+  const state = () => (v.ended ? 0 : !v.paused ? 1 : v.currentTime ? 2 : -1);
+  const info = () => ({ playerState: state(), currentTime: v.currentTime, duration: v.duration || 0, playbackRate: v.playbackRate,
+    videoData: { video_id: vid, title: ${JSON.stringify(fakeTitle(''))} + vid } });
+  let last = -1;
+  const changed = () => {
+    if (!listening) return;
+    const s = state();
+    if (s != last) {
+      last = s;
+      if (broken || subs.has('onStateChange')) send('onStateChange', s);
+    }
+    send('infoDelivery', { playerState: s, currentTime: v.currentTime, duration: v.duration || 0 });
+  };
+  ['playing', 'pause', 'ended', 'seeked', 'loadedmetadata'].forEach((t) => v.addEventListener(t, changed));
+  setInterval(() => listening && !v.paused && send('infoDelivery', { currentTime: v.currentTime }), 250);
+  v.addEventListener('ratechange', () => listening && (subs.has('onPlaybackRateChange') && send('onPlaybackRateChange', v.playbackRate), send('infoDelivery', { playbackRate: v.playbackRate })));
+  if (broken) send('onReady', null);
+  addEventListener('message', (e) => {
+    if (!api || e.source !== parent || typeof e.data != 'string') return;
+    let d;
+    try { d = JSON.parse(e.data); } catch { return; }
+    if (d.event == 'listening') {
+      if (d.id !== undefined) id = d.id;
+      if (!listening || broken) {
+        listening = true;
+        if (!broken) send('initialDelivery', info());
+        send('onReady', null);
+      }
+    } else if (d.event == 'command' && listening) {
+      const a = d.args || [];
+      if (d.func == 'addEventListener') subs.add(a[0]);
+      else if (d.func == 'removeEventListener') subs.delete(a[0]);
+      else if (d.func == 'playVideo') v.play();
+      else if (d.func == 'pauseVideo') v.pause();
+      else if (d.func == 'stopVideo') (v.pause(), (v.currentTime = 0));
+      else if (d.func == 'seekTo') v.currentTime = a[0];
+      else if (d.func == 'mute') v.muted = true;
+      else if (d.func == 'unMute') v.muted = false;
+      else if (d.func == 'setPlaybackRate') v.playbackRate = a[0];
+    }
+  });
+})();
+</script></body></html>`;
+
+const vimeoPage = `<!doctype html><html><body style="margin:0">
+<video src="/__fake_media/clip-8s.webm" style="width:100%" playsinline></video>
+<script>
+(() => {
+  const vid = location.pathname.split('/').pop();
+  const v = document.querySelector('video');
+  const subs = (window.__subs = new Set());
+  v.defaultPlaybackRate = v.playbackRate = +(new URLSearchParams(location.search).get('__rate') || 1);
+  const post = (m) => parent.postMessage(m, '*');
+  const data = () => ({ seconds: v.currentTime, percent: v.duration ? v.currentTime / v.duration : 0, duration: v.duration || 0 });
+  const fire = (name, d) => subs.has(name) && post({ event: name, data: d || data() });
+  const meta = new Promise((r) => (v.readyState ? r() : v.addEventListener('loadedmetadata', r, { once: true })));
+  v.addEventListener('play', () => fire('play'));
+  v.addEventListener('pause', () => !v.ended && fire('pause'));
+  v.addEventListener('timeupdate', () => fire('timeupdate'));
+  v.addEventListener('seeked', () => fire('seeked'));
+  v.addEventListener('ended', () => fire('ended'));
+  v.addEventListener('ratechange', () => fire('playbackratechange', { playbackRate: v.playbackRate }));
+  addEventListener('message', async (e) => {
+    if (e.source !== parent) return;
+    let d = e.data;
+    if (typeof d == 'string') try { d = JSON.parse(d); } catch { return; }
+    if (!d || typeof d != 'object') return;
+    const m = d.method, reply = (value) => post({ method: m, value });
+    if (m == 'ping') post({ method: 'ping' });
+    else if (m == 'addEventListener') subs.add(d.value);
+    else if (m == 'removeEventListener') subs.delete(d.value);
+    else if (m == 'getDuration') (await meta, reply(v.duration));
+    else if (m == 'getVideoTitle') reply(${JSON.stringify(fakeTitle(''))} + vid);
+    else if (m == 'getCurrentTime') reply(v.currentTime);
+    else if (m == 'getPlaybackRate') reply(v.playbackRate);
+    else if (m == 'getPaused') reply(v.paused);
+    else if (m == 'getEnded') reply(v.ended);
+    else if (m == 'play') (await v.play(), reply());
+    else if (m == 'pause') (v.pause(), reply());
+    else if (m == 'setCurrentTime') (v.currentTime = d.value, reply(d.value));
+    else if (m == 'setPlaybackRate') (v.playbackRate = d.value, reply(d.value));
+    else if (m == 'setVolume') (v.volume = d.value, reply(d.value));
+    else if (m == 'setMuted') (v.muted = d.value, reply(d.value));
+    // @vimeo/player tells the player the page's URL once ready.
+    else if (m == 'appendVideoMetadata') reply();
+    else if (m) post({ event: 'error', data: { method: m, name: 'MethodNotSupported', message: m } });
+  });
+  post({ event: 'ready', data: { id: +vid } });
+})();
+</script></body></html>`;
+
+/** Serves the fakes (and their media) at the vendors' origins, for every page of `context`. */
+export async function routeFakes(context: BrowserContext, { broken = false } = {}) {
+  const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
+  for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com', 'player.vimeo.com']) {
+    await context.route(`https://${host}/__fake_media/*`, (route) =>
+      route.fulfill({ path: MEDIA + new URL(route.request().url()).pathname.split('/').pop()!, contentType: 'video/webm' }),
+    );
+  }
+  for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com'])
+    await context.route(`https://${host}/embed/*`, (route) => route.fulfill(html(youtubePage(broken))));
+  await context.route('https://player.vimeo.com/video/*', (route) => route.fulfill(html(vimeoPage)));
+}

@@ -1,0 +1,205 @@
+/**
+ * YouTube and Vimeo embeds (issue 24), against fakes served at the vendors' origins
+ * (embed-fakes.ts). First each fake is proved with a real npm client of its protocol; then the
+ * tracker is run against them.
+ */
+import type { Frame, Page } from '@playwright/test';
+import type { WireEvent } from '../src/wire.js';
+import { fakeTitle, routeFakes } from './embed-fakes.js';
+import { expect, test } from './fixtures.js';
+import { media, steps, VIEWING } from './media.js';
+
+const YT = 'https://www.youtube.com/embed/yt-Id_42';
+const VM = 'https://player.vimeo.com/video/76979871';
+const iframe = (id: string, src: string, attrs = '') => `<iframe id="${id}" src="${src}" width="320" height="180" ${attrs}></iframe>`;
+
+/** The frame whose URL starts with `prefix`. */
+const frameOf = async (page: Page, prefix: string): Promise<Frame> => {
+  await expect.poll(() => page.frames().some((f) => f.url().startsWith(prefix))).toBe(true);
+  return page.frames().find((f) => f.url().startsWith(prefix))!;
+};
+
+/** Waits until the page subscribed to `event` in the fake's frame, then plays its video. */
+const playWhenSubscribed = async (page: Page, prefix: string, event: string) => {
+  await expect
+    .poll(async () => {
+      const frame = page.frames().find((f) => f.url().startsWith(prefix));
+      return frame ? frame.evaluate((e) => !!(window as unknown as { __subs?: Set<string> }).__subs?.has(e), event).catch(() => false) : false;
+    })
+    .toBe(true);
+  const frame = await frameOf(page, prefix);
+  await frame.evaluate(() => document.querySelector('video')!.play());
+  return frame;
+};
+
+const of = (events: WireEvent[], externalId: string) => events.filter((e) => e.externalId == externalId);
+
+/**
+ * The proof of a YouTube fake with youtube-iframe-ctrl, a real client from npm: it must play
+ * the fake to its end, and the fake must speak as YouTube does. Returns what went wrong.
+ */
+async function youtubeProof(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const wrong: string[] = [];
+    const { default: Ctrl } = await import('/node_modules/youtube-iframe-ctrl/dist/index.js' as string);
+    const on = document.getElementById('on') as HTMLIFrameElement;
+    const off = document.getElementById('off') as HTMLIFrameElement;
+    const heard = new Map<Window | null, { event: string }[]>([
+      [on.contentWindow, []],
+      [off.contentWindow, []],
+    ]);
+    addEventListener('message', (e) => {
+      try {
+        heard.get(e.source as Window)?.push(JSON.parse(e.data));
+      } catch {
+        /* not JSON */
+      }
+    });
+    await new Promise((r) => (off.contentDocument || document.readyState == 'complete' ? r(0) : addEventListener('load', r)));
+    off.contentWindow!.postMessage('{"event":"listening"}', '*');
+    const ctrl = new Ctrl(on);
+    const ended = new Promise((r) => on.addEventListener('ytstatechange', (e) => (e as CustomEvent).detail == 'ENDED' && r(0)));
+    await Promise.race([ctrl.loaded, new Promise((r) => setTimeout(r, 20_000))]);
+    await ctrl.play();
+    await Promise.race([ended.then(() => 'ended'), new Promise((r) => setTimeout(r, 20_000))]).then((r) => r != 'ended' && wrong.push('never ended'));
+    const messages = heard.get(on.contentWindow)!;
+    if (messages[0]?.event != 'initialDelivery') wrong.push(`first message ${messages[0]?.event}, not initialDelivery`);
+    // youtube-iframe-ctrl subscribes to nothing: no event may come.
+    if (messages.some((m) => m.event == 'onStateChange')) wrong.push('onStateChange without a subscription');
+    // Asked at once alongside the one that answered: the embed without enablejsapi=1 said nothing.
+    if (heard.get(off.contentWindow)!.length) wrong.push('answered without enablejsapi=1');
+    return wrong;
+  });
+}
+
+test.describe('the fakes, proved with real clients', () => {
+  test('@vimeo/player gets ready, reads title and duration, and sees timeupdate and ended', async ({ page, track }) => {
+    await routeFakes(page.context());
+    await track.open({ build: 'none', body: iframe('vm', `${VM}?__rate=4`) + '<script src="/node_modules/@vimeo/player/dist/player.js"></script>' });
+    const seen = await page.evaluate(async () => {
+      const Player = (window as unknown as { Vimeo: { Player: new (el: Element) => any } }).Vimeo.Player;
+      const player = new Player(document.getElementById('vm')!);
+      await player.ready();
+      const title = await player.getVideoTitle();
+      const duration = await player.getDuration();
+      let timeupdates = 0;
+      player.on('timeupdate', () => timeupdates++);
+      const ended = new Promise((r) => player.on('ended', r));
+      await player.play();
+      await ended;
+      return { title, duration, timeupdates };
+    });
+    expect(seen.title).toBe(fakeTitle('76979871'));
+    expect(seen.duration).toBeGreaterThan(7);
+    expect(seen.timeupdates).toBeGreaterThan(3);
+  });
+
+  for (const broken of [false, true])
+    test(`youtube-iframe-ctrl plays the ${broken ? 'broken fake, and the proof fails' : 'fake to its end'}`, async ({ page, track }) => {
+      await routeFakes(page.context(), { broken });
+      await track.open({ build: 'none', body: iframe('on', `${YT}?enablejsapi=1&__rate=4`) + iframe('off', `${YT}?__rate=4`) });
+      const wrong = await youtubeProof(page);
+      if (broken) expect(wrong.length).toBeGreaterThan(0);
+      else expect(wrong).toEqual([]);
+    });
+});
+
+test.describe('embeds tracked by the drop-in', () => {
+  test('a YouTube embed played whole reports like a video, under its canonical URL and its title', async ({ page, track }) => {
+    await routeFakes(page.context());
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`, 'title="YouTube video player"') });
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    for (const e of events)
+      expect(e).toMatchObject({ externalId: 'https://www.youtube.com/watch?v=yt-Id_42', mediaUrl: 'https://www.youtube.com/watch?v=yt-Id_42', mediaName: fakeTitle('yt-Id_42'), mediaType: 'VIDEO' });
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
+    expect(events.at(-1)).toMatchObject({ derivedValues: { totalPercentPlayed: 100 } });
+    // The embeds build came from beside the drop-in, once.
+    expect(asked.filter((u) => u.includes('/dist/media-bridge-tracker.embeds.min.js')).length).toBe(1);
+  });
+
+  test('a Vimeo embed played whole reports like a video', async ({ page, track }) => {
+    await routeFakes(page.context());
+    await track.open({ body: iframe('vm', `${VM}?h=abc&__rate=4`, 'data-media-bridge-id="77"') });
+    await playWhenSubscribed(page, VM, 'ended');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    for (const e of events)
+      expect(e).toMatchObject({ externalId: 'https://vimeo.com/76979871', mediaName: fakeTitle('76979871'), mediaType: 'VIDEO', mediaBridgeId: 77 });
+    expect(events.at(-1)).toMatchObject({ derivedValues: { totalPercentPlayed: 100 } });
+  });
+
+  test('a YouTube embed without enablejsapi=1 is given it once, after its first load, and tracked', async ({ page, track }) => {
+    await routeFakes(page.context());
+    await track.open({ body: iframe('yt', `${YT}?__rate=4&rel=0`) });
+    await expect.poll(() => page.evaluate(() => (document.getElementById('yt') as HTMLIFrameElement).src)).toContain('enablejsapi=1');
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    expect((await page.evaluate(() => (document.getElementById('yt') as HTMLIFrameElement).src)).match(/enablejsapi/g)!.length).toBe(1);
+  });
+
+  test('forged messages, from the page or another frame, produce nothing', async ({ page, track, server }) => {
+    await routeFakes(page.context());
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('other', `${server.otherOrigin}/media/`) });
+    const frame = await playWhenSubscribed(page, YT, 'onStateChange');
+    await frame.evaluate(() => document.querySelector('video')!.pause());
+    // While the real player is paused at its start: forged plays to the end, from the page
+    // and from a frame of another origin, in both protocols, and some that are not JSON.
+    await page.evaluate(() => {
+      const forged = [
+        '{"event":"initialDelivery","info":{"playerState":1,"currentTime":0,"duration":8}}',
+        '{"event":"infoDelivery","info":{"playerState":1,"currentTime":2}}',
+        '{"event":"infoDelivery","info":{"playerState":1,"currentTime":8}}',
+        '{"event":"onStateChange","info":0}',
+        { event: 'play', data: { seconds: 0, duration: 8 } },
+        { event: 'ended', data: { seconds: 8, duration: 8 } },
+        '{',
+        null,
+      ];
+      const other = (document.getElementById('other') as HTMLIFrameElement).contentWindow!;
+      for (const m of forged) {
+        postMessage(m, '*');
+        other.postMessage(m, '*');
+      }
+    });
+    const otherFrame = page.frames().find((f) => f.url().startsWith(server.otherOrigin))!;
+    await otherFrame.evaluate((msgs) => msgs.forEach((m) => parent.postMessage(m, '*')), [
+      '{"event":"infoDelivery","info":{"playerState":1,"currentTime":4}}',
+      '{"event":"onStateChange","info":0}',
+    ]);
+    await frame.evaluate(() => document.querySelector('video')!.play());
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
+  });
+
+  test('a page without embeds asks for no embeds build', async ({ page, track }) => {
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await track.open({ body: media('v', 'clip-1s.webm') + iframe('plain', '/media/') });
+    await track.play('v', 2);
+    await track.events(6);
+    // Past the page's load and idle time, when the embeds build would have been asked for.
+    await page.evaluate(() => new Promise((r) => requestIdleCallback(() => setTimeout(r), { timeout: 2000 })));
+    expect(asked.filter((u) => u.includes('embeds'))).toEqual([]);
+  });
+
+  test('one YouTube, one Vimeo and one native video on a page: three sessions, never mixed', async ({ page, track }) => {
+    await routeFakes(page.context());
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('vm', `${VM}?__rate=4`) + media('v', 'clip-4s.webm') });
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    await playWhenSubscribed(page, VM, 'ended');
+    await track.play('v', 2);
+    const events = await track.events(18);
+    const ids = ['https://www.youtube.com/watch?v=yt-Id_42', 'https://vimeo.com/76979871'];
+    for (const id of ids) expect(steps(of(events, id))).toEqual(VIEWING);
+    expect(steps(events.filter((e) => !ids.includes(e.externalId!)))).toEqual(VIEWING);
+    const sessions = new Map<string, string>();
+    for (const e of events) expect(sessions.get(e.sessionId) ?? (sessions.set(e.sessionId, e.externalId!), e.externalId)).toBe(e.externalId);
+    expect(sessions.size).toBe(3);
+  });
+});
