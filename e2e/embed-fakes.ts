@@ -22,9 +22,6 @@
  * sent before any subscription, no `initialDelivery`. A real client's proof must fail on it.
  */
 import type { BrowserContext } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-
-const MEDIA = fileURLToPath(new URL('./media/', import.meta.url));
 
 /** Title the fakes report for a video id. */
 export const fakeTitle = (id: string) => `Fake title ${id}`;
@@ -132,13 +129,19 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
 })();
 </script></body></html>`;
 
-/** Serves the fakes (and their media) at the vendors' origins, for every page of `context`. */
-export async function routeFakes(context: BrowserContext, { broken = false } = {}) {
+/**
+ * Serves the fakes (and their media) at the vendors' origins, for every page of `context`.
+ * The media come from the fixture server at `origin` (e2e/media), with its HTTP Range
+ * answers: without them Chromium cannot seek, and a seek lands back at 0.
+ */
+export async function routeFakes(context: BrowserContext, origin: string, { broken = false } = {}) {
   const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
   for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com', 'player.vimeo.com']) {
-    await context.route(`https://${host}/__fake_media/*`, (route) =>
-      route.fulfill({ path: MEDIA + new URL(route.request().url()).pathname.split('/').pop()!, contentType: 'video/webm' }),
-    );
+    await context.route(`https://${host}/__fake_media/*`, async (route) => {
+      const name = new URL(route.request().url()).pathname.split('/').pop()!;
+      const response = await route.fetch({ url: `${origin}/media/${name}` });
+      await route.fulfill({ response });
+    });
   }
   for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com'])
     await context.route(`https://${host}/embed/*`, (route) => route.fulfill(html(youtubePage(broken))));

@@ -74,7 +74,7 @@ async function youtubeProof(page: Page): Promise<string[]> {
 
 test.describe('the fakes, proved with real clients', () => {
   test('@vimeo/player gets ready, reads title and duration, and sees timeupdate and ended', async ({ page, track }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     await track.open({ build: 'none', body: iframe('vm', `${VM}?__rate=4`) + '<script src="/node_modules/@vimeo/player/dist/player.js"></script>' });
     const seen = await page.evaluate(async () => {
       const Player = (window as unknown as { Vimeo: { Player: new (el: Element) => any } }).Vimeo.Player;
@@ -96,7 +96,7 @@ test.describe('the fakes, proved with real clients', () => {
 
   for (const broken of [false, true])
     test(`youtube-iframe-ctrl plays the ${broken ? 'broken fake, and the proof fails' : 'fake to its end'}`, async ({ page, track }) => {
-      await routeFakes(page.context(), { broken });
+      await routeFakes(page.context(), track.server.url, { broken });
       await track.open({ build: 'none', body: iframe('on', `${YT}?enablejsapi=1&__rate=4`) + iframe('off', `${YT}?__rate=4`) });
       const wrong = await youtubeProof(page);
       if (broken) expect(wrong.length).toBeGreaterThan(0);
@@ -106,7 +106,7 @@ test.describe('the fakes, proved with real clients', () => {
 
 test.describe('embeds tracked by the drop-in', () => {
   test('a YouTube embed played whole reports like a video, under its canonical URL and its title', async ({ page, track }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     const asked: string[] = [];
     page.on('request', (r) => asked.push(r.url()));
     await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`, 'title="YouTube video player"') });
@@ -122,7 +122,7 @@ test.describe('embeds tracked by the drop-in', () => {
   });
 
   test('a Vimeo embed played whole reports like a video', async ({ page, track }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     await track.open({ body: iframe('vm', `${VM}?h=abc&__rate=4`, 'data-media-bridge-id="77"') });
     await playWhenSubscribed(page, VM, 'ended');
     const events = await track.events(6);
@@ -133,7 +133,7 @@ test.describe('embeds tracked by the drop-in', () => {
   });
 
   test('a YouTube embed without enablejsapi=1 is given it once, after its first load, and tracked', async ({ page, track }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     await track.open({ body: iframe('yt', `${YT}?__rate=4&rel=0`) });
     await expect.poll(() => page.evaluate(() => (document.getElementById('yt') as HTMLIFrameElement).src)).toContain('enablejsapi=1');
     await playWhenSubscribed(page, YT, 'onStateChange');
@@ -143,7 +143,7 @@ test.describe('embeds tracked by the drop-in', () => {
   });
 
   test('forged messages, from the page or another frame, produce nothing', async ({ page, track, server }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('other', `${server.otherOrigin}/media/`) });
     const frame = await playWhenSubscribed(page, YT, 'onStateChange');
     await frame.evaluate(() => document.querySelector('video')!.pause());
@@ -189,7 +189,7 @@ test.describe('embeds tracked by the drop-in', () => {
   });
 
   test('one YouTube, one Vimeo and one native video on a page: three sessions, never mixed', async ({ page, track }) => {
-    await routeFakes(page.context());
+    await routeFakes(page.context(), track.server.url);
     await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('vm', `${VM}?__rate=4`) + media('v', 'clip-4s.webm') });
     await playWhenSubscribed(page, YT, 'onStateChange');
     await playWhenSubscribed(page, VM, 'ended');
@@ -201,5 +201,91 @@ test.describe('embeds tracked by the drop-in', () => {
     const sessions = new Map<string, string>();
     for (const e of events) expect(sessions.get(e.sessionId) ?? (sessions.set(e.sessionId, e.externalId!), e.externalId)).toBe(e.externalId);
     expect(sessions.size).toBe(3);
+  });
+
+  test('a youtube-nocookie.com embed reports under the same canonical URL', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    const src = 'https://www.youtube-nocookie.com/embed/yt-Id_42';
+    await track.open({ body: iframe('yt', `${src}?enablejsapi=1&__rate=4`) });
+    await playWhenSubscribed(page, src, 'onStateChange');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    for (const e of events) expect(e.externalId).toBe('https://www.youtube.com/watch?v=yt-Id_42');
+  });
+
+  test('a seek over most of a Vimeo embed earns nothing', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('vm', `${VM}?__rate=2`) });
+    const frame = await playWhenSubscribed(page, VM, 'seeked');
+    await frame.waitForFunction(() => document.querySelector('video')!.currentTime >= 1);
+    await frame.evaluate(() => (document.querySelector('video')!.currentTime = 6));
+    await frame.waitForFunction(() => document.querySelector('video')!.ended);
+    const events = await track.events(3);
+    // About 1 s and then 2 s of 8: 25%, never 50.
+    expect(steps(events)).toEqual(['STARTED', 25, 'attention-span']);
+    expect((events[2] as { derivedValues: { totalPercentPlayed: number } }).derivedValues.totalPercentPlayed).toBeLessThan(50);
+  });
+
+  test('an embed added late, and a lazy one given its src from data-src, are tracked', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: '<main></main>' });
+    await page.evaluate(
+      ([yt, vm]) => {
+        document.querySelector('main')!.insertAdjacentHTML('beforeend', `<iframe id="yt" src="${yt}"></iframe><iframe id="vm" data-src="${vm}"></iframe>`);
+        const lazy = document.getElementById('vm') as HTMLIFrameElement;
+        setTimeout(() => (lazy.src = lazy.dataset.src!), 100);
+      },
+      [`${YT}?enablejsapi=1&__rate=4`, `${VM}?__rate=4`],
+    );
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    await expect.poll(async () => steps(of(await track.sent(), 'https://www.youtube.com/watch?v=yt-Id_42'))).toEqual(VIEWING);
+    await playWhenSubscribed(page, VM, 'ended');
+    await expect.poll(async () => steps(of(await track.sent(), 'https://vimeo.com/76979871'))).toEqual(VIEWING);
+  });
+
+  test('data-media-id and data-media-name name the media; data-media-track="off" skips an embed', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await track.open({
+      body:
+        iframe('yt', `${YT}?enablejsapi=1&__rate=4`, 'data-media-id="launch-film" data-media-name="Launch film"') +
+        iframe('off', 'https://www.youtube.com/embed/off-1?__rate=4', 'data-media-track="off"'),
+    });
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    for (const e of events) expect(e).toMatchObject({ externalId: 'launch-film', mediaName: 'Launch film', mediaUrl: 'https://www.youtube.com/watch?v=yt-Id_42' });
+    // The one that is off is left as it was: no enablejsapi, and nothing heard from it.
+    expect(await page.evaluate(() => (document.getElementById('off') as HTMLIFrameElement).src)).not.toContain('enablejsapi');
+    expect(asked.filter((u) => u.includes('/embed/off-1')).length).toBe(1);
+  });
+
+  test('a page driving the Vimeo iframe with @vimeo/player itself: both work, its own ended handler fires', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('vm', `${VM}?__rate=4`) + '<script src="/node_modules/@vimeo/player/dist/player.js"></script>' });
+    await expect.poll(() => page.frames().find((f) => f.url().startsWith(VM))?.evaluate(() => (window as unknown as { __subs: Set<string> }).__subs.has('seeked')).catch(() => false)).toBe(true);
+    await page.evaluate(async () => {
+      const w = window as unknown as { Vimeo: { Player: new (el: Element) => any }; __ended?: boolean };
+      const player = new w.Vimeo.Player(document.getElementById('vm')!);
+      player.on('ended', () => (w.__ended = true));
+      await player.play();
+    });
+    await page.waitForFunction(() => (window as unknown as { __ended?: boolean }).__ended);
+    expect(steps(await track.events(6))).toEqual(VIEWING);
+  });
+
+  test('a tab closed mid-play sends its attention span', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=1`) });
+    const frame = await playWhenSubscribed(page, YT, 'onStateChange');
+    await frame.waitForFunction(() => document.querySelector('video')!.currentTime >= 3);
+    const [started] = await track.events(2);
+    await page.close();
+    const events = await track.events(3);
+    const span = events.find((e) => e.type == 'attention-span') as WireEvent & { derivedValues: { totalPercentPlayed: number } };
+    expect(span).toMatchObject({ sessionId: started.sessionId, externalId: 'https://www.youtube.com/watch?v=yt-Id_42' });
+    expect(span.derivedValues.totalPercentPlayed).toBeGreaterThanOrEqual(25);
+    expect(span.derivedValues.totalPercentPlayed).toBeLessThan(100);
   });
 });

@@ -39,7 +39,7 @@ function page(state: ReturnType<typeof embedState>) {
   const sessions: Session[] = [];
   const milestones: number[][] = [];
   const ended: Run[][] = [];
-  const playhead = createPlayhead(MILESTONES, () => `s${sessions.length + 1}`, (session, what) => {
+  const playhead = createPlayhead<typeof state>(MILESTONES, () => `s${sessions.length + 1}`, (session, what) => {
     if (what == undefined) sessions.push(session), milestones.push([]);
     else if (what > 0) milestones[milestones.length - 1].push(what);
     else if (what == ENDED) ended.push(session._runs.slice());
