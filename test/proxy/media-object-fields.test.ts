@@ -10,6 +10,18 @@ const event = (extra: Partial<WireEvent> = {}): WireEvent =>
   ({ type: 'media-played', id: 'e1', sessionId: 's', mediaType: 'VIDEO', occurredTimestamp: 1, state: 'STARTED', externalId: 'intro', ...extra }) as WireEvent;
 
 describe('newMediaObject', () => {
+  it('gives a YouTube or Vimeo embed its canonical URL as oembedUrl, not as a file', () => {
+    for (const url of ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'https://vimeo.com/76979871'])
+      expect(newMediaObject(event({ mediaName: 'Film', mediaUrl: url, externalId: url }), undefined)).toEqual({
+        mediaType: 'VIDEO',
+        title: 'Film',
+        externalId: url,
+        oembedUrl: url,
+      });
+    // A page of those hosts that is no canonical video URL stays a plain fileUrl.
+    expect(newMediaObject(event({ mediaName: 'x', mediaUrl: 'https://vimeo.com/76979871/extra' }), undefined)).not.toHaveProperty('oembedUrl');
+  });
+
   it('takes the type, the name, an http(s) media URL and the first page', () => {
     expect(newMediaObject(event({ mediaName: ' Intro ', mediaUrl: 'https://cdn.example/v/intro.mp4', pageUrl: 'https://www.example/a' }), 'https://www.example/first')).toEqual({
       mediaType: 'VIDEO',

@@ -6,7 +6,7 @@
  * - `GET /media-bridge/2026-09/objects/{mediaType}?limit=&after=` answers
  *   `{results: [MediaBridgeObject], paging: {next: {after}}}` (scope `media_bridge.read`);
  * - `POST /media-bridge/2026-09/objects` takes `{mediaType, title, externalId?, fileUrl?,
- *   detailsPageLink?, …}` and answers the MediaBridgeObject (scopes `files`, `media_bridge.write`).
+ *   oembedUrl?, detailsPageLink?, …}` and answers the MediaBridgeObject (scopes `files`, `media_bridge.write`).
  * A MediaBridgeObject has a string `id`; events name it as the integer `mediaBridgeId`.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
@@ -24,8 +24,13 @@ export interface NewMediaObject {
   title: string;
   externalId: string;
   fileUrl?: string;
+  /** An embedded YouTube or Vimeo video's canonical URL, from which HubSpot shows the video. */
+  oembedUrl?: string;
   detailsPageLink?: string;
 }
+
+/** The canonical URL of a YouTube or Vimeo video, as the tracker sends an embed's `mediaUrl`. */
+const EMBEDDED = /^https:\/\/(www\.youtube\.com\/watch\?v=[\w-]+|vimeo\.com\/\d+)$/;
 
 /** One object of a listing, as far as the catalog needs it. */
 export interface ListedObject {
@@ -41,13 +46,15 @@ export function mediaKey(mediaType: MediaType, externalId: string): string {
 
 /**
  * The object to create for the media an event names: its type; the title from `mediaName`,
- * else the file name of `mediaUrl`, else the external id; `fileUrl` from an http(s)
- * `mediaUrl`; `detailsPageLink` from the first page it was seen on.
+ * else the file name of `mediaUrl`, else the external id; `oembedUrl` from the canonical URL
+ * of a YouTube or Vimeo embed, else `fileUrl` from an http(s) `mediaUrl`; `detailsPageLink`
+ * from the first page it was seen on.
  */
 export function newMediaObject(event: WireEvent, firstPageUrl: string | undefined): NewMediaObject {
   const externalId = event.externalId!;
   const body: NewMediaObject = { mediaType: event.mediaType, title: titleOf(event), externalId };
-  if (isHttp(event.mediaUrl)) body.fileUrl = event.mediaUrl;
+  if (EMBEDDED.test(event.mediaUrl ?? '')) body.oembedUrl = event.mediaUrl;
+  else if (isHttp(event.mediaUrl)) body.fileUrl = event.mediaUrl;
   if (isHttp(firstPageUrl)) body.detailsPageLink = firstPageUrl;
   return body;
 }
