@@ -16,6 +16,9 @@ import { youtube } from '../../src/tracker/embeds/youtube.js';
 import { createPlayhead, ENDED, type Session } from '../../src/tracker/session.js';
 import { mediaFields } from '../../src/tracker/context.js';
 
+/** An iframe without attributes, as far as the embed state reads one. */
+const IFRAME = { getAttribute: () => null } as unknown as HTMLIFrameElement;
+
 const RUNS = Number(process.env.MBT_RUNS) || 1000;
 vi.setConfig({ testTimeout: 180_000 });
 const params = { seed: 0x2026_1206, numRuns: RUNS };
@@ -98,7 +101,7 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
 }
 
 const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
-  const state = embedState('https://www.youtube.com/watch?v=abc', {});
+  const state = embedState('https://www.youtube.com/watch?v=abc', IFRAME);
   const side = page(state);
   const player = youtube(state, () => {}, side.read, 1);
   const msg = (event: string, info: unknown) => player._message(JSON.stringify({ event, info, id: 1, channel: 'widget' }));
@@ -120,7 +123,7 @@ const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
 };
 
 const vimeoPlay = (p: Play, seek?: { from: number; to: number }) => {
-  const state = embedState('https://vimeo.com/1', {});
+  const state = embedState('https://vimeo.com/1', IFRAME);
   const side = page(state);
   const player = vimeo(state, () => {}, side.read);
   player._message({ event: 'ready' });

@@ -8,8 +8,11 @@ import { vimeo } from '../../src/tracker/embeds/vimeo.js';
 import { canonical } from '../../src/tracker/embeds/watch.js';
 import { youtube } from '../../src/tracker/embeds/youtube.js';
 
+/** An iframe without attributes, as far as the embed state reads one. */
+const IFRAME = { getAttribute: () => null } as unknown as HTMLIFrameElement;
+
 const yt = () => {
-  const state = embedState('https://www.youtube.com/watch?v=abc', {});
+  const state = embedState('https://www.youtube.com/watch?v=abc', IFRAME);
   const sent: unknown[] = [];
   const reads: string[] = [];
   const player = youtube(state, (m) => sent.push(JSON.parse(m)), (t) => reads.push(t), 7);
@@ -18,7 +21,7 @@ const yt = () => {
 };
 
 const vm = () => {
-  const state = embedState('https://vimeo.com/76979871', {});
+  const state = embedState('https://vimeo.com/76979871', IFRAME);
   const sent: { method: string; value?: unknown }[] = [];
   const reads: string[] = [];
   const player = vimeo(state, (m) => sent.push(m as { method: string }), (t) => reads.push(t));

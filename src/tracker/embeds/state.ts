@@ -13,9 +13,14 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 export interface EmbedState extends Writable<MediaState> {
   /** The player's title, `mediaName` unless the iframe has `data-media-name`. */
   title: string;
-  /** The iframe's data attributes: `data-media-id`, `data-media-name`, `data-media-bridge-id`, `data-media-type`. */
-  dataset: DOMStringMap;
+  /**
+   * The iframe, as the state's parent: the page author's `data-media-*` attributes are read
+   * on it, or on an element enclosing it (data-attribute.ts climbs there, and from a shadow
+   * root to its host, as for a `<youtube-video>` holding the iframe in its shadow root).
+   */
+  parentNode: HTMLIFrameElement;
   tagName: 'VIDEO';
+  /** The state itself has no attributes (nor the iframe's `title` or `aria-label`). */
   getAttribute(name: string): string | null;
 }
 
@@ -36,8 +41,8 @@ export type Watch = (iframe: HTMLIFrameElement) => EmbedMedia | undefined;
 /** The property of `document` through which the builds meet (a queue until the embeds build runs). */
 export const EMBEDS_KEY = Symbol.for('media-bridge-embeds');
 
-/** A new state for a media at `url` (canonical), of an iframe with `dataset`. */
-export const embedState = (url: string, dataset: DOMStringMap): EmbedMedia =>
+/** A new state for a media at `url` (canonical), of `iframe`. */
+export const embedState = (url: string, iframe: HTMLIFrameElement): EmbedMedia =>
   Object.assign(new EventTarget(), {
   currentTime: 0,
   currentSrc: url,
@@ -51,7 +56,7 @@ export const embedState = (url: string, dataset: DOMStringMap): EmbedMedia =>
   // Neither says what it played: a seek credits nothing past the last reading before it.
   played: { length: 0, start: () => 0, end: () => 0 },
   title: '',
-  dataset,
+  parentNode: iframe,
   tagName: 'VIDEO' as const,
   getAttribute: () => null,
   // An embed is no background video (trackMedia leaves muted media alone until touched).

@@ -34,7 +34,7 @@ export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
   const url = canonical(src);
   if (!url) return;
   const origin = new URL(src).origin;
-  const state = embedState(url, iframe.dataset);
+  const state = embedState(url, iframe);
   const post = (message: unknown) => {
     const target = iframe.contentWindow;
     if (target) target.postMessage(message, origin);
