@@ -15,8 +15,9 @@
  *   with `addEventListener`; getters answered `{ method, value }`; `play`, `pause`,
  *   `setCurrentTime`, `setPlaybackRate`, `setVolume`, `setMuted`.
  *
- * Test knobs: `__rate=<n>` in the embed URL plays at that rate; `window.__subs` in the frame
- * holds the events a page subscribed to.
+ * Test knobs: `__rate=<n>` in the embed URL plays at that rate; `__hold=1` keeps the frame's
+ * `load` from firing (an image it waits for) until the test calls `release()`, while its script
+ * already answers; `window.__subs` in the frame holds the events a page subscribed to.
  *
  * `broken: true` serves a YouTube fake that is wrong on purpose: the API always on, events
  * sent before any subscription, no `initialDelivery`. A real client's proof must fail on it.
@@ -30,6 +31,7 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
 <video src="/__fake_media/clip-8s.webm" style="width:100%" playsinline></video>
 <script>
 (() => {
+  if (/[?&]__hold=1/.test(location.search)) document.body.append(Object.assign(new Image(), { src: '/__hold' }));
   const broken = ${broken};
   const api = broken || /[?&]enablejsapi=1(&|#|$)/.test(location.search);
   const vid = location.pathname.split('/').pop();
@@ -136,6 +138,9 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
  */
 export async function routeFakes(context: BrowserContext, origin: string, { broken = false } = {}) {
   const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
+  // What `__hold=1` frames wait for: their load fires once the test releases them.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
   for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com', 'player.vimeo.com']) {
     await context.route(`https://${host}/__fake_media/*`, async (route) => {
       const name = new URL(route.request().url()).pathname.split('/').pop()!;
@@ -146,4 +151,9 @@ export async function routeFakes(context: BrowserContext, origin: string, { brok
   for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com'])
     await context.route(`https://${host}/embed/*`, (route) => route.fulfill(html(youtubePage(broken))));
   await context.route('https://player.vimeo.com/video/*', (route) => route.fulfill(html(vimeoPage)));
+  await context.route('https://*/__hold', async (route) => {
+    await released;
+    await route.fulfill({ status: 204 });
+  });
+  return { release };
 }

@@ -74,6 +74,23 @@ describe('the YouTube adapter', () => {
     expect(sent.at(-1)).toEqual({ event: 'listening', id: 7, channel: 'widget' });
   });
 
+  it('after a load, still reads a player that does not answer listening again (it answered before that load)', () => {
+    const { sent, reads, player, say, state } = yt();
+    say('initialDelivery', { playerState: -1, currentTime: 0, duration: 8 });
+    expect(player._hello(1)).toBe(0);
+    say('onStateChange', 1);
+    say('infoDelivery', { currentTime: 0.25 });
+    expect([reads.slice(-2), state.currentTime]).toEqual([['playing', 'timeupdate'], 0.25]);
+    // Heard from since that hello: no more listening, and no second subscription.
+    const n = sent.length;
+    expect(player._hello()).toBe(1);
+    expect(sent.length).toBe(n);
+    // A new page in the iframe answers the hello after its load, and is subscribed.
+    player._hello(1);
+    say('initialDelivery', { playerState: -1 });
+    expect(sent.slice(n + 1).map((m) => (m as { args?: string[] }).args?.[0])).toEqual(['onStateChange', 'onPlaybackRateChange']);
+  });
+
   it('reads playerState as playing, pausing and ending, and currentTime as timeupdates', () => {
     const { reads, say, state } = yt();
     say('initialDelivery', { playerState: 5, currentTime: 0, duration: 10 });
@@ -131,6 +148,14 @@ describe('the Vimeo adapter', () => {
     // The ready event after the ping's answer subscribes nothing again.
     player._message({ event: 'ready' });
     expect(sent.length).toBe(10);
+  });
+
+  it('after a load, still reads the player before it answers the new ping', () => {
+    const { reads, player, state } = vm();
+    player._message({ method: 'ping' });
+    player._hello(1);
+    player._message({ event: 'play', data: { seconds: 0, duration: 10 } });
+    expect([reads.at(-1), state.paused]).toEqual(['playing', false]);
   });
 
   it('reads its events as a media element fires them', () => {

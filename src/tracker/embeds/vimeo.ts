@@ -25,19 +25,22 @@ interface Data {
 
 /** A Vimeo player's protocol, for an embed whose readings go to `state`. */
 export function vimeo(state: EmbedState, post: (message: object) => void, read: (type: string) => void) {
+  // As youtube.ts: `ready` once the player has answered, `heard` since the last hello; a load
+  // of the iframe says hello again without forgetting the player.
   let ready = 0;
+  let heard = 0;
   return {
     _hello(again?: unknown) {
-      if (again) ready = 0;
-      if (!ready) post({ method: 'ping' });
-      return ready;
+      if (again) heard = 0;
+      if (!heard) post({ method: 'ping' });
+      return heard;
     },
     _message(raw: unknown) {
       const message = (typeof raw == 'string' ? JSON.parse(raw) : raw) as { event?: string; method?: string; value?: unknown; data?: Data };
       if (!message || typeof message != 'object') return;
       const { event, method, value } = message;
-      if ((event == 'ready' || method == 'ping') && !ready) {
-        ready = 1;
+      if ((event == 'ready' || method == 'ping') && !heard) {
+        ready = heard = 1;
         EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
         // The rate too: one set before this page subscribed fires no event, and a seek is
         // told from play by how far the player can have played.

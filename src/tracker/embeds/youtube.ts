@@ -25,15 +25,21 @@ interface Info {
 
 /** A YouTube player's protocol, for an embed whose readings go to `state`. */
 export function youtube(state: EmbedState, post: (message: string) => void, read: (type: string) => void, id: number) {
+  // `ready`: the player has answered once, so what it says is read from then on. `heard`: it
+  // has answered since the last hello. A load of the iframe says hello again without
+  // forgetting the player: an embed found while it loads may answer before its own `load`,
+  // and a player already listening does not answer a second `listening` (issue 24: that
+  // late embed's whole viewing was lost). A new page in the iframe answers, and is subscribed.
   let ready = 0;
+  let heard = 0;
   let playerState = -1;
   const send = (message: object) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
   return {
-    /** Called until the player answers, and again after each load of the iframe. */
+    /** Called until the player answers, and again (`again`) after each load of the iframe. */
     _hello(again?: unknown) {
-      if (again) ready = 0;
-      if (!ready) send({ event: 'listening' });
-      return ready;
+      if (again) heard = 0;
+      if (!heard) send({ event: 'listening' });
+      return heard;
     },
     _message(data: unknown) {
       if (typeof data != 'string') return;
@@ -41,13 +47,14 @@ export function youtube(state: EmbedState, post: (message: string) => void, read
       const message = (JSON.parse(data) || {}) as { event?: string; info?: Info | number };
       const event = message.event;
       let info = message.info;
-      if (event == 'initialDelivery' && !ready) {
+      if (event == 'initialDelivery' && !heard) {
         ready = 1;
         ['onStateChange', 'onPlaybackRateChange'].forEach((name) =>
           send({ event: 'command', func: 'addEventListener', args: [name] }),
         );
       }
       if (!ready) return;
+      heard = 1;
       // `onStateChange` carries the state alone; the deliveries an object of what changed.
       if (event == 'onStateChange') info = { playerState: info as number };
       if (event == 'onPlaybackRateChange') info = { playbackRate: info as number };
