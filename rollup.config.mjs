@@ -78,7 +78,14 @@ export default [
   {
     input: 'src/index.ts',
     // `startTracking({ embeds: true })` imports the embeds chunk, dist/embeds.js.
-    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name].js' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: 'index.js',
+      chunkFileNames: '[name].js',
+      // embeds/ is one chunk, dist/embeds.js, imported only when an embed is found.
+      manualChunks: (id) => (id.includes('/src/tracker/embeds/') ? 'embeds' : undefined),
+    },
     external: ['js-cookie'],
     plugins: [ts(TRACKER_TARGET), sizeReport()],
   },

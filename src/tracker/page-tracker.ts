@@ -12,7 +12,7 @@ import { pageFields, wholeNumber } from './context.js';
 import { dataAttribute } from './data-attribute.js';
 import { deferRecovery } from './deferred-recovery.js';
 import { discover } from './discovery.js';
-import { EMBEDS, requestEmbeds } from './embeds-loader.js';
+import { EMBEDS, type LoadEmbeds } from './embeds-loader.js';
 import type { Watch } from './embeds/state.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
@@ -49,7 +49,7 @@ export const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-export function trackPage(options: TrackerOptions, loadEmbeds?: () => unknown): PageTracker {
+export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): PageTracker {
   // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
   const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
@@ -208,25 +208,26 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: () => unknown): 
   // Embed iframes (embeds-loader.ts): those found before the embeds build runs wait for it,
   // which is loaded once one is found, when the page is idle (as recovery is).
   let watch: Watch | undefined;
-  let waiting: Element[] | undefined;
+  const waiting: Element[] = [];
   const attach = (el: Element) => {
     if (!el.isConnected || dataAttribute(el, 'media-track') == 'off') return;
-    if (el instanceof HTMLMediaElement) {
-      if (mark(el)) tracked.set(el, trackMedia(el, milestones, consent._send, report(el), guard));
-    } else if (el instanceof HTMLIFrameElement && loadEmbeds && !stopped) {
-      if (!watch) {
-        if ((waiting || (waiting = [])).push(el) == 1)
-          deferRecovery(() =>
-            requestEmbeds(loadEmbeds, (w) => {
-              watch = w;
-              if (!stopped) waiting!.forEach(attach);
-            }),
-          );
-      } else if (mark(el)) {
-        // The embed's state fires a media element's events: tracked as one.
-        const media = watch(el) as unknown as HTMLMediaElement | undefined;
-        media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
-      }
+    const embed = el instanceof HTMLIFrameElement && loadEmbeds;
+    if (embed && !watch) {
+      if (waiting.push(el) == 1)
+        deferRecovery(
+          guard(() =>
+            loadEmbeds(
+              guard((w) => {
+                watch = w;
+                if (!stopped) waiting.forEach(attach);
+              }),
+            ),
+          ),
+        );
+    } else if ((embed || el instanceof HTMLMediaElement) && mark(el)) {
+      // An embed's state fires a media element's events: it is tracked as one.
+      const media = embed ? (watch!(el as HTMLIFrameElement) as unknown as HTMLMediaElement | undefined) : (el as HTMLMediaElement);
+      media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
     }
   };
 

@@ -4,7 +4,7 @@
  * embeds build fills it from the player's messages; the drop-in's own playhead reads it.
  *
  * Only unmangled names cross between the two builds (each is minified on its own): the DOM's
- * names, and positional arguments.
+ * names, `found`, and positional arguments.
  */
 import type { MediaState } from '../session.js';
 
@@ -38,8 +38,8 @@ export type EmbedMedia = EmbedState & EventTarget & { muted: boolean };
  */
 export type Watch = (iframe: HTMLIFrameElement) => EmbedMedia | undefined;
 
-/** The property of `document` through which the builds meet (a queue until the embeds build runs). */
-export const EMBEDS_KEY = Symbol.for('media-bridge-embeds');
+/** The `<script>` of the embeds build, with the tracker's function that takes `watch`: how the two builds meet. */
+export type EmbedsScript = HTMLScriptElement & { found?: (watch: Watch) => void };
 
 /** A new state for a media at `url` (canonical), of `iframe`. */
 export const embedState = (url: string, iframe: HTMLIFrameElement): EmbedMedia =>
