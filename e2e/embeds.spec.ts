@@ -188,6 +188,46 @@ test.describe('embeds tracked by the drop-in', () => {
     expect(asked.filter((u) => u.includes('embeds'))).toEqual([]);
   });
 
+  test('the embeds build is asked for after the page has loaded, never during the drop-in\'s first run', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    // Notes, as the embeds build's script is inserted, whether the page's load had fired.
+    const head = `<script>
+addEventListener('load', () => (window.__loaded = 1));
+new MutationObserver(() => {
+  if (!window.__inserted && document.querySelector('script[src*="embeds"]')) window.__inserted = { loaded: !!window.__loaded };
+}).observe(document.documentElement, { childList: true, subtree: true });
+</script>`;
+    await track.open({ head, placement: 'sync', body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) });
+    await page.waitForFunction(() => (window as unknown as { __inserted?: object }).__inserted);
+    expect(await page.evaluate(() => (window as unknown as { __inserted: object }).__inserted)).toEqual({ loaded: true });
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    expect(steps(await track.events(6))).toEqual(VIEWING);
+  });
+
+  test('embeds in open shadow roots, as <youtube-video> and <vimeo-video> hold them, are found; their attributes on the element', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    // Players that keep their iframe in an open shadow root: one defined before the tracker
+    // starts, one only after (the tracker waits for its name to be defined).
+    const define = (name: string) => `customElements.define('${name}', class extends HTMLElement {
+  connectedCallback() {
+    if (!this.shadowRoot) this.attachShadow({ mode: 'open' }).innerHTML = '<iframe src="' + this.getAttribute('src') + '"></iframe>';
+  }
+});`;
+    await track.open({
+      head: `<script>${define('youtube-video')}</script>`,
+      body: `<youtube-video src="${YT}?enablejsapi=1&__rate=4" data-media-name="Launch film"></youtube-video>
+<vimeo-video src="${VM}?__rate=4" data-media-id="vimeo-in-shadow"></vimeo-video>`,
+    });
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    await expect.poll(async () => steps(of(await track.sent(), 'https://www.youtube.com/watch?v=yt-Id_42'))).toEqual(VIEWING);
+    await page.evaluate(define('vimeo-video'));
+    await playWhenSubscribed(page, VM, 'ended');
+    const events = await track.events(12);
+    expect(steps(of(events, 'vimeo-in-shadow'))).toEqual(VIEWING);
+    for (const e of of(events, 'https://www.youtube.com/watch?v=yt-Id_42')) expect(e.mediaName).toBe('Launch film');
+    for (const e of of(events, 'vimeo-in-shadow')) expect(e).toMatchObject({ mediaUrl: 'https://vimeo.com/76979871', mediaName: fakeTitle('76979871') });
+  });
+
   test('one YouTube, one Vimeo and one native video on a page: three sessions, never mixed', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
     await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('vm', `${VM}?__rate=4`) + media('v', 'clip-4s.webm') });
@@ -308,5 +348,37 @@ test.describe('embeds tracked by the drop-in', () => {
     expect(span).toMatchObject({ sessionId: started.sessionId, externalId: 'https://www.youtube.com/watch?v=yt-Id_42' });
     expect(span.derivedValues.totalPercentPlayed).toBeGreaterThanOrEqual(25);
     expect(span.derivedValues.totalPercentPlayed).toBeLessThan(100);
+  });
+});
+
+test.describe('embeds with the ES module', () => {
+  test('startTracking({ embeds: true }) imports the embeds chunk when an embed is found, and tracks it', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await track.open({ build: 'esm', opts: { embeds: true }, body: iframe('vm', `${VM}?__rate=4`) });
+    await playWhenSubscribed(page, VM, 'ended');
+    const events = await track.events(6);
+    expect(steps(events)).toEqual(VIEWING);
+    for (const e of events) expect(e).toMatchObject({ externalId: 'https://vimeo.com/76979871', mediaName: fakeTitle('76979871') });
+    expect(asked.filter((p) => p.includes('embeds'))).toEqual(['/dist/embeds.js']);
+  });
+
+  test('without the option, startTracking leaves embeds alone and imports nothing', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await track.open({ build: 'esm', body: iframe('vm', `${VM}?__rate=4`) + media('v', 'clip-1s.webm') });
+    const frame = await frameOf(page, VM);
+    await frame.evaluate(() => {
+      const v = document.querySelector('video')!;
+      return v.play().then(() => new Promise((r) => v.addEventListener('ended', r)));
+    });
+    await track.play('v', 2);
+    // The video's six events are all: the embed, played whole first, sent nothing.
+    const events = await track.events(6);
+    expect(events.every((e) => !e.externalId!.includes('vimeo'))).toBe(true);
+    expect(await frame.evaluate(() => [...(window as unknown as { __subs: Set<string> }).__subs])).toEqual([]);
+    expect(asked.filter((u) => u.includes('embeds'))).toEqual([]);
   });
 });
