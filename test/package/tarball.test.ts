@@ -42,8 +42,12 @@ describe('the packed package', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 media-bridge-tracker contributors\n/);
   });
 
-  it('holds the drop-in, every ESM entry and its types, and the bin', () => {
+  it('holds the drop-in and its embeds build, every ESM entry and its types, the embeds chunk, and the bin', () => {
     expect(files).toContain('dist/media-bridge-tracker.min.js');
+    // Served beside the drop-in, which loads it from its own folder (issue 24).
+    expect(files).toContain('dist/media-bridge-tracker.embeds.min.js');
+    // What startTracking({ embeds: true }) imports.
+    expect(files).toContain('dist/embeds.js');
     expect(files).toContain(bare(pkg.types));
     for (const [name, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') expect(files, name).toContain(bare(target));
