@@ -131,6 +131,10 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
 })();
 </script></body></html>`;
 
+/** The vendors' hosts the fakes answer for. */
+const YOUTUBE_HOSTS = ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com'];
+const HOSTS = [...YOUTUBE_HOSTS, 'player.vimeo.com'];
+
 /**
  * Serves the fakes (and their media) at the vendors' origins, for every page of `context`.
  * The media come from the fixture server at `origin` (e2e/media), with its HTTP Range
@@ -141,19 +145,35 @@ export async function routeFakes(context: BrowserContext, origin: string, { brok
   // What `__hold=1` frames wait for: their load fires once the test releases them.
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com', 'player.vimeo.com']) {
+  for (const host of HOSTS) {
     await context.route(`https://${host}/__fake_media/*`, async (route) => {
       const name = new URL(route.request().url()).pathname.split('/').pop()!;
       const response = await route.fetch({ url: `${origin}/media/${name}` });
       await route.fulfill({ response });
     });
   }
-  for (const host of ['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com'])
-    await context.route(`https://${host}/embed/*`, (route) => route.fulfill(html(youtubePage(broken))));
+  for (const host of YOUTUBE_HOSTS) await context.route(`https://${host}/embed/*`, (route) => route.fulfill(html(youtubePage(broken))));
   await context.route('https://player.vimeo.com/video/*', (route) => route.fulfill(html(vimeoPage)));
   await context.route('https://*/__hold', async (route) => {
     await released;
     await route.fulfill({ status: 204 });
   });
   return { release };
+}
+
+/**
+ * The fakes' answer to a request for `url`, for a browser driven without Playwright's routes
+ * (Firefox over WebDriver BiDi, whose request interception can answer a request itself): a
+ * fake's page, or its media read whole from the fixture server at `origin` (no Range: enough
+ * to play, not to seek). Undefined for any other URL.
+ */
+export async function fakeAnswer(url: string, origin: string): Promise<{ status: number; contentType: string; body: string | Buffer } | undefined> {
+  const { hostname, pathname } = new URL(url);
+  if (!HOSTS.includes(hostname)) return;
+  if (pathname.startsWith('/__fake_media/')) {
+    const response = await fetch(`${origin}/media/${pathname.split('/').pop()}`);
+    return { status: 200, contentType: response.headers.get('content-type')!, body: Buffer.from(await response.arrayBuffer()) };
+  }
+  const page = hostname == 'player.vimeo.com' ? pathname.startsWith('/video/') && vimeoPage : pathname.startsWith('/embed/') && youtubePage(false);
+  if (page) return { status: 200, contentType: 'text/html', body: page };
 }

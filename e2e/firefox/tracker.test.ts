@@ -4,12 +4,14 @@
  * fields; replaying and looping start new sessions; a muted background video is ignored; the
  * Done-when viewing of the attention span; events played offline arrive once back online;
  * the media matrix's WebM and MP3 files, each played whole at 1x and 4x, reach 100 (issue 18);
- * the hand-written web-component players of issue 25.
+ * the hand-written web-component players of issue 25; a Vimeo embed played whole, against the
+ * fake served at Vimeo's origin by request interception over WebDriver BiDi (issue 24).
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/wire.js';
 import { DONE_WHEN_MAP, watchDoneWhen } from '../attention.js';
+import { fakeAnswer, fakeTitle } from '../embed-fakes.js';
 import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
 import { actAt } from '../in-page.js';
 import { BUILDS, DONE_WHEN_VIDEO, doneWhenFields, media, steps, UTK, VIEWING } from '../media.js';
@@ -55,13 +57,24 @@ afterEach(async () => {
   expect(errors).toEqual([]);
 });
 
-/** Opens a test page in a new tab of its own browser context (its own storage), tagged with a fresh run id. */
-async function open(knobs: PageKnobs) {
+/**
+ * Opens a test page in a new tab of its own browser context (its own storage), tagged with a
+ * fresh run id. With `fakes`, the embed players' fakes answer at the vendors' origins.
+ */
+async function open(knobs: PageKnobs, { fakes = false } = {}) {
   run = `firefox-${++runs}`;
   current = testRun(server, run);
   errors = [];
   page = await (await browser.createBrowserContext()).newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (fakes) {
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      fakeAnswer(request.url(), server.url)
+        .then((answer) => (answer ? request.respond(answer) : request.continue()))
+        .catch((e) => errors.push(`interception: ${e}`));
+    });
+  }
   await page.goto(server.url + pagePath(knobs, run));
 }
 
@@ -211,6 +224,22 @@ for (const build of BUILDS) {
         rawDataMap: DONE_WHEN_MAP,
         derivedValues: { totalPercentPlayed: 50, totalSecondsPlayed: 30 },
       });
+    });
+
+    it('a Vimeo embed played whole reports like a video, under its canonical URL and its title', async () => {
+      const src = 'https://player.vimeo.com/video/76979871';
+      await open({ build, opts: build == 'esm' ? { embeds: true } : {}, body: `<iframe src="${src}?__rate=4"></iframe>` }, { fakes: true });
+      // Once the tracker has subscribed in the fake's frame, its video is played.
+      const subscribed = () => {
+        const frame = page.frames().find((f) => f.url().startsWith(src));
+        return frame ? frame.evaluate(() => !!(window as unknown as { __subs?: Set<string> }).__subs?.has('ended')).catch(() => false) : Promise.resolve(false);
+      };
+      await until(subscribed, true);
+      await page.frames().find((f) => f.url().startsWith(src))!.evaluate(() => document.querySelector('video')!.play());
+      const received = await events(6);
+      expect(steps(received)).toEqual(VIEWING);
+      for (const e of received) expect(e).toMatchObject({ externalId: 'https://vimeo.com/76979871', mediaUrl: 'https://vimeo.com/76979871', mediaName: fakeTitle('76979871'), mediaType: 'VIDEO' });
+      expect(received.at(-1)).toMatchObject({ derivedValues: { totalPercentPlayed: 100 } });
     });
 
     it('events played offline wait in storage, and go out once back online', async () => {
