@@ -9,6 +9,8 @@ const lastSession = new Map();
 const elementOf = new Map(); // sessionId → element
 const tracker = startTracking({
   endpoint: '/media-events',
+  // YouTube and Vimeo iframes too: their support is imported only once one is on the page.
+  embeds: true,
   debug: params.has('debug'),
   // Called as each event is queued, while its session is still current: the moment to take
   // the final picture of a session that is about to end.
@@ -31,7 +33,7 @@ function barFor(el) {
   if (!bar) {
     const box = document.createElement('div');
     box.className = 'played-bar';
-    box.dataset.for = el.dataset.mediaId;
+    box.dataset.for = el.dataset.mediaId || el.id;
     const caption = document.createElement('div');
     caption.className = 'played-caption';
     el.after(box, caption);
@@ -76,7 +78,7 @@ function draw(el) {
     (s.milestones.length ? ` · reported ${s.milestones.join(', ')}%` : '');
 }
 
-const tracked = () => document.querySelectorAll('video[data-media-id], audio[data-media-id]');
+const tracked = () => document.querySelectorAll('video[data-media-id], audio[data-media-id], #embeds iframe');
 let frame = 0;
 function redraw() {
   if (frame) return;
@@ -102,6 +104,32 @@ setTimeout(() => {
   document.getElementById('product-slot').replaceWith(video);
   redraw();
 }, INSERT_AFTER_MS);
+
+// --- YouTube and Vimeo embeds, where the network reaches them ----------------------------
+
+// Each player's own sample video from its API docs. `enablejsapi=1` in the YouTube embed
+// spares it the reload the tracker would otherwise cause to add it.
+const EMBEDS = [
+  { id: 'youtube-embed', name: 'YouTube', src: 'https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?enablejsapi=1' },
+  { id: 'vimeo-embed', name: 'Vimeo', src: 'https://player.vimeo.com/video/76979871' },
+];
+const embedsStatus = document.getElementById('embeds-status');
+for (const { id, name, src } of EMBEDS) {
+  const line = document.createElement('li');
+  line.textContent = `${name}: checking whether this browser can reach it…`;
+  embedsStatus.append(line);
+  // An opaque answer is enough to know the player can load; offline, the request fails.
+  fetch(src, { mode: 'no-cors', signal: AbortSignal.timeout(5000) }).then(
+    () => {
+      const iframe = document.createElement('iframe');
+      Object.assign(iframe, { id, src, title: `${name} player`, allow: 'autoplay; fullscreen; picture-in-picture', allowFullscreen: true });
+      line.remove();
+      document.getElementById('embeds-players').append(iframe);
+      redraw();
+    },
+    () => (line.textContent = `${name}: left out, the network does not reach it (offline?).`),
+  );
+}
 
 // --- a test contact ----------------------------------------------------------------------
 

@@ -71,8 +71,9 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', env = p
     if (path === '/') return sendFile(req, res, join(root, 'demo/index.html'));
     if (path === '/demo/events') return void events(req, res);
     if (path.startsWith('/demo/')) return sendFile(req, res, resolveBelow(join(root, 'demo'), path.slice(6)));
-    // The script-tag build, at the path the README's snippet uses.
-    if (path === '/js/media-bridge-tracker.min.js') return sendFile(req, res, join(root, 'dist/media-bridge-tracker.min.js'));
+    // The script-tag build, at the path the README's snippet uses, and its embeds build beside it.
+    if (path === '/js/media-bridge-tracker.min.js' || path === '/js/media-bridge-tracker.embeds.min.js')
+      return sendFile(req, res, join(root, 'dist', path.slice(4)));
     if (path.startsWith('/dist/')) return sendFile(req, res, resolveBelow(join(root, 'dist'), path.slice(6)));
     if (path === '/vendor/js-cookie.mjs') return sendFile(req, res, join(root, 'node_modules/js-cookie/dist/js.cookie.mjs'));
     if (path === '/favicon.ico') return void res.writeHead(204).end();

@@ -1,13 +1,16 @@
 /**
  * The demo (`npm start`): the page loads, playing the webinar fills the panel with its played
  * and quartile events within seconds, the player added after load is tracked too, and the
- * muted background loop produces nothing.
+ * muted background loop produces nothing. YouTube and Vimeo embeds are left out offline, and
+ * shown and tracked where the network reaches them (here, the fakes at the vendors' origins).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoServer } from '../demo/server.mjs';
+import { routeFakes } from './embed-fakes.js';
+import { startServer } from './server.js';
 import { startFakeHubSpot, type FakeHubSpot } from '../test/proxy/fake-hubspot.js';
 
 type Demo = Awaited<ReturnType<typeof startDemoServer>>;
@@ -125,4 +128,45 @@ test('with a token, the panel shows that HubSpot accepted each event', async ({ 
   expect(got[0].path.split('/').pop()).toBe('media-played');
   expect(got.map((r) => r.path.split('/').pop()).sort()).toEqual(['attention-span', 'media-played', ...Array(4).fill('media-played-percent')]);
   expect(got.every((r) => r.headers.authorization === 'Bearer demo-token')).toBe(true);
+});
+
+test('offline, the YouTube and Vimeo embeds are left out, and the page says they need the network', async ({ page }) => {
+  await start();
+  // No network, whatever the machine has.
+  await page.context().route(/^https:\/\/(www\.youtube-nocookie\.com|player\.vimeo\.com)\//, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${demo.url}/?insertAfter=60000`);
+  await expect(page.locator('#embeds')).toContainText('need the network');
+  await expect(page.locator('#embeds-status li')).toHaveText([/^YouTube: left out/, /^Vimeo: left out/]);
+  await expect(page.locator('#embeds iframe')).toHaveCount(0);
+});
+
+test('with the network, the embeds are shown and a Vimeo play is reported like the videos', async ({ page }) => {
+  // The players' fakes at their origins, playing the fixture server's media.
+  const media = await startServer();
+  try {
+    await start();
+    await routeFakes(page.context(), media.url);
+    await page.goto(`${demo.url}/?insertAfter=60000`);
+    await expect(page.locator('#embeds iframe')).toHaveCount(2);
+    await expect(page.locator('#embeds-status li')).toHaveCount(0);
+    // Once the tracker has subscribed in the Vimeo player, the visitor plays it.
+    const vimeo = () => page.frames().find((f) => f.url().startsWith('https://player.vimeo.com/video/76979871'));
+    await expect
+      .poll(() => vimeo()?.evaluate(() => (window as unknown as { __subs: Set<string> }).__subs.has('ended')).catch(() => false) ?? false)
+      .toBe(true);
+    await vimeo()!.evaluate(() => {
+      const v = document.querySelector('video')!;
+      v.playbackRate = 4;
+      return v.play();
+    });
+    await expect(rows(page, 'media-played')).toHaveCount(1);
+    await expect(page.locator('#events tr[data-type="media-played-percent"] .percent')).toHaveText(['100', '75', '50', '25']);
+    await expect(page.locator('#events tr[data-type="attention-span"] .percent')).toHaveText(['100']);
+    await expect(page.locator('.played-bar[data-for="vimeo-embed"] .mark.reached')).toHaveCount(4);
+    const stored = await demo.proxy.recent(100);
+    expect(stored.length).toBeGreaterThanOrEqual(6);
+    expect(stored.every((e) => e.event.externalId === 'https://vimeo.com/76979871')).toBe(true);
+  } finally {
+    await media.close();
+  }
 });
