@@ -7,7 +7,8 @@
  * - YouTube (widget protocol): silent unless its URL has `enablejsapi=1`; on `listening` it
  *   echoes the `id` and answers `initialDelivery` (its state: playerState, currentTime,
  *   duration, playbackRate, videoData) then `onReady`; it sends `infoDelivery` as its state
- *   changes and about every 250 ms while playing; `onStateChange` only to a page that
+ *   changes (-1 unstarted, 5 cued once loaded, 1 playing, 2 paused, 0 ended) and about every
+ *   250 ms while playing, with `currentTime` and `progressState`; `onStateChange` only to a page that
  *   subscribed with an `addEventListener` command; commands `playVideo`, `pauseVideo`,
  *   `seekTo`, `mute`, `unMute`, `setPlaybackRate`.
  * - Vimeo (player.js protocol): posts `{ event: 'ready' }` as it loads and answers `ping`;
@@ -40,7 +41,11 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
   v.defaultPlaybackRate = v.playbackRate = +(new URLSearchParams(location.search).get('__rate') || 1);
   let listening = broken, id;
   const send = (event, info) => parent.postMessage(JSON.stringify({ event, info, id, channel: 'widget' }), '*');
-  const state = () => (v.ended ? 0 : !v.paused ? 1 : v.currentTime ? 2 : -1);
+  // Unstarted, then cued (5) once the video is loaded, as an embed shows its video ready to play.
+  const state = () => (v.ended ? 0 : !v.paused ? 1 : v.currentTime ? 2 : v.readyState ? 5 : -1);
+  // The position as newer players also report it (vidstack reads only this).
+  const progress = () => ({ current: v.currentTime, loaded: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : 0,
+    seekableStart: 0, seekableEnd: v.duration || 0, duration: v.duration || 0 });
   const info = () => ({ playerState: state(), currentTime: v.currentTime, duration: v.duration || 0, playbackRate: v.playbackRate,
     videoData: { video_id: vid, title: ${JSON.stringify(fakeTitle(''))} + vid } });
   let last = -1;
@@ -51,10 +56,10 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
       last = s;
       if (broken || subs.has('onStateChange')) send('onStateChange', s);
     }
-    send('infoDelivery', { playerState: s, currentTime: v.currentTime, duration: v.duration || 0 });
+    send('infoDelivery', { playerState: s, currentTime: v.currentTime, duration: v.duration || 0, progressState: progress() });
   };
   ['playing', 'pause', 'ended', 'seeked', 'loadedmetadata'].forEach((t) => v.addEventListener(t, changed));
-  setInterval(() => listening && !v.paused && send('infoDelivery', { currentTime: v.currentTime }), 250);
+  setInterval(() => listening && !v.paused && send('infoDelivery', { currentTime: v.currentTime, progressState: progress() }), 250);
   v.addEventListener('ratechange', () => listening && (subs.has('onPlaybackRateChange') && send('onPlaybackRateChange', v.playbackRate), send('infoDelivery', { playbackRate: v.playbackRate })));
   if (broken) send('onReady', null);
   addEventListener('message', (e) => {

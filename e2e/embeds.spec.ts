@@ -72,6 +72,35 @@ async function youtubeProof(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * The proof of a YouTube fake with vidstack's YouTube provider, another real client from npm
+ * (it reads `playerState` and `progressState` from `infoDelivery`, and is ready at "cued"):
+ * its <media-player> must get ready and play the fake to its end, and the fake must speak as
+ * YouTube does. Returns what went wrong.
+ */
+async function vidstackProof(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const wrong: string[] = [];
+    const heard = (window as unknown as { __heard: { event: string }[] }).__heard;
+    const player = document.getElementById('p') as HTMLElement & { playbackRate: number; play(): Promise<void> };
+    const bound = (ms: number) => new Promise((r) => setTimeout(() => r('timed out'), ms));
+    const once = (type: string) => new Promise((r) => player.addEventListener(type, () => r(type), { once: true }));
+    await customElements.whenDefined('media-player');
+    const ready = once('can-play');
+    if ((await Promise.race([ready, bound(20_000)])) != 'can-play') wrong.push('never ready');
+    else {
+      const ended = once('ended');
+      player.playbackRate = 4;
+      await player.play();
+      if ((await Promise.race([ended, bound(20_000)])) != 'ended') wrong.push('never ended');
+    }
+    if (heard[0]?.event != 'initialDelivery') wrong.push(`first message ${heard[0]?.event}, not initialDelivery`);
+    // vidstack subscribes to nothing: no event may come.
+    if (heard.some((m) => m.event == 'onStateChange')) wrong.push('onStateChange without a subscription');
+    return wrong;
+  });
+}
+
 test.describe('the fakes, proved with real clients', () => {
   test('@vimeo/player gets ready, reads title and duration, and sees timeupdate and ended', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
@@ -99,6 +128,25 @@ test.describe('the fakes, proved with real clients', () => {
       await routeFakes(page.context(), track.server.url, { broken });
       await track.open({ build: 'none', body: iframe('on', `${YT}?enablejsapi=1&__rate=4`) + iframe('off', `${YT}?__rate=4`) });
       const wrong = await youtubeProof(page);
+      if (broken) expect(wrong.length).toBeGreaterThan(0);
+      else expect(wrong).toEqual([]);
+    });
+
+  for (const broken of [false, true])
+    test(`vidstack's YouTube provider plays the ${broken ? 'broken fake, and the proof fails' : 'fake to its end'}`, async ({ page, track }) => {
+      await routeFakes(page.context(), track.server.url, { broken });
+      // vidstack looks for the video's poster on YouTube's image host: none here.
+      await page.route('https://i.ytimg.com/**', (route) => route.fulfill({ status: 404 }));
+      // What the player's frame says, from before vidstack makes it.
+      const head = `<script>
+window.__heard = [];
+addEventListener('message', (e) => {
+  if (e.origin == 'https://www.youtube-nocookie.com') try { window.__heard.push(JSON.parse(e.data)); } catch {}
+});
+</script><script type="module">import '/node_modules/vidstack/prod/define/vidstack-player.js';</script>`;
+      // vidstack takes an id of YouTube's 11 characters.
+      await track.open({ build: 'none', head, body: '<media-player id="p" src="youtube/M7lc1UVf-VE"><media-provider></media-provider></media-player>' });
+      const wrong = await vidstackProof(page);
       if (broken) expect(wrong.length).toBeGreaterThan(0);
       else expect(wrong).toEqual([]);
     });
