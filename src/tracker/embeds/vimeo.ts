@@ -9,6 +9,7 @@
  * - Getters (`getDuration`, `getVideoTitle`, `getPlaybackRate`) are answered by `{ method, value }`.
  * - Old players post JSON strings; player.js parses those too.
  */
+import { handshake } from './handshake.js';
 import { known, type EmbedState } from './state.js';
 
 const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'];
@@ -25,22 +26,15 @@ interface Data {
 
 /** A Vimeo player's protocol, for an embed whose readings go to `state`. */
 export function vimeo(state: EmbedState, post: (message: object) => void, read: (type: string) => void) {
-  // As youtube.ts: `ready` once the player has answered, `heard` since the last hello; a load
-  // of the iframe says hello again without forgetting the player.
-  let ready = 0;
-  let heard = 0;
+  const h = handshake(() => post({ method: 'ping' }));
   return {
-    _hello(again?: unknown) {
-      if (again) heard = 0;
-      if (!heard) post({ method: 'ping' });
-      return heard;
-    },
+    _hello: h._hello,
     _message(raw: unknown) {
       const message = (typeof raw == 'string' ? JSON.parse(raw) : raw) as { event?: string; method?: string; value?: unknown; data?: Data };
       if (!message || typeof message != 'object') return;
       const { event, method, value } = message;
-      if ((event == 'ready' || method == 'ping') && !heard) {
-        ready = heard = 1;
+      if ((event == 'ready' || method == 'ping') && !h._heard) {
+        h._ready = h._heard = 1;
         EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
         // The rate too: one set before this page subscribed fires no event, and a seek is
         // told from play by how far the player can have played.
@@ -51,7 +45,7 @@ export function vimeo(state: EmbedState, post: (message: object) => void, read: 
       if (method == 'getPlaybackRate' && (value as number) > 0) state.playbackRate = value as number;
       const type = READS[EVENTS.indexOf(event!)];
       const data = message.data;
-      if (!ready || !type || !data || typeof data != 'object') return;
+      if (!h._ready || !type || !data || typeof data != 'object') return;
       if (typeof data.seconds == 'number') state.currentTime = data.seconds;
       if (data.duration! > 0) state.duration = known(data.duration);
       if (data.playbackRate! > 0) state.playbackRate = data.playbackRate!;

@@ -10,6 +10,7 @@
  *   0 ended, 1 playing, 2 paused, 3 buffering, 5 cued), `currentTime` (about every 250 ms
  *   while playing), `duration`, `playbackRate`, `videoData.title`.
  */
+import { handshake } from './handshake.js';
 import { known, type EmbedState } from './state.js';
 
 const PLAYING = 1;
@@ -25,36 +26,26 @@ interface Info {
 
 /** A YouTube player's protocol, for an embed whose readings go to `state`. */
 export function youtube(state: EmbedState, post: (message: string) => void, read: (type: string) => void, id: number) {
-  // `ready`: the player has answered once, so what it says is read from then on. `heard`: it
-  // has answered since the last hello. A load of the iframe says hello again without
-  // forgetting the player: an embed found while it loads may answer before its own `load`,
-  // and a player already listening does not answer a second `listening` (issue 24: that
-  // late embed's whole viewing was lost). A new page in the iframe answers, and is subscribed.
-  let ready = 0;
-  let heard = 0;
   let playerState = -1;
   const send = (message: object) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
+  const h = handshake(() => send({ event: 'listening' }));
   return {
-    /** Called until the player answers, and again (`again`) after each load of the iframe. */
-    _hello(again?: unknown) {
-      if (again) heard = 0;
-      if (!heard) send({ event: 'listening' });
-      return heard;
-    },
+    _hello: h._hello,
     _message(data: unknown) {
       if (typeof data != 'string') return;
       // `null` parses too: read as no message.
       const message = (JSON.parse(data) || {}) as { event?: string; info?: Info | number };
       const event = message.event;
       let info = message.info;
-      if (event == 'initialDelivery' && !heard) {
-        ready = 1;
+      if (event == 'initialDelivery' && !h._heard) {
+        h._ready = 1;
         ['onStateChange', 'onPlaybackRateChange'].forEach((name) =>
           send({ event: 'command', func: 'addEventListener', args: [name] }),
         );
       }
-      if (!ready) return;
-      heard = 1;
+      if (!h._ready) return;
+      // Any message now answers the last hello.
+      h._heard = 1;
       // `onStateChange` carries the state alone; the deliveries an object of what changed.
       if (event == 'onStateChange') info = { playerState: info as number };
       if (event == 'onPlaybackRateChange') info = { playbackRate: info as number };
