@@ -412,6 +412,25 @@ test.describe('embeds with the ES module', () => {
     expect(asked.filter((p) => p.includes('embeds'))).toEqual(['/dist/embeds.js']);
   });
 
+  test('track() takes an embed in a closed shadow root before the chunk is loaded, and its removal there ends the session', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ build: 'esm', opts: { embeds: true }, body: '<div id="host"></div>' });
+    await page.waitForFunction(() => !!(window as unknown as { tracker?: object }).tracker);
+    await page.evaluate((src) => {
+      const w = window as unknown as { tracker: { track(el: Element): void }; __root: ShadowRoot };
+      const root = (w.__root = document.getElementById('host')!.attachShadow({ mode: 'closed' }));
+      root.innerHTML = `<iframe src="${src}"></iframe>`;
+      w.tracker.track(root.querySelector('iframe')!);
+    }, `${VM}?__rate=2`);
+    const frame = await playWhenSubscribed(page, VM, 'ended');
+    await frame.waitForFunction(() => document.querySelector('video')!.currentTime >= 3);
+    // Removed inside the closed root: only an observer of that root sees it.
+    await page.evaluate(() => (window as unknown as { __root: ShadowRoot }).__root.querySelector('iframe')!.remove());
+    const events = await track.events(3);
+    expect(steps(events)).toEqual(['STARTED', 25, 'attention-span']);
+    expect(events.every((e) => e.externalId == 'https://vimeo.com/76979871')).toBe(true);
+  });
+
   test('without the option, startTracking leaves embeds alone and imports nothing', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
     const asked: string[] = [];

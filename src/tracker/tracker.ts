@@ -55,9 +55,10 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
     track: guard((el: HTMLMediaElement | HTMLIFrameElement) => {
       if (stopped) return;
       attach(el);
-      // The document's observer cannot see into a shadow root: watch it for removals (and additions).
+      // The document's observer cannot see into a shadow root: watch it for removals (and
+      // additions), for an element tracked, or an embed waiting for the embeds chunk.
       const root = el.getRootNode();
-      if (root != document && tracked.has(el)) observer.observe(root, WATCHED);
+      if (root != document && (tracked.has(el) || (options.embeds && el instanceof HTMLIFrameElement))) observer.observe(root, WATCHED);
     }),
     session: guard((el: HTMLMediaElement | HTMLIFrameElement) => {
       const media = tracked.get(el);
