@@ -56,8 +56,11 @@ function shadowRoots(open, guard) {
  * one added later (a MutationObserver sees what the parser, a framework or a script inserts),
  * in the document and in the open shadow roots within it, at any depth (shadow-roots.ts).
  */
-/** What the observer watches: the document, the open shadow roots met, and those handed to `track()`. */
-const WATCHED = { childList: true, subtree: true };
+/**
+ * What the observer watches: the document, the open shadow roots met, and those handed to
+ * `track()`; and changes of `src`, for lazy embeds given theirs later (`data-src` to `src`).
+ */
+const WATCHED = { childList: true, subtree: true, attributeFilter: ['src'] };
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
  * `removed` after each batch of changes (the caller knows which elements it holds, and
@@ -93,7 +96,14 @@ function discover(selector, found, removed, guard) {
         }
     }, guard);
     const observer = new MutationObserver(guard((records) => {
-        records.forEach((record) => record.addedNodes.forEach(search));
+        records.forEach((record) => {
+            const el = record.target;
+            // A `src` given or changed: only the element itself may now match (its tree was searched).
+            if (record.attributeName)
+                el.matches(selector) && found(el);
+            else
+                record.addedNodes.forEach(search);
+        });
         removed();
     }));
     // `stop()` disconnects it: a name defined after that opens no root, finds nothing, and
@@ -329,6 +339,9 @@ function deferRecovery(run) {
         addEventListener('load', idle, { once: true });
     return once;
 }
+
+/** The iframes worth the embeds build (which checks each src exactly): YouTube's and Vimeo's. */
+const EMBEDS = 'iframe[src*="youtube"],iframe[src*="vimeo"]';
 
 /** The quartiles HubSpot's media reports are built on. */
 const DEFAULT_MILESTONES = '25,50,75,100';
@@ -869,7 +882,7 @@ const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-function trackPage(options) {
+function trackPage(options, loadEmbeds) {
     // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
     const started = Date.now();
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
@@ -1003,33 +1016,51 @@ function trackPage(options) {
         unmark(el);
         media._close();
     };
+    // How a session's reports become events: HubSpot's timeline shows nothing without the
+    // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
+    // beginning has no `what`, a milestone its percent.)
+    const report = (el) => (session, what) => {
+        // The first media event runs what waits, if the page's idle time has not yet.
+        afterStart();
+        // Every report follows a reading: what the session keeps may have changed.
+        session._changed = 1;
+        if (what == CHANGED)
+            return changed();
+        if (what == ENDED)
+            return ended(session);
+        if (!what) {
+            // A blob: source cannot identify the media; say so, in debug mode, once a session.
+            if (!session._media.externalId)
+                log('blob: needs data-media-id', el);
+            queue(build(session, 'media-played', { state: 'STARTED' }));
+        }
+        else {
+            if (what > 0)
+                queue(build(session, 'media-played-percent', { playedPercent: what }));
+            keepSession(session);
+        }
+    };
+    // Embed iframes (embeds-loader.ts): those found before the embeds build runs wait for it,
+    // which is loaded once one is found, when the page is idle (as recovery is).
+    let watch;
+    const waiting = [];
     const attach = (el) => {
-        if (el instanceof HTMLMediaElement && el.isConnected && dataAttribute(el, 'media-track') != 'off' && mark(el))
-            tracked.set(el, 
-            // How a session's reports become events: HubSpot's timeline shows nothing without the
-            // `media-played` STARTED of a session. (CHANGED is 0, ENDED -1 and STOPPED -2; a
-            // beginning has no `what`, a milestone its percent.)
-            trackMedia(el, milestones, consent._send, (session, what) => {
-                // The first media event runs what waits, if the page's idle time has not yet.
-                afterStart();
-                // Every report follows a reading: what the session keeps may have changed.
-                session._changed = 1;
-                if (what == CHANGED)
-                    return changed();
-                if (what == ENDED)
-                    return ended(session);
-                if (!what) {
-                    // A blob: source cannot identify the media; say so, in debug mode, once a session.
-                    if (!session._media.externalId)
-                        log('blob: needs data-media-id', el);
-                    queue(build(session, 'media-played', { state: 'STARTED' }));
-                }
-                else {
-                    if (what > 0)
-                        queue(build(session, 'media-played-percent', { playedPercent: what }));
-                    keepSession(session);
-                }
-            }, guard));
+        if (!el.isConnected || dataAttribute(el, 'media-track') == 'off')
+            return;
+        const embed = el instanceof HTMLIFrameElement && loadEmbeds;
+        if (embed && !watch) {
+            if (waiting.push(el) == 1)
+                deferRecovery(guard(() => loadEmbeds(guard((w) => {
+                    watch = w;
+                    if (!stopped)
+                        waiting.forEach(attach);
+                }))));
+        }
+        else if ((embed || el instanceof HTMLMediaElement) && mark(el)) {
+            // An embed's state fires a media element's events: it is tracked as one.
+            const media = embed ? watch(el) : el;
+            media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
+        }
     };
     // Hidden or left: credit what played since the last timeupdate, keep the live sessions'
     // state, and send what is pending. A page left for good (`pagehide`, not `persisted`) ends
@@ -1046,7 +1077,7 @@ function trackPage(options) {
     listen(window, 'online', transport._retry);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
-    const observer = discover(options.selector || 'video, audio', attach, sweep, guard);
+    const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard);
     return {
         _guard: guard,
         _tracked: tracked,
@@ -1074,7 +1105,8 @@ const noop = () => { };
 function startTracking(options = {}) {
     let page;
     try {
-        page = trackPage(options);
+        // The embeds chunk, split out by bundlers, is imported only when an embed is on the page.
+        page = trackPage(options, options.embeds ? (found) => import('./embeds.js').then((m) => found(m.watch), noop) : undefined);
     }
     catch (e) {
         if (options.debug)
@@ -1092,9 +1124,10 @@ function startTracking(options = {}) {
             if (stopped)
                 return;
             attach(el);
-            // The document's observer cannot see into a shadow root: watch it for removals (and additions).
+            // The document's observer cannot see into a shadow root: watch it for removals (and
+            // additions), for an element tracked, or an embed waiting for the embeds chunk.
             const root = el.getRootNode();
-            if (root != document && tracked.has(el))
+            if (root != document && (tracked.has(el) || (options.embeds && el instanceof HTMLIFrameElement)))
                 observer.observe(root, WATCHED);
         }),
         session: guard((el) => {

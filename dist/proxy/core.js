@@ -1999,19 +1999,24 @@ function catalogHealth(snapshot, calls, pending) {
 const OBJECTS_PATH = '/media-bridge/2026-09/objects';
 /** Objects per listing page. HubSpot's default is 20; 100 is the usual CRM maximum. */
 const LIST_PAGE_LIMIT = 100;
+/** The canonical URL of a YouTube or Vimeo video, as the tracker sends an embed's `mediaUrl`. */
+const EMBEDDED = /^https:\/\/(www\.youtube\.com\/watch\?v=[\w-]+|vimeo\.com\/\d+)$/;
 /** The catalog's key of a media: its type and external id. */
 function mediaKey(mediaType, externalId) {
     return `${mediaType}\u0000${externalId}`;
 }
 /**
  * The object to create for the media an event names: its type; the title from `mediaName`,
- * else the file name of `mediaUrl`, else the external id; `fileUrl` from an http(s)
- * `mediaUrl`; `detailsPageLink` from the first page it was seen on.
+ * else the file name of `mediaUrl`, else the external id; `oembedUrl` from the canonical URL
+ * of a YouTube or Vimeo embed, else `fileUrl` from an http(s) `mediaUrl`; `detailsPageLink`
+ * from the first page it was seen on.
  */
 function newMediaObject(event, firstPageUrl) {
     const externalId = event.externalId;
     const body = { mediaType: event.mediaType, title: titleOf(event), externalId };
-    if (isHttp(event.mediaUrl))
+    if (EMBEDDED.test(event.mediaUrl ?? ''))
+        body.oembedUrl = event.mediaUrl;
+    else if (isHttp(event.mediaUrl))
         body.fileUrl = event.mediaUrl;
     if (isHttp(firstPageUrl))
         body.detailsPageLink = firstPageUrl;

@@ -1,4 +1,7 @@
-/** What the observer watches: the document, the open shadow roots met, and those handed to `track()`. */
+/**
+ * What the observer watches: the document, the open shadow roots met, and those handed to
+ * `track()`; and changes of `src`, for lazy embeds given theirs later (`data-src` to `src`).
+ */
 export declare const WATCHED: MutationObserverInit;
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and

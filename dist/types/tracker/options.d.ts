@@ -13,6 +13,12 @@ export interface TrackerOptions {
     debug?: boolean;
     /** `required`: send nothing at all until the visitor consents (`data-consent`). Default: `implied`: events go out, anonymous while the visitor has opted out. */
     consent?: 'implied' | 'required';
+    /**
+     * Track YouTube and Vimeo iframes too (`startTracking` only: the drop-in always does). The
+     * embed support is a chunk of its own, imported (`import()`) when the first embed is found.
+     * Default: `false`.
+     */
+    embeds?: boolean;
     /** Called with every event as it is queued for sending, for a page that shows them. Default: none. */
     onEvent?: (event: WireEvent) => void;
 }

@@ -1,4 +1,5 @@
 import { type Consent } from './consent.js';
+import { type LoadEmbeds } from './embeds-loader.js';
 import type { TrackerOptions } from './options.js';
 import { type TrackedMedia } from './tracked-media.js';
 /** Runs `fn`, swallowing what it throws. */
@@ -6,7 +7,8 @@ export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args:
 /** The tracker's parts, for `startTracking` to build its handle on. */
 export interface PageTracker {
     _guard: Guard;
-    _tracked: Map<HTMLMediaElement, TrackedMedia>;
+    /** Media elements and embed iframes. */
+    _tracked: Map<Element, TrackedMedia>;
     _observer: MutationObserver;
     _attach(el: Element): void;
     _consent: Consent;
@@ -22,4 +24,4 @@ export declare const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-export declare function trackPage(options: TrackerOptions): PageTracker;
+export declare function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): PageTracker;

@@ -14,10 +14,10 @@ export interface SessionState {
 export interface Tracker {
     /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. */
     stop(): void;
-    /** Tracks an element the selector cannot reach, such as a player's inside a shadow root (and media later added to that root). */
-    track(el: HTMLMediaElement): void;
+    /** Tracks an element the selector cannot reach, such as a player's inside a shadow root (and media later added to that root); with `embeds`, a YouTube or Vimeo iframe too. */
+    track(el: HTMLMediaElement | HTMLIFrameElement): void;
     /** The element's session in progress; undefined when it has none (not tracked, or not played since its last session ended). */
-    session(el: HTMLMediaElement): SessionState | undefined;
+    session(el: HTMLMediaElement | HTMLIFrameElement): SessionState | undefined;
     /** Records the answer of a consent manager other than HubSpot's banner: `true` grants, `false` withdraws. */
     consent(granted: boolean): void;
 }

@@ -6,7 +6,7 @@
  * - `GET /media-bridge/2026-09/objects/{mediaType}?limit=&after=` answers
  *   `{results: [MediaBridgeObject], paging: {next: {after}}}` (scope `media_bridge.read`);
  * - `POST /media-bridge/2026-09/objects` takes `{mediaType, title, externalId?, fileUrl?,
- *   detailsPageLink?, …}` and answers the MediaBridgeObject (scopes `files`, `media_bridge.write`).
+ *   oembedUrl?, detailsPageLink?, …}` and answers the MediaBridgeObject (scopes `files`, `media_bridge.write`).
  * A MediaBridgeObject has a string `id`; events name it as the integer `mediaBridgeId`.
  */
 import type { MediaType, WireEvent } from '../../wire.js';
@@ -21,6 +21,8 @@ export interface NewMediaObject {
     title: string;
     externalId: string;
     fileUrl?: string;
+    /** An embedded YouTube or Vimeo video's canonical URL, from which HubSpot shows the video. */
+    oembedUrl?: string;
     detailsPageLink?: string;
 }
 /** One object of a listing, as far as the catalog needs it. */
@@ -33,8 +35,9 @@ export interface ListedObject {
 export declare function mediaKey(mediaType: MediaType, externalId: string): string;
 /**
  * The object to create for the media an event names: its type; the title from `mediaName`,
- * else the file name of `mediaUrl`, else the external id; `fileUrl` from an http(s)
- * `mediaUrl`; `detailsPageLink` from the first page it was seen on.
+ * else the file name of `mediaUrl`, else the external id; `oembedUrl` from the canonical URL
+ * of a YouTube or Vimeo embed, else `fileUrl` from an http(s) `mediaUrl`; `detailsPageLink`
+ * from the first page it was seen on.
  */
 export declare function newMediaObject(event: WireEvent, firstPageUrl: string | undefined): NewMediaObject;
 export declare function titleOf(event: Pick<WireEvent, 'mediaName' | 'mediaUrl' | 'externalId'>): string;

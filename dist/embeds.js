@@ -1,0 +1,250 @@
+/** A new state for a media at `url` (canonical), of `iframe`. */
+const embedState = (url, iframe) => Object.assign(new EventTarget(), {
+    currentTime: 0,
+    currentSrc: url,
+    // Unknown until the player says: a duration of 0 would read as every milestone reached.
+    duration: NaN,
+    playbackRate: 1,
+    paused: true,
+    // Neither player announces a seek as it starts: the playhead sees the jump (or Vimeo's `seeked`).
+    seeking: false,
+    loop: false,
+    // Neither says what it played: a seek credits nothing past the last reading before it.
+    played: { length: 0, start: () => 0, end: () => 0 },
+    title: '',
+    parentNode: iframe,
+    tagName: 'VIDEO',
+    getAttribute: () => null,
+    // An embed is no background video (trackMedia leaves muted media alone until touched).
+    muted: false,
+});
+/** A duration as the playhead takes it: NaN while the player reports none. */
+const known = (d) => (typeof d == 'number' && d > 0 ? d : NaN);
+
+const handshake = (hello) => {
+    const h = {
+        _ready: 0,
+        _heard: 0,
+        _hello(again) {
+            if (again)
+                h._heard = 0;
+            if (!h._heard)
+                hello();
+            return h._heard;
+        },
+    };
+    return h;
+};
+
+/**
+ * Vimeo's player.js protocol, as @vimeo/player speaks it, without loading that script.
+ *
+ * - The page posts objects `{ method, value }` to the iframe. `ping` is answered by
+ *   `{ method: 'ping' }` once the player is up, which also sends `{ event: 'ready' }` as it loads.
+ * - `addEventListener` with an event's name subscribes the page: the player then posts
+ *   `{ event, data }`, where `data` of `play`, `pause`, `timeupdate`, `seeked` and `ended`
+ *   holds `seconds`, `percent` and `duration`; `playbackratechange` holds `playbackRate`.
+ * - Getters (`getDuration`, `getVideoTitle`, `getPlaybackRate`) are answered by `{ method, value }`.
+ * - Old players post JSON strings; player.js parses those too.
+ */
+const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'];
+// What each of those events is, as a media element's event (a media element fires
+// `timeupdate` as it pauses). A list, not an object: an event named `constructor` finds nothing.
+const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange'];
+/** A Vimeo player's protocol, for an embed whose readings go to `state`. */
+function vimeo(state, post, read) {
+    const h = handshake(() => post({ method: 'ping' }));
+    return {
+        _hello: h._hello,
+        _message(raw) {
+            const message = (typeof raw == 'string' ? JSON.parse(raw) : raw);
+            if (!message || typeof message != 'object')
+                return;
+            const { event, method, value } = message;
+            if ((event == 'ready' || method == 'ping') && !h._heard) {
+                h._ready = h._heard = 1;
+                EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
+                // The rate too: one set before this page subscribed fires no event, and a seek is
+                // told from play by how far the player can have played.
+                ['getDuration', 'getVideoTitle', 'getPlaybackRate'].forEach((method) => post({ method }));
+            }
+            if (method == 'getDuration')
+                state.duration = known(value);
+            if (method == 'getVideoTitle' && typeof value == 'string')
+                state.title = value;
+            if (method == 'getPlaybackRate' && value > 0)
+                state.playbackRate = value;
+            const type = READS[EVENTS.indexOf(event)];
+            const data = message.data;
+            if (!h._ready || !type || !data || typeof data != 'object')
+                return;
+            if (typeof data.seconds == 'number')
+                state.currentTime = data.seconds;
+            if (data.duration > 0)
+                state.duration = known(data.duration);
+            if (data.playbackRate > 0)
+                state.playbackRate = data.playbackRate;
+            if (event == 'play')
+                state.paused = false;
+            if (event == 'pause' || event == 'ended')
+                state.paused = true;
+            read(type);
+        },
+    };
+}
+
+/**
+ * YouTube's widget protocol, as its iframe API (www-widgetapi.js) speaks it, without loading
+ * that script. The embed answers only when its URL has `enablejsapi=1`.
+ *
+ * - The page sends `{"event":"listening","id":…,"channel":"widget"}` (a JSON string) until
+ *   the player answers with `initialDelivery`, whose `info` holds its state.
+ * - The page subscribes with commands, `{"event":"command","func":"addEventListener","args":["onStateChange"]}`:
+ *   the player sends `onStateChange` (and `onPlaybackRateChange`) only after that.
+ * - The player sends `infoDelivery` as its state changes: `playerState` (-1 unstarted,
+ *   0 ended, 1 playing, 2 paused, 3 buffering, 5 cued), `currentTime` (about every 250 ms
+ *   while playing), `duration`, `playbackRate`, `videoData.title`.
+ */
+const PLAYING = 1;
+const ENDED = 0;
+/** A YouTube player's protocol, for an embed whose readings go to `state`. */
+function youtube(state, post, read, id) {
+    let playerState = -1;
+    const send = (message) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
+    const h = handshake(() => send({ event: 'listening' }));
+    return {
+        _hello: h._hello,
+        _message(data) {
+            if (typeof data != 'string')
+                return;
+            // `null` parses too: read as no message.
+            const message = (JSON.parse(data) || {});
+            const event = message.event;
+            let info = message.info;
+            if (event == 'initialDelivery' && !h._heard) {
+                h._ready = 1;
+                ['onStateChange', 'onPlaybackRateChange'].forEach((name) => send({ event: 'command', func: 'addEventListener', args: [name] }));
+            }
+            if (!h._ready)
+                return;
+            // Any message now answers the last hello.
+            h._heard = 1;
+            // `onStateChange` carries the state alone; the deliveries an object of what changed.
+            if (event == 'onStateChange')
+                info = { playerState: info };
+            if (event == 'onPlaybackRateChange')
+                info = { playbackRate: info };
+            if (!info || typeof info != 'object')
+                return;
+            if (info.videoData && info.videoData.title)
+                state.title = info.videoData.title;
+            if (info.duration > 0)
+                state.duration = known(info.duration);
+            if (typeof info.currentTime == 'number')
+                state.currentTime = info.currentTime;
+            if (info.playbackRate > 0) {
+                const rate = info.playbackRate;
+                if (rate != state.playbackRate)
+                    (state.playbackRate = rate), read('ratechange');
+            }
+            const s = info.playerState;
+            if (typeof s == 'number' && s != playerState) {
+                playerState = s;
+                // Buffering (3) is a stall: the clock stops, as for a paused element.
+                state.paused = s != PLAYING;
+                // A media element fires `timeupdate` as it pauses.
+                read(s == PLAYING ? 'playing' : s == ENDED ? 'ended' : 'timeupdate');
+            }
+            else if (typeof info.currentTime == 'number')
+                read('timeupdate');
+        },
+    };
+}
+
+/**
+ * Watches one embed iframe: finds which player it holds, talks to it, and trusts only what
+ * that player sends.
+ */
+/**
+ * The supported embeds: YouTube's (www. or bare, and youtube-nocookie.com) and Vimeo's.
+ * Group 1 is YouTube's video id, group 2 Vimeo's.
+ */
+const EMBED_URL = /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed\/([\w-]+)|^https:\/\/player\.vimeo\.com\/video\/(\d+)/;
+/** The media's canonical URL, `externalId` and `mediaUrl`: the same whichever host or query the embed used. */
+const canonical = (src) => {
+    const m = EMBED_URL.exec(src);
+    return m ? (m[1] ? 'https://www.youtube.com/watch?v=' + m[1] : 'https://vimeo.com/' + m[2]) : undefined;
+};
+// How often the page says hello until the player answers (ms), and how many times after each load.
+const HELLO_EVERY = 250;
+const HELLO_TIMES = 60;
+let ids = 0;
+/**
+ * Watches `iframe`: its state fires a media element's events as the player reports; removing
+ * a listener from it stops watching. Undefined when it is not a supported embed. Never throws
+ * into the page.
+ */
+function watch(iframe) {
+    const src = iframe.src;
+    const url = canonical(src);
+    if (!url)
+        return;
+    const origin = new URL(src).origin;
+    const state = embedState(url, iframe);
+    const post = (message) => {
+        const target = iframe.contentWindow;
+        if (target)
+            target.postMessage(message, origin);
+    };
+    const heard = (type) => state.dispatchEvent(new Event(type));
+    const player = url[8] == 'w' ? youtube(state, post, heard, ++ids) : vimeo(state, post, heard);
+    let timer;
+    // Hello, until the player answers or HELLO_TIMES have gone unanswered.
+    const hello = (again) => {
+        let times = HELLO_TIMES;
+        clearInterval(timer);
+        player._hello(again);
+        timer = setInterval(() => (player._hello() || !--times) && clearInterval(timer), HELLO_EVERY);
+    };
+    const onMessage = (e) => {
+        // Only this iframe's player, from the host its src names: nothing the page or another frame forges.
+        if (e.source === iframe.contentWindow && e.origin == origin)
+            try {
+                player._message(e.data);
+            }
+            catch {
+                /* whatever arrives, nothing is thrown */
+            }
+    };
+    let loads = 0;
+    // YouTube answers only with enablejsapi=1: add it once, after the iframe's first load
+    // (a change of src while that load is in flight may leave the old page in place).
+    const api = url[8] != 'w' || /[?&]enablejsapi=1(&|#|$)/.test(src);
+    const rewrite = () => {
+        const u = new URL(src);
+        u.searchParams.set('enablejsapi', '1');
+        iframe.src = u.href;
+    };
+    const onLoad = () => {
+        if (!loads++ && !api)
+            rewrite();
+        else
+            hello(1);
+    };
+    iframe.addEventListener('load', onLoad);
+    addEventListener('message', onMessage);
+    // An iframe that loaded before it was found (its load is in the page's resource timing) will
+    // not load again: rewrite it now; one still loading is rewritten at its load.
+    if (performance.getEntriesByName(src).length)
+        onLoad();
+    else if (api)
+        hello();
+    state.removeEventListener = () => {
+        clearInterval(timer);
+        iframe.removeEventListener('load', onLoad);
+        removeEventListener('message', onMessage);
+    };
+    return state;
+}
+
+export { EMBED_URL, canonical, watch };
