@@ -342,6 +342,14 @@ function deferRecovery(run) {
 
 /** The iframes worth the embeds build (which checks each src exactly): YouTube's and Vimeo's. */
 const EMBEDS = 'iframe[src*="youtube"],iframe[src*="vimeo"]';
+/**
+ * The playhead's clock slack for an embed, in seconds (session.ts). A player reports where it
+ * is about every quarter second, by message; on a busy page several wait and arrive at once,
+ * each a report apart in the player's time and none apart on the page's clock. A slack longer
+ * than a report's interval counts them as the play they are. A seek shorter than this (times
+ * the rate) is credited as play; Vimeo also announces its seeks.
+ */
+const EMBED_SLACK = 1;
 
 /** The quartiles HubSpot's media reports are built on. */
 const DEFAULT_MILESTONES = '25,50,75,100';
@@ -531,13 +539,17 @@ function playedRuns(ranges) {
 }
 // A seek back from where play stopped within this many seconds of the end of a looping media is its wrap-around.
 const WRAP_SLACK = 0.1;
-// Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
+/**
+ * Seconds a reading may run ahead of the clock before it counts as a jump: timeupdates come up
+ * to 250 ms apart (HTML), and so may the handling of two events. A media element is read live;
+ * an embedded player's position is what its last message said (embeds-loader.ts has its own).
+ */
 const CLOCK_SLACK = 0.25;
 /**
  * A playhead that reports to `report`, and takes each session's media fields with
- * `describe` as the session begins.
+ * `describe` as the session begins; `slack` as CLOCK_SLACK says.
  */
-function createPlayhead(milestones, newId, report, describe) {
+function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK) {
     let session;
     // Where the media was at the last reading (of this source: see `read`).
     let pos = 0;
@@ -594,7 +606,7 @@ function createPlayhead(milestones, newId, report, describe) {
         }
         // The furthest the media can have played since the last reading, by the clock at the
         // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
-        const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * speed;
+        const reach = pos + ((now - at) / 1e3 + slack) * speed;
         // Play stops here: a seek (one a browser announces, or a jump further than play can
         // reach, which is all a player without `seeking` shows), or a pause.
         const jumped = type == 'seeking' || el.seeking || (at && to > reach);
@@ -686,14 +698,14 @@ function newId() {
 // source resets the position, so neither `pause` nor `loadstart` is needed. `ratechange` is
 // read so that the clock the playhead bounds a seek with counts each stretch at its own rate.
 const EVENTS = ['play', 'playing', 'timeupdate', 'seeking', 'ended', 'volumechange', 'ratechange'];
-/** Tracks `el`: `report` hears of its sessions (session.ts). */
-function trackMedia(el, milestones, mayBegin, report, guard) {
+/** Tracks `el`: `report` hears of its sessions (session.ts); `slack` is the playhead's. */
+function trackMedia(el, milestones, mayBegin, report, guard, slack) {
     // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
     // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
     // it with a click or a key.
     // data-media-track="on" says otherwise, on the element or on a player enclosing it.
     let touched = dataAttribute(el, 'media-track') == 'on';
-    const playhead = createPlayhead(milestones, newId, report, mediaFields);
+    const playhead = createPlayhead(milestones, newId, report, mediaFields, slack);
     const read = (type) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
     const on = guard((e) => {
         const type = e.type;
@@ -1059,7 +1071,8 @@ function trackPage(options, loadEmbeds) {
         else if ((embed || el instanceof HTMLMediaElement) && mark(el)) {
             // An embed's state fires a media element's events: it is tracked as one.
             const media = embed ? watch(el) : el;
-            media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
+            const slack = embed ? EMBED_SLACK : undefined;
+            media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard, slack)) : unmark(el);
         }
     };
     // Hidden or left: credit what played since the last timeupdate, keep the live sessions'

@@ -12,7 +12,7 @@ import { pageFields, wholeNumber } from './context.js';
 import { dataAttribute } from './data-attribute.js';
 import { deferRecovery } from './deferred-recovery.js';
 import { discover } from './discovery.js';
-import { EMBEDS, type LoadEmbeds } from './embeds-loader.js';
+import { EMBED_SLACK, EMBEDS, type LoadEmbeds } from './embeds-loader.js';
 import type { Watch } from './embeds/state.js';
 import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
@@ -227,7 +227,8 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     } else if ((embed || el instanceof HTMLMediaElement) && mark(el)) {
       // An embed's state fires a media element's events: it is tracked as one.
       const media = embed ? (watch!(el as HTMLIFrameElement) as unknown as HTMLMediaElement | undefined) : (el as HTMLMediaElement);
-      media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard)) : unmark(el);
+      const slack = embed ? EMBED_SLACK : undefined;
+      media ? tracked.set(el, trackMedia(media, milestones, consent._send, report(el), guard, slack)) : unmark(el);
     }
   };
 

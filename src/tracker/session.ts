@@ -88,18 +88,23 @@ export function playedRuns(ranges: MediaState['played']): Run[] {
 
 // A seek back from where play stopped within this many seconds of the end of a looping media is its wrap-around.
 const WRAP_SLACK = 0.1;
-// Seconds: timeupdates come up to 250 ms apart (HTML), and so may the handling of two events.
-const CLOCK_SLACK = 0.25;
+/**
+ * Seconds a reading may run ahead of the clock before it counts as a jump: timeupdates come up
+ * to 250 ms apart (HTML), and so may the handling of two events. A media element is read live;
+ * an embedded player's position is what its last message said (embeds-loader.ts has its own).
+ */
+export const CLOCK_SLACK = 0.25;
 
 /**
  * A playhead that reports to `report`, and takes each session's media fields with
- * `describe` as the session begins.
+ * `describe` as the session begins; `slack` as CLOCK_SLACK says.
  */
 export function createPlayhead<E extends MediaState>(
   milestones: number[],
   newId: () => string,
   report: Report,
   describe: (el: E) => Partial<CommonFields>,
+  slack = CLOCK_SLACK,
 ): Playhead<E> {
   let session: Session | undefined;
   // Where the media was at the last reading (of this source: see `read`).
@@ -155,7 +160,7 @@ export function createPlayhead<E extends MediaState>(
     }
     // The furthest the media can have played since the last reading, by the clock at the
     // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
-    const reach = pos + ((now - at) / 1e3 + CLOCK_SLACK) * speed;
+    const reach = pos + ((now - at) / 1e3 + slack) * speed;
     // Play stops here: a seek (one a browser announces, or a jump further than play can
     // reach, which is all a player without `seeking` shows), or a pause.
     const jumped = type == 'seeking' || el.seeking || (at && to > reach);

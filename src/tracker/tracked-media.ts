@@ -19,20 +19,21 @@ export interface TrackedMedia {
   _session(): Session | undefined;
 }
 
-/** Tracks `el`: `report` hears of its sessions (session.ts). */
+/** Tracks `el`: `report` hears of its sessions (session.ts); `slack` is the playhead's. */
 export function trackMedia(
   el: HTMLMediaElement,
   milestones: number[],
   mayBegin: () => boolean,
   report: Report,
   guard: (fn: (e: Event) => void) => (e: Event) => void,
+  slack?: number,
 ): TrackedMedia {
   // Background videos (issue 2): a video playing muted, such as a hero banner, would burn
   // API quota and tell nothing, so it is not tracked until the visitor unmutes it or starts
   // it with a click or a key.
   // data-media-track="on" says otherwise, on the element or on a player enclosing it.
   let touched = dataAttribute(el, 'media-track') == 'on';
-  const playhead = createPlayhead<HTMLMediaElement>(milestones, newId, report, mediaFields);
+  const playhead = createPlayhead<HTMLMediaElement>(milestones, newId, report, mediaFields, slack);
   const read = (type: string) => playhead._read(el, type, mayBegin() && (touched || !el.muted));
   const on = guard((e) => {
     const type = e.type;

@@ -3,13 +3,16 @@
  * each player reports them through its adapter (src/tracker/embeds/). YouTube: `currentTime`
  * in an `infoDelivery` about every 250 ms, with `playerState` changes (pauses, buffering) in
  * between. Vimeo: `timeupdate` about every 250 ms with `seconds` and `duration`, and `seeked`.
- * Messages arrive late by up to 120 ms, in order.
+ * Messages arrive late by up to 120 ms, in order; and the page may be busy (a long task of
+ * up to 1.5 s), during which the player's messages wait and then arrive at once: each a
+ * cadence apart in the player's time, none apart on the page's clock.
  *
  * Each property runs MBT_RUNS plays (1,000 unless set) from a fixed seed.
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { playedPercent, union, type Run } from '../../src/tracker/played-ranges.js';
+import { EMBED_SLACK } from '../../src/tracker/embeds-loader.js';
 import { embedState } from '../../src/tracker/embeds/state.js';
 import { vimeo } from '../../src/tracker/embeds/vimeo.js';
 import { youtube } from '../../src/tracker/embeds/youtube.js';
@@ -32,6 +35,8 @@ const plays = fc.record({
   jitter: fc.integer({ min: 0, max: 120 }),
   // Shares of the media at which play stops for a while: a pause, or a stall.
   stops: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), stall: fc.boolean(), ms: fc.integer({ min: 50, max: 5000 }) }), { maxLength: 4 }),
+  // Long tasks on the page: from a share of the play, for so many ms of the player's time.
+  busy: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), ms: fc.integer({ min: 50, max: 1500 }) }), { maxLength: 3 }),
   seed: fc.integer(),
 });
 type Play = typeof plays extends fc.Arbitrary<infer T> ? T : never;
@@ -46,7 +51,7 @@ function page(state: ReturnType<typeof embedState>) {
     if (what == undefined) sessions.push(session), milestones.push([]);
     else if (what > 0) milestones[milestones.length - 1].push(what);
     else if (what == ENDED) ended.push(session._runs.slice());
-  }, mediaFields);
+  }, mediaFields, EMBED_SLACK);
   return { read: (type: string) => playhead._read(state, type, true, now), at: (t: number) => (now = t), sessions, milestones, ended, start: now };
 }
 
@@ -63,8 +68,11 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
   let pos = 0;
   const truth: Run[] = [];
   let runFrom = 0;
+  const busy = p.busy.map((b) => ({ ...b, at: (b.at * p.duration * 1e3) / p.rate }));
   const deliver = (kind: string) => {
     arrived = Math.max(arrived, t + random() * p.jitter);
+    // A message sent during a long task is handled as it ends.
+    for (const b of busy) if (arrived >= b.at && arrived < b.at + b.ms) arrived = b.at + b.ms;
     at(1_700_000_000_000 + arrived);
     say(kind, pos);
   };

@@ -7,6 +7,14 @@
 import type { Watch } from './embeds/state.js';
 /** The iframes worth the embeds build (which checks each src exactly): YouTube's and Vimeo's. */
 export declare const EMBEDS = "iframe[src*=\"youtube\"],iframe[src*=\"vimeo\"]";
+/**
+ * The playhead's clock slack for an embed, in seconds (session.ts). A player reports where it
+ * is about every quarter second, by message; on a busy page several wait and arrive at once,
+ * each a report apart in the player's time and none apart on the page's clock. A slack longer
+ * than a report's interval counts them as the play they are. A seek shorter than this (times
+ * the rate) is credited as play; Vimeo also announces its seeks.
+ */
+export declare const EMBED_SLACK = 1;
 /** Loads the embeds build once: `found` hears its `watch` when it has run. */
 export type LoadEmbeds = (found: (watch: Watch) => void) => unknown;
 /**

@@ -74,7 +74,13 @@ export interface Playhead<E extends MediaState = MediaState> {
 /** `el.played` as runs. */
 export declare function playedRuns(ranges: MediaState['played']): Run[];
 /**
- * A playhead that reports to `report`, and takes each session's media fields with
- * `describe` as the session begins.
+ * Seconds a reading may run ahead of the clock before it counts as a jump: timeupdates come up
+ * to 250 ms apart (HTML), and so may the handling of two events. A media element is read live;
+ * an embedded player's position is what its last message said (embeds-loader.ts has its own).
  */
-export declare function createPlayhead<E extends MediaState>(milestones: number[], newId: () => string, report: Report, describe: (el: E) => Partial<CommonFields>): Playhead<E>;
+export declare const CLOCK_SLACK = 0.25;
+/**
+ * A playhead that reports to `report`, and takes each session's media fields with
+ * `describe` as the session begins; `slack` as CLOCK_SLACK says.
+ */
+export declare function createPlayhead<E extends MediaState>(milestones: number[], newId: () => string, report: Report, describe: (el: E) => Partial<CommonFields>, slack?: number): Playhead<E>;

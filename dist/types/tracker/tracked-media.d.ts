@@ -6,5 +6,5 @@ export interface TrackedMedia {
     _close(): void;
     _session(): Session | undefined;
 }
-/** Tracks `el`: `report` hears of its sessions (session.ts). */
-export declare function trackMedia(el: HTMLMediaElement, milestones: number[], mayBegin: () => boolean, report: Report, guard: (fn: (e: Event) => void) => (e: Event) => void): TrackedMedia;
+/** Tracks `el`: `report` hears of its sessions (session.ts); `slack` is the playhead's. */
+export declare function trackMedia(el: HTMLMediaElement, milestones: number[], mayBegin: () => boolean, report: Report, guard: (fn: (e: Event) => void) => (e: Event) => void, slack?: number): TrackedMedia;
