@@ -323,11 +323,14 @@ function mediaFields(el) {
  * run. It runs once: after the page's `load`, when the browser is idle (within IDLE_DEADLINE
  * ms), or at the tracker's first media event if that comes sooner. A page left before it runs
  * has taken nothing, so what earlier page views stored waits for the next one.
+ *
+ * The same schedule loads the embeds build (embeds-loader.ts), which is why it is named for
+ * when it runs rather than for recovery.
  */
 /** The idle callback's deadline, in ms. */
 const IDLE_DEADLINE = 2000;
-/** Schedules `run`; the function returned runs it now instead (once in all). */
-function deferRecovery(run) {
+/** Schedules `run` after load, at idle; the function returned runs it now instead (once in all). */
+function afterLoad(run) {
     let done = 0;
     const once = () => done || ((done = 1), run());
     const idle = () => 
@@ -999,7 +1002,7 @@ function trackPage(options, loadEmbeds) {
     // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
     // document is marked as its first tracker starts.
     const first = mark(document);
-    const afterStart = deferRecovery(guard(() => {
+    const afterStart = afterLoad(guard(() => {
         // Another page view (or another tracker of this one) asks which pages live: this one
         // rewrites what it holds. Listening to `storage` binds the page's storage area, a
         // synchronous trip to the browser's storage, so not at start: nothing is kept before this.
@@ -1062,7 +1065,7 @@ function trackPage(options, loadEmbeds) {
         const embed = el instanceof HTMLIFrameElement && loadEmbeds;
         if (embed && !watch) {
             if (waiting.push(el) == 1)
-                deferRecovery(guard(() => loadEmbeds(guard((w) => {
+                afterLoad(guard(() => loadEmbeds(guard((w) => {
                     watch = w;
                     if (!stopped)
                         waiting.forEach(attach);

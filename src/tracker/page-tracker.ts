@@ -10,7 +10,7 @@ import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { pageFields, wholeNumber } from './context.js';
 import { dataAttribute } from './data-attribute.js';
-import { deferRecovery } from './deferred-recovery.js';
+import { afterLoad } from './deferred-recovery.js';
 import { discover } from './discovery.js';
 import { EMBED_SLACK, EMBEDS, type LoadEmbeds } from './embeds-loader.js';
 import type { Watch } from './embeds/state.js';
@@ -155,7 +155,7 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
   // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
   // document is marked as its first tracker starts.
   const first = mark(document);
-  const afterStart = deferRecovery(
+  const afterStart = afterLoad(
     guard(() => {
       // Another page view (or another tracker of this one) asks which pages live: this one
       // rewrites what it holds. Listening to `storage` binds the page's storage area, a
@@ -214,7 +214,7 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     const embed = el instanceof HTMLIFrameElement && loadEmbeds;
     if (embed && !watch) {
       if (waiting.push(el) == 1)
-        deferRecovery(
+        afterLoad(
           guard(() =>
             loadEmbeds(
               guard((w) => {

@@ -4,7 +4,7 @@
  * first media event if that is sooner; once in all.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deferRecovery, IDLE_DEADLINE } from '../../src/tracker/deferred-recovery.js';
+import { afterLoad, IDLE_DEADLINE } from '../../src/tracker/deferred-recovery.js';
 
 let readyState: DocumentReadyState;
 let loadListeners: (() => void)[];
@@ -34,10 +34,10 @@ const load = () => {
   loadListeners.splice(0).forEach((fn) => fn());
 };
 
-describe('deferRecovery', () => {
+describe('afterLoad', () => {
   it('runs nothing at start, then once in an idle callback after load, with a deadline of about 2 s', async () => {
     const run = vi.fn();
-    deferRecovery(run);
+    afterLoad(run);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(run).not.toHaveBeenCalled();
     expect(idle).toEqual([]);
@@ -53,7 +53,7 @@ describe('deferRecovery', () => {
   it('waits for no load that has happened already', () => {
     readyState = 'complete';
     const run = vi.fn();
-    deferRecovery(run);
+    afterLoad(run);
     expect(run).not.toHaveBeenCalled();
     idle[0].fn();
     expect(run).toHaveBeenCalledTimes(1);
@@ -62,7 +62,7 @@ describe('deferRecovery', () => {
   it('uses a timeout after load where there is no requestIdleCallback (Safari)', async () => {
     vi.stubGlobal('requestIdleCallback', undefined);
     const run = vi.fn();
-    deferRecovery(run);
+    afterLoad(run);
     load();
     expect(run).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(0);
@@ -71,7 +71,7 @@ describe('deferRecovery', () => {
 
   it('runs at once when asked (the first media event) before load, and not again after it', () => {
     const run = vi.fn();
-    const now = deferRecovery(run);
+    const now = afterLoad(run);
     now();
     expect(run).toHaveBeenCalledTimes(1);
     load();

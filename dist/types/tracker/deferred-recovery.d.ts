@@ -4,8 +4,11 @@
  * run. It runs once: after the page's `load`, when the browser is idle (within IDLE_DEADLINE
  * ms), or at the tracker's first media event if that comes sooner. A page left before it runs
  * has taken nothing, so what earlier page views stored waits for the next one.
+ *
+ * The same schedule loads the embeds build (embeds-loader.ts), which is why it is named for
+ * when it runs rather than for recovery.
  */
 /** The idle callback's deadline, in ms. */
 export declare const IDLE_DEADLINE = 2000;
-/** Schedules `run`; the function returned runs it now instead (once in all). */
-export declare function deferRecovery(run: () => void): () => void;
+/** Schedules `run` after load, at idle; the function returned runs it now instead (once in all). */
+export declare function afterLoad(run: () => void): () => void;
