@@ -183,8 +183,10 @@ function attentionSpan(runs, duration) {
         const start = i * size;
         const end = Math.min(start + size, duration);
         let seconds = 0;
-        for (const [from, to] of runs)
-            seconds += Math.max(0, Math.min(to, end) - Math.max(from, start));
+        // (Runs not destructured: a page runs this cold, in V8's interpreter, where taking an
+        // array apart goes through the iterator protocol, twice as slow: issue 22.)
+        for (const run of runs)
+            seconds += Math.max(0, Math.min(run[1], end) - Math.max(run[0], start));
         counted |= rawDataMap[i] = Math.round(seconds / (end - start));
     }
     if (counted)
@@ -421,7 +423,7 @@ function wireEvent(type, sessionId, fields) {
 
 /** Most times one event goes out. */
 const MAX_SENDS = 3;
-/** Most events kept in storage; more are not kept (they are still sent from memory). */
+/** Most keys kept in storage, each an event or a request's events; more are not kept (they are still sent from memory). */
 const MAX_KEPT = 100;
 /** Oldest event sent, in ms: 2 days, inside the proxy's 3 (it refuses a request with an older event whole). */
 const MAX_AGE = 2 * 864e5;
@@ -456,18 +458,31 @@ function storage(fn) {
 }
 /** The storage keys of the events kept. */
 const keptKeys = (s) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
-/** The event kept under a storage key, if any. */
+/** What is kept under a storage key, if anything: one event, or a request's events (an array). */
 const read = (key) => storage((s) => JSON.parse(s[key]));
 /** What is stored under `id`, as written: a page compares it with what it wrote last. */
 const stored = (id) => storage((s) => s[PREFIX + id]);
 /**
- * Keeps `kept` under its event's id, stamped with the time, replacing what was there. Returns
- * what it wrote; falsy when storage refused it, or when it is a new key and `MAX_KEPT` events
- * are kept already (counted only when storage holds that many keys at all: listing them is
- * the dear part of a write).
+ * Writes `value` under `PREFIX + id`, replacing what was there. Returns what it wrote; falsy
+ * when storage refused it, or when it is a new key and `MAX_KEPT` keys are kept already
+ * (counted only when storage holds that many keys at all: listing them is the dear part of a
+ * write).
  */
-const keep = (kept) => storage((s) => (s[PREFIX + kept.e.id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) &&
-    (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))));
+const write = (id, value) => storage((s) => (s[PREFIX + id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) && (s[PREFIX + id] = JSON.stringify(value)));
+/** Keeps `kept` under its event's id, stamped with the time: what `write` says. */
+const keep = (kept) => write(kept.e.id, ((kept.t = Date.now()), kept));
+/**
+ * Keeps the events of one request under one key, its first event's id and `+`, each stamped
+ * with the time: one write for a request, where one for each event cost the page a storage
+ * trip per event (issue 22). The transport drops the key when the answer comes (`batchKey`).
+ */
+const keepAll = (items) => {
+    const t = Date.now();
+    items.forEach((kept) => (kept.t = t));
+    return write(batchKey(items), items);
+};
+/** The id under which `keepAll` keeps `items`: drop it to forget them. */
+const batchKey = (items) => items[0].e.id + '+';
 /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
 const drop = (id) => storage((s) => delete s[PREFIX + id]);
 
@@ -505,11 +520,22 @@ const ANSWER_WAIT = 1000;
  * that began first, is newer than the ping and never taken as a dead page's.
  */
 function recover(ping, may, send, guard) {
-    // Taken: each event is written again, with the time, before it goes.
-    const take = guard(() => may() &&
-        send(keptKeys(localStorage)
-            .map(read)
-            .filter((kept) => kept && kept.t < ping && keep(kept))));
+    // Taken: each event is written again, with the time, before it goes. The events of a
+    // request a page sent (store.ts) are written again one by one, and their record then goes,
+    // once all of them are; any not written stays in it for a later page view.
+    const take = guard(() => {
+        if (may()) {
+            const taken = [];
+            keptKeys(localStorage).forEach((key) => {
+                const record = read(key);
+                let all = record;
+                [].concat(record || []).forEach((kept) => (kept.t < ping && keep(kept) ? taken.push(kept) : (all = 0)));
+                if (all && Array.isArray(record))
+                    storage((s) => delete s[key]);
+            });
+            send(taken);
+        }
+    });
     storage((s) => (s[PING] = ping));
     setTimeout(() => {
         // The lock is held only while the store is read and rewritten, and a moment after: a
@@ -650,10 +676,11 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
                 addPlay(session._runs, pos, to);
             // What was played at least once is at most the runs' total: while that is short of the
             // next milestone (they are reached in order, so the first not reported), none is reached,
-            // and a timeupdate computes no union.
+            // and a timeupdate computes no union. (Each run read without taking it apart, as in
+            // attention-span.ts: cheaper in the interpreter, where a page's handlers mostly run.)
             let total = 0;
-            for (const [from, until] of session._runs)
-                total += until - from;
+            for (const run of session._runs)
+                total += run[1] - run[0];
             const next = milestones[session._sent.length];
             if (next && total * 100 >= next * duration)
                 for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
@@ -772,7 +799,8 @@ const MAX_EVENTS_PER_REQUEST = 50;
  *   Those events stay in storage, and a later page view sends them once more (the proxy
  *   drops the copy it already has).
  * - Every event is written to storage before it goes out, and dropped from there only once
- *   the proxy took it, or refused it for good.
+ *   the proxy took it, or refused it for good. The events of a request are written together,
+ *   under one key (store.ts): one storage trip for a request rather than one for each event.
  */
 // Under the proxy's 64 KiB cap, and under the 64 KiB that sendBeacon and keepalive fetch
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
@@ -834,7 +862,12 @@ function createTransport(endpoint, log, guard) {
         if (timer || (!beacon && !navigator.onLine))
             return items.forEach(keep), held.push(...items);
         batches(items, (body, batch) => {
-            batch.forEach((item) => keep((item.n++, item)));
+            // Kept together, in one write: a request's events live and go together. The copies
+            // kept on their own (an ended session's attention span, an event held or recovered)
+            // then go: dropping a key that is not there costs no trip to the browser's storage.
+            batch.forEach((item) => item.n++);
+            if (keepAll(batch))
+                batch.forEach((item) => drop(item.e.id));
             if (beacon && beaconed(body))
                 return;
             try {
@@ -849,21 +882,22 @@ function createTransport(endpoint, log, guard) {
         });
     };
     const answer = guard((batch, status, retryAfter) => {
-        // Not taken: back off, then post them again, which holds them for the probe (or drops
-        // those that went out three times).
+        // Not taken: back off, then post them again, which holds them for the probe, each kept
+        // on its own (or drops those that went out three times).
         if (resendable(status)) {
             if (!timer)
                 timer = setTimeout(probe, backoff(fails++, retryAfter));
-            return post(batch);
+            post(batch);
         }
-        batch.forEach((item) => drop(item.e.id));
-        // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
-        if (status < 300) {
+        else if (status < 300) {
+            // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
             fails = 0;
             post(held.splice(0));
         }
         else
             log('dropped', status, batch);
+        // Taken, refused for good, or kept on their own to wait: the request's record goes.
+        drop(batchKey(batch));
     });
     // One held event goes out: if the proxy takes it, the rest follow. A refused probe is held
     // again at the end, so the probes take turns, and a long outage spends the sends of many
@@ -901,14 +935,16 @@ function trackPage(options, loadEmbeds) {
     // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
     const started = Date.now();
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
-    const guard = (fn) => (...args) => {
+    // Three arguments at most (what the tracker's functions take): no array is built for the
+    // arguments of each call, which a timeupdate's handler is.
+    const guard = ((fn) => (a, b, c) => {
         try {
-            return fn(...args);
+            return fn(a, b, c);
         }
         catch (e) {
             log(e);
         }
-    };
+    });
     const milestones = parseMilestones(options.milestones);
     // The page's fields, read once a moment: the events built together share one reading of
     // the URL and the cookies. A change of consent reads them again at once.
@@ -948,8 +984,9 @@ function trackPage(options, loadEmbeds) {
         return fields && build(session, 'attention-span', fields);
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
-    // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
-    // a milestone, and during continuous play once it was last written KEEP_EVERY ms ago, never
+    // this one dies. It is written at once when play stops (a pause, a seek, the end), and
+    // during continuous play once it was last written KEEP_EVERY ms ago (all that are due in one
+    // go; a milestone is not a reason on its own: issue 22), never
     // on each timeupdate; a session that did not change since is not written again, unless `all`
     // (another page view asks which pages live). A record that is not what this page wrote last
     // was taken by another page view while this one was frozen (in the back/forward cache, or a
@@ -1049,11 +1086,12 @@ function trackPage(options, loadEmbeds) {
                 log('blob: needs data-media-id', el);
             queue(build(session, 'media-played', { state: 'STARTED' }));
         }
-        else {
-            if (what > 0)
-                queue(build(session, 'media-played-percent', { playedPercent: what }));
+        else if (what > 0)
+            queue(build(session, 'media-played-percent', { playedPercent: what }));
+        // Play stopped: kept at once. (A milestone is followed by the reading's own report, which
+        // keeps the session on the timer: the milestone's event waits in the moment's request.)
+        else
             keepSession(session);
-        }
     };
     // Embed iframes (embeds-loader.ts): those found before the embeds build runs wait for it,
     // which is loaded once one is found, when the page is idle (as recovery is).
@@ -1100,13 +1138,15 @@ function trackPage(options, loadEmbeds) {
         _observer: observer,
         _attach: attach,
         _consent: consent,
-        _stop: guard(() => {
+        // Not guarded here (startTracking's handle guards it): the drop-in, which never stops,
+        // then carries none of it.
+        _stop() {
             stopped = 1;
             observer.disconnect();
             listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
             tracked.forEach((_, el) => release(el));
             transport._flush();
-        }),
+        },
     };
 }
 
@@ -1132,10 +1172,10 @@ function startTracking(options = {}) {
     const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach } = page;
     let stopped = false;
     return {
-        stop: () => {
+        stop: guard(() => {
             stopped = true;
             page._stop();
-        },
+        }),
         track: guard((el) => {
             if (stopped)
                 return;

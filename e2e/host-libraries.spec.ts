@@ -103,12 +103,15 @@ const sentBodies = (page: Page) =>
     return out;
   });
 
-/** The events this page keeps in storage for a later page view. */
+/** How many events this page keeps in storage for a later page view: one a key, or a request's under one. */
 const kept = (page: Page) =>
   page.evaluate(() => {
-    const out: string[] = [];
-    for (let i = 0; i < localStorage.length; i++) if (localStorage.key(i)!.indexOf('media-bridge:') == 0) out.push(localStorage.key(i)!);
-    return out.length;
+    let events = 0;
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (key.indexOf('media-bridge:') == 0) events += JSON.parse(localStorage.getItem(key)!).length || 1;
+    }
+    return events;
   });
 
 for (const hazard of PAGE_HAZARDS)

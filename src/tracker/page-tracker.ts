@@ -24,7 +24,7 @@ import { drop, keep, stored } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, MOMENT } from './transport.js';
 
-/** Runs `fn`, swallowing what it throws. */
+/** Runs `fn` (three arguments at most), swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
 
 /** The tracker's parts, for `startTracking` to build its handle on. */
@@ -35,7 +35,7 @@ export interface PageTracker {
   _observer: MutationObserver;
   _attach(el: Element): void;
   _consent: Consent;
-  /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. */
+  /** Detaches everything: closes the sessions in progress, sends what is pending, removes every listener. Unguarded. */
   _stop(): void;
 }
 
@@ -53,15 +53,15 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
   // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
   const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
-  const guard: Guard =
-    (fn) =>
-    (...args) => {
-      try {
-        return fn(...args);
-      } catch (e) {
-        log(e);
-      }
-    };
+  // Three arguments at most (what the tracker's functions take): no array is built for the
+  // arguments of each call, which a timeupdate's handler is.
+  const guard = ((fn: (a?: unknown, b?: unknown, c?: unknown) => unknown) => (a?: unknown, b?: unknown, c?: unknown) => {
+    try {
+      return fn(a, b, c);
+    } catch (e) {
+      log(e);
+    }
+  }) as Guard;
   const milestones = parseMilestones(options.milestones);
   // The page's fields, read once a moment: the events built together share one reading of
   // the URL and the cookies. A change of consent reads them again at once.
@@ -105,8 +105,9 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
   };
 
   // Each live session's attention span is kept in storage, for the next page view to send if
-  // this one dies. It is written at once when play stops (a pause, a seek, the end) or reaches
-  // a milestone, and during continuous play once it was last written KEEP_EVERY ms ago, never
+  // this one dies. It is written at once when play stops (a pause, a seek, the end), and
+  // during continuous play once it was last written KEEP_EVERY ms ago (all that are due in one
+  // go; a milestone is not a reason on its own: issue 22), never
   // on each timeupdate; a session that did not change since is not written again, unless `all`
   // (another page view asks which pages live). A record that is not what this page wrote last
   // was taken by another page view while this one was frozen (in the back/forward cache, or a
@@ -199,10 +200,10 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
       // A blob: source cannot identify the media; say so, in debug mode, once a session.
       if (!session._media.externalId) log('blob: needs data-media-id', el);
       queue(build(session, 'media-played', { state: 'STARTED' }));
-    } else {
-      if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
-      keepSession(session);
-    }
+    } else if (what > 0) queue(build(session, 'media-played-percent', { playedPercent: what }));
+    // Play stopped: kept at once. (A milestone is followed by the reading's own report, which
+    // keeps the session on the timer: the milestone's event waits in the moment's request.)
+    else keepSession(session);
   };
 
   // Embed iframes (embeds-loader.ts): those found before the embeds build runs wait for it,
@@ -259,12 +260,14 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     _observer: observer,
     _attach: attach,
     _consent: consent,
-    _stop: guard(() => {
+    // Not guarded here (startTracking's handle guards it): the drop-in, which never stops,
+    // then carries none of it.
+    _stop() {
       stopped = 1;
       observer.disconnect();
       listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
       tracked.forEach((_, el) => release(el));
       transport._flush();
-    }),
+    },
   };
 }

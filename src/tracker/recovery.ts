@@ -42,16 +42,21 @@ export function recover(
   send: (items: Item[]) => void,
   guard: (fn: () => void) => () => void,
 ): void {
-  // Taken: each event is written again, with the time, before it goes.
-  const take = guard(
-    () =>
-      may() &&
-      send(
-        keptKeys(localStorage)
-          .map(read)
-          .filter((kept) => kept && kept.t! < ping && keep(kept)) as Kept[],
-      ),
-  );
+  // Taken: each event is written again, with the time, before it goes. The events of a
+  // request a page sent (store.ts) are written again one by one, and their record then goes,
+  // once all of them are; any not written stays in it for a later page view.
+  const take = guard(() => {
+    if (may()) {
+      const taken: Kept[] = [];
+      keptKeys(localStorage).forEach((key) => {
+        const record = read(key);
+        let all: unknown = record;
+        ([] as Kept[]).concat(record || []).forEach((kept) => (kept.t! < ping && keep(kept) ? taken.push(kept) : (all = 0)));
+        if (all && Array.isArray(record)) storage((s) => delete s[key]);
+      });
+      send(taken);
+    }
+  });
   storage((s) => (s[PING] = ping));
   setTimeout(() => {
     // The lock is held only while the store is read and rewritten, and a moment after: a

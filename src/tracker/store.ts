@@ -1,7 +1,8 @@
 /**
- * Events kept in `localStorage`, one key each, `media-bridge:<event id>`: the attention span
- * of each live session (rewritten as it changes), and every event on its way to the proxy
- * until the proxy has taken it. Storage may be missing, disabled, full, or refused (Safari's
+ * Events kept in `localStorage`, under `media-bridge:<event id>`: the attention span of each
+ * live session (rewritten as it changes), and the events waiting to go out again. The events
+ * of a request on its way are kept together, under `media-bridge:<first event id>+`, until
+ * the proxy has taken them. Storage may be missing, disabled, full, or refused (Safari's
  * private mode): each call swallows that, and then nothing is kept.
  */
 import type { WireEvent } from '../wire.js';
@@ -29,24 +30,40 @@ export function storage<T>(fn: (s: Storage) => T): T | undefined {
 /** The storage keys of the events kept. */
 export const keptKeys = (s: Storage) => Object.keys(s).filter((key) => !key.indexOf(PREFIX));
 
-/** The event kept under a storage key, if any. */
-export const read = (key: string): Kept | undefined => storage((s) => JSON.parse(s[key]));
+/** What is kept under a storage key, if anything: one event, or a request's events (an array). */
+export const read = (key: string): Kept | Kept[] | undefined => storage((s) => JSON.parse(s[key]));
 
 /** What is stored under `id`, as written: a page compares it with what it wrote last. */
 export const stored = (id: string): string | undefined => storage((s) => s[PREFIX + id]);
 
 /**
- * Keeps `kept` under its event's id, stamped with the time, replacing what was there. Returns
- * what it wrote; falsy when storage refused it, or when it is a new key and `MAX_KEPT` events
- * are kept already (counted only when storage holds that many keys at all: listing them is
- * the dear part of a write).
+ * Writes `value` under `PREFIX + id`, replacing what was there. Returns what it wrote; falsy
+ * when storage refused it, or when it is a new key and `MAX_KEPT` keys are kept already
+ * (counted only when storage holds that many keys at all: listing them is the dear part of a
+ * write).
  */
-export const keep = (kept: Kept): string | false | undefined =>
+const write = (id: string, value: object): string | false | undefined =>
   storage(
     (s) =>
-      (s[PREFIX + kept.e.id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) &&
-      (s[PREFIX + kept.e.id] = JSON.stringify(((kept.t = Date.now()), kept))),
+      (s[PREFIX + id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) && (s[PREFIX + id] = JSON.stringify(value)),
   );
+
+/** Keeps `kept` under its event's id, stamped with the time: what `write` says. */
+export const keep = (kept: Kept) => write(kept.e.id, ((kept.t = Date.now()), kept));
+
+/**
+ * Keeps the events of one request under one key, its first event's id and `+`, each stamped
+ * with the time: one write for a request, where one for each event cost the page a storage
+ * trip per event (issue 22). The transport drops the key when the answer comes (`batchKey`).
+ */
+export const keepAll = (items: Kept[]) => {
+  const t = Date.now();
+  items.forEach((kept) => (kept.t = t));
+  return write(batchKey(items), items);
+};
+
+/** The id under which `keepAll` keeps `items`: drop it to forget them. */
+export const batchKey = (items: Kept[]) => items[0].e.id + '+';
 
 /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
 export const drop = (id: string) => storage((s) => delete s[PREFIX + id]);

@@ -48,10 +48,10 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
   const { _guard: guard, _tracked: tracked, _observer: observer, _attach: attach } = page;
   let stopped = false;
   return {
-    stop: () => {
+    stop: guard(() => {
       stopped = true;
       page!._stop();
-    },
+    }),
     track: guard((el: HTMLMediaElement | HTMLIFrameElement) => {
       if (stopped) return;
       attach(el);

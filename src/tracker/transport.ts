@@ -13,11 +13,12 @@
  *   Those events stay in storage, and a later page view sends them once more (the proxy
  *   drops the copy it already has).
  * - Every event is written to storage before it goes out, and dropped from there only once
- *   the proxy took it, or refused it for good.
+ *   the proxy took it, or refused it for good. The events of a request are written together,
+ *   under one key (store.ts): one storage trip for a request rather than one for each event.
  */
 import { MAX_EVENTS_PER_REQUEST } from '../wire.js';
 import { backoff, resendable, sendable } from './resend.js';
-import { drop, keep, type Kept } from './store.js';
+import { batchKey, drop, keep, keepAll, type Kept } from './store.js';
 
 // Under the proxy's 64 KiB cap, and under the 64 KiB that sendBeacon and keepalive fetch
 // may have in flight (Fetch standard, "keepalive"). A UTF-16 code unit takes at most 3
@@ -99,7 +100,11 @@ export function createTransport(
     // Not as the page goes: Firefox says a closing tab is offline.
     if (timer || (!beacon && !navigator.onLine)) return items.forEach(keep), held.push(...items);
     batches(items, (body, batch) => {
-      batch.forEach((item) => keep((item.n++, item)));
+      // Kept together, in one write: a request's events live and go together. The copies
+      // kept on their own (an ended session's attention span, an event held or recovered)
+      // then go: dropping a key that is not there costs no trip to the browser's storage.
+      batch.forEach((item) => item.n++);
+      if (keepAll(batch)) batch.forEach((item) => drop(item.e.id));
       if (beacon && beaconed(body)) return;
       try {
         fetch(endpoint, { method: 'POST', body, keepalive: true }).then(
@@ -116,18 +121,18 @@ export function createTransport(
   };
 
   const answer = guard((batch: Item[], status?: number, retryAfter?: string | null) => {
-    // Not taken: back off, then post them again, which holds them for the probe (or drops
-    // those that went out three times).
+    // Not taken: back off, then post them again, which holds them for the probe, each kept
+    // on its own (or drops those that went out three times).
     if (resendable(status)) {
       if (!timer) timer = setTimeout(probe, backoff(fails++, retryAfter));
-      return post(batch);
-    }
-    batch.forEach((item) => drop(item.e.id));
-    // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
-    if (status! < 300) {
+      post(batch);
+    } else if (status! < 300) {
+      // Taken (fetch follows redirects, so this is a 2xx): the proxy is up, the held events follow.
       fails = 0;
       post(held.splice(0));
     } else log('dropped', status, batch);
+    // Taken, refused for good, or kept on their own to wait: the request's record goes.
+    drop(batchKey(batch));
   });
 
   // One held event goes out: if the proxy takes it, the rest follow. A refused probe is held

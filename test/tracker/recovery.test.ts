@@ -114,6 +114,30 @@ describe('recover', () => {
     expect(second).toEqual([[]]);
   });
 
+  it("takes the events a page kept together for a request, writes each again on its own, then drops the request's key", async () => {
+    const t = Date.now() - 60_000;
+    storage['media-bridge:x+'] = JSON.stringify([{ e: event('x'), n: 1, t }, { e: event('y'), n: 2, t }]);
+    put(storage, 'z', t);
+    const sent = start();
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    expect(sent.flat().map((k) => [k.e.id, k.n])).toEqual([['x', 1], ['y', 2], ['z', 0]]);
+    expect(Object.keys(storage.items).sort()).toEqual(['media-bridge', 'media-bridge:x', 'media-bridge:y', 'media-bridge:z']);
+    expect(read(storage, 'y')).toEqual({ e: event('y'), n: 2, t: Date.now() });
+  });
+
+  it("leaves a request's key whole while its events cannot all be written again (storage at its cap), and sends only those that were", async () => {
+    const t = Date.now() - 60_000;
+    // 99 events of a live page (written after the ping), then a dead page's request of two.
+    for (let i = 0; i < 99; i++) put(storage, `live-${i}`, Date.now() + 1);
+    const record = JSON.stringify([{ e: event('x'), n: 1, t }, { e: event('y'), n: 1, t }]);
+    storage['media-bridge:x+'] = record;
+    const sent = start();
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    // Nothing more can be written: both stay in the request's record for a later page view.
+    expect(sent).toEqual([[]]);
+    expect(storage['media-bridge:x+']).toBe(record);
+  });
+
   it('leaves everything in storage for a later page view while the visitor has not consented', async () => {
     put(storage, 'a', Date.now() - 60_000);
     const sent = start(() => false);

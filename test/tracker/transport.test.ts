@@ -57,13 +57,19 @@ function setup({ beacon = true, online = true, quota = Infinity } = {}) {
     fetched: () => fetch.mock.calls.map((c) => ids(c[1].body)),
     /** The event ids of each beacon, in order. */
     beaconed: () => sendBeacon.mock.calls.map((c) => ids(c[1])),
-    /** What storage holds, by event id. */
+    /** What storage holds, by event id: kept on its own, or with its request's events. */
     kept: (s: FakeStorage = storage) =>
       Object.fromEntries(
         Object.entries(s.items)
           .filter(([k]) => k.startsWith('media-bridge:'))
-          .map(([k, v]) => [k.slice(13), JSON.parse(v) as Kept]),
+          .flatMap(([, v]) => ([] as Kept[]).concat(JSON.parse(v)))
+          .map((k) => [k.e.id, k]),
       ),
+    /** The storage keys the transport holds, by what they hold: `one` event, or a request's (`batch`). */
+    keys: (s: FakeStorage = storage) =>
+      Object.entries(s.items)
+        .filter(([k]) => k.startsWith('media-bridge:'))
+        .map(([k, v]) => (Array.isArray(JSON.parse(v)) ? 'batch ' : 'one ') + k.slice(13)),
   };
 }
 
@@ -147,6 +153,48 @@ describe('sending while the page is open', () => {
     s.t._add(item(e));
     await moment();
     expect(s.kept()).toEqual({ 'id-1': { e, n: 1, t: Date.now() } });
+    expect(s.keys()).toEqual(['batch id-1+']);
+  });
+
+  it("writes a request's events together, in one write under one key, then drops their copies kept on their own, and the key when the proxy takes them", async () => {
+    const s = setup();
+    let answer!: (r: Response) => void;
+    s.fetch.mockImplementationOnce(() => new Promise<Response>((resolve) => (answer = resolve)));
+    const writes = vi.spyOn(s.storage, 'setItem');
+    const set = vi.fn();
+    const proxied = new Proxy(s.storage, { set: (target, key, value) => (set(key), Reflect.set(target, key, value)) });
+    vi.stubGlobal('localStorage', proxied);
+    // An event already kept on its own (an ended session's attention span), and 19 new ones.
+    s.storage['media-bridge:id-0'] = JSON.stringify({ e: event(0), n: 0, t: 1 });
+    set.mockClear();
+    for (let i = 0; i < 20; i++) s.t._add(item(event(i)));
+    await moment();
+    expect(set.mock.calls.length + writes.mock.calls.length).toBe(1);
+    expect(s.keys()).toEqual(['batch id-0+']);
+    answer(new Response('{}', { status: 202 }));
+    await wait();
+    expect(s.keys()).toEqual([]);
+  });
+
+  it('leaves the copies kept on their own where the request could not be written (storage full)', async () => {
+    const s = setup();
+    s.fetch.mockImplementationOnce(() => new Promise(() => {})); // never answered
+    const kept = JSON.stringify({ e: event(0), n: 0, t: 1 });
+    s.storage['media-bridge:id-0'] = kept;
+    s.storage.quota = kept.length + 20;
+    for (let i = 0; i < 3; i++) s.t._add(item(event(i)));
+    await moment();
+    expect(s.fetched()).toEqual([['id-0', 'id-1', 'id-2']]);
+    expect(s.keys()).toEqual(['one id-0']);
+  });
+
+  it("keeps the events of a failed request on their own, for the probe, and drops the request's key", async () => {
+    const s = setup();
+    s.answers.push(503);
+    for (let i = 0; i < 3; i++) s.t._add(item(event(i)));
+    await moment();
+    expect(s.keys()).toEqual(['one id-0', 'one id-1', 'one id-2']);
+    expect(s.kept()['id-2']).toMatchObject({ n: 1 });
   });
 
   for (const [answer, why] of [
@@ -364,7 +412,7 @@ describe('storage', () => {
     expect(s.fetched()).toEqual([['id-1'], ['id-1']]);
   });
 
-  it(`keeps at most ${MAX_KEPT} events; more still go out from memory`, async () => {
+  it(`keeps at most ${MAX_KEPT} keys (events waiting, each on its own); more still go out from memory`, async () => {
     const s = setup({ online: false });
     for (let i = 0; i < MAX_KEPT + 20; i++) s.t._add(item(event(i)));
     await moment();
@@ -407,7 +455,9 @@ describe('a page whose fetch gives no promise (e2e/page-hazards.ts)', () => {
       for (let i = 0; i < 120; i++) s.t._add(item(event(i)));
       await moment();
       expect(s.beaconed().map((ids) => ids.length)).toEqual([50, 50, 20]);
-      expect(Object.keys(s.kept())).toHaveLength(MAX_KEPT);
+      // Each request's events under one key: all 120 kept, in three writes.
+      expect(s.keys()).toEqual(['batch id-0+', 'batch id-50+', 'batch id-100+']);
+      expect(Object.keys(s.kept())).toHaveLength(120);
       expect(s.kept()['id-0']).toMatchObject({ n: 1 });
       // No answer is awaited, so nothing is held for a probe: nothing more goes out.
       await wait(60 * 60_000);

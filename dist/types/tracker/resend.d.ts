@@ -8,7 +8,7 @@
 import type { WireEvent } from '../wire.js';
 /** Most times one event goes out. */
 export declare const MAX_SENDS = 3;
-/** Most events kept in storage; more are not kept (they are still sent from memory). */
+/** Most keys kept in storage, each an event or a request's events; more are not kept (they are still sent from memory). */
 export declare const MAX_KEPT = 100;
 /** Oldest event sent, in ms: 2 days, inside the proxy's 3 (it refuses a request with an older event whole). */
 export declare const MAX_AGE: number;
