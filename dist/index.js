@@ -985,9 +985,9 @@ function trackPage(options, loadEmbeds) {
     };
     // Each live session's attention span is kept in storage, for the next page view to send if
     // this one dies. It is written at once when play stops (a pause, a seek, the end), and
-    // during continuous play once it was last written KEEP_EVERY ms ago (all that are due in one
-    // go; a milestone is not a reason on its own: issue 22), never
-    // on each timeupdate; a session that did not change since is not written again, unless `all`
+    // during continuous play once it was last written KEEP_EVERY ms ago, never on each
+    // timeupdate, nor at a milestone (whose event is kept with its request: issue 22); a
+    // session that did not change since is not written again, unless `all`
     // (another page view asks which pages live). A record that is not what this page wrote last
     // was taken by another page view while this one was frozen (in the back/forward cache, or a
     // frozen tab): that view sent it, so this page drops the session, and play from here on is a
