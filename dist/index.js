@@ -463,24 +463,24 @@ const read = (key) => storage((s) => JSON.parse(s[key]));
 /** What is stored under `id`, as written: a page compares it with what it wrote last. */
 const stored = (id) => storage((s) => s[PREFIX + id]);
 /**
- * Writes `value` under `PREFIX + id`, replacing what was there. Returns what it wrote; falsy
+ * Writes `json` under `PREFIX + id`, replacing what was there. Returns what it wrote; falsy
  * when storage refused it, or when it is a new key and `MAX_KEPT` keys are kept already
  * (counted only when storage holds that many keys at all: listing them is the dear part of a
  * write).
  */
-const write = (id, value) => storage((s) => (s[PREFIX + id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) && (s[PREFIX + id] = JSON.stringify(value)));
+const write = (id, json) => storage((s) => (s[PREFIX + id] || s.length < MAX_KEPT || keptKeys(s).length < MAX_KEPT) && (s[PREFIX + id] = json));
+/** `kept` as JSON, stamped with the time. */
+const stamped = (kept) => JSON.stringify(((kept.t = Date.now()), kept));
 /** Keeps `kept` under its event's id, stamped with the time: what `write` says. */
-const keep = (kept) => write(kept.e.id, ((kept.t = Date.now()), kept));
+const keep = (kept) => write(kept.e.id, stamped(kept));
 /**
  * Keeps the events of one request under one key, its first event's id and `+`, each stamped
  * with the time: one write for a request, where one for each event cost the page a storage
  * trip per event (issue 22). The transport drops the key when the answer comes (`batchKey`).
+ * The array is joined by hand, as request bodies are (transport.ts): Prototype.js 1.6's
+ * `Array#toJSON` would have JSON.stringify write it as a string.
  */
-const keepAll = (items) => {
-    const t = Date.now();
-    items.forEach((kept) => (kept.t = t));
-    return write(batchKey(items), items);
-};
+const keepAll = (items) => write(batchKey(items), `[${items.map(stamped)}]`);
 /** The id under which `keepAll` keeps `items`: drop it to forget them. */
 const batchKey = (items) => items[0].e.id + '+';
 /** Forgets the event kept under `id`: true once it is gone, undefined where storage throws. */
@@ -530,8 +530,10 @@ function recover(ping, may, send, guard) {
                 const record = read(key);
                 let all = record;
                 [].concat(record || []).forEach((kept) => (kept.t < ping && keep(kept) ? taken.push(kept) : (all = 0)));
+                // (Storage answered the listing just now; should this throw, the guard stops the take
+                // before anything is sent, and what was written again waits for a later page view.)
                 if (all && Array.isArray(record))
-                    storage((s) => delete s[key]);
+                    delete localStorage[key];
             });
             send(taken);
         }
@@ -935,16 +937,14 @@ function trackPage(options, loadEmbeds) {
     // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
     const started = Date.now();
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
-    // Three arguments at most (what the tracker's functions take): no array is built for the
-    // arguments of each call, which a timeupdate's handler is.
-    const guard = ((fn) => (a, b, c) => {
+    const guard = (fn) => (...args) => {
         try {
-            return fn(a, b, c);
+            return fn(...args);
         }
         catch (e) {
             log(e);
         }
-    });
+    };
     const milestones = parseMilestones(options.milestones);
     // The page's fields, read once a moment: the events built together share one reading of
     // the URL and the cookies. A change of consent reads them again at once.
@@ -1000,7 +1000,7 @@ function trackPage(options, loadEmbeds) {
             session._changed = 0;
             session._keptAt = Date.now();
             if (event)
-                session._kept = keep({ e: event, n: 0 }) || undefined;
+                session._kept = keep({ e: event, n: 0 });
         }
     };
     const sessions = (fn) => tracked.forEach((media) => {

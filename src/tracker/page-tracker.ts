@@ -24,7 +24,7 @@ import { drop, keep, stored } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, MOMENT } from './transport.js';
 
-/** Runs `fn` (three arguments at most), swallowing what it throws. */
+/** Runs `fn`, swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
 
 /** The tracker's parts, for `startTracking` to build its handle on. */
@@ -53,15 +53,15 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
   // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
   const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
-  // Three arguments at most (what the tracker's functions take): no array is built for the
-  // arguments of each call, which a timeupdate's handler is.
-  const guard = ((fn: (a?: unknown, b?: unknown, c?: unknown) => unknown) => (a?: unknown, b?: unknown, c?: unknown) => {
-    try {
-      return fn(a, b, c);
-    } catch (e) {
-      log(e);
-    }
-  }) as Guard;
+  const guard: Guard =
+    (fn) =>
+    (...args) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        log(e);
+      }
+    };
   const milestones = parseMilestones(options.milestones);
   // The page's fields, read once a moment: the events built together share one reading of
   // the URL and the cookies. A change of consent reads them again at once.
@@ -119,7 +119,7 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
       const event = span(session);
       session._changed = 0;
       session._keptAt = Date.now();
-      if (event) session._kept = keep({ e: event, n: 0 }) || undefined;
+      if (event) session._kept = keep({ e: event, n: 0 });
     }
   };
   const sessions = (fn: (session: Session) => void) =>

@@ -12,7 +12,9 @@ import { readScriptOptions } from '../../src/tracker/options.js';
 import { wireEvent } from '../../src/tracker/payload.js';
 import { playedPercent, playedSeconds, union, type Run } from '../../src/tracker/played-ranges.js';
 import { CHANGED, createPlayhead, type MediaState, type Session } from '../../src/tracker/session.js';
+import { keepAll, read } from '../../src/tracker/store.js';
 import { batches, type Item } from '../../src/tracker/transport.js';
+import { fakeStorage } from './fake-storage.js';
 import type { WireEvent } from '../../src/wire.js';
 import type { Writable } from './media-stand-in.js';
 
@@ -131,7 +133,20 @@ function tracker() {
   const bodies: string[] = [];
   batches(items, (body) => bodies.push(body));
 
-  return { options, milestones, parsed, reached, reports, ranges, span, event: { ...event, id: 'id', occurredTimestamp: 0 }, bodies };
+  // A request's events kept under one key, as a later page view reads them back.
+  const g = globalThis as { localStorage?: Storage };
+  g.localStorage = fakeStorage();
+  let kept: unknown;
+  try {
+    keepAll(items.slice(0, 2).map((item) => ({ ...item, e: { ...item.e } })));
+    const record = read('media-bridge:id-0+');
+    // (Each stamped with the time it was written: only whether it was is compared.)
+    kept = Array.isArray(record) ? record.map((k) => ({ ...k, t: k.t! > 0 })) : record;
+  } finally {
+    delete g.localStorage;
+  }
+
+  return { options, milestones, parsed, reached, reports, ranges, span, event: { ...event, id: 'id', occurredTimestamp: 0 }, bodies, kept };
 }
 
 const hazards = PAGE_HAZARDS.filter((h) => h.install);
@@ -192,6 +207,10 @@ describe("the tracker's logic under each hazard", () => {
     expect(clean.bodies).toHaveLength(2);
     expect(events.map((e) => e.id)).toEqual([...Array.from({ length: 60 }, (_, i) => `id-${i}`), 'span']);
     expect(events[60]).toMatchObject(clean.span!);
+    expect(clean.kept).toEqual([
+      { e: expect.objectContaining({ id: 'id-0' }), n: 0, t: true },
+      { e: expect.objectContaining({ id: 'id-1' }), n: 0, t: true },
+    ]);
   });
 
   for (const hazard of hazards)

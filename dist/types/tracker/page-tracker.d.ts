@@ -2,7 +2,7 @@ import { type Consent } from './consent.js';
 import { type LoadEmbeds } from './embeds-loader.js';
 import type { TrackerOptions } from './options.js';
 import { type TrackedMedia } from './tracked-media.js';
-/** Runs `fn` (three arguments at most), swallowing what it throws. */
+/** Runs `fn`, swallowing what it throws. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R | undefined;
 /** The tracker's parts, for `startTracking` to build its handle on. */
 export interface PageTracker {

@@ -34,8 +34,8 @@ export interface Session {
      * attention span included, describes this media, whatever the element plays later.
      */
     _media: Partial<CommonFields>;
-    /** Its state as this page last wrote it to storage, for a later page view to send if this one dies. */
-    _kept?: string;
+    /** Its state as this page last wrote it to storage, for a later page view to send if this one dies (falsy if storage refused it). */
+    _kept?: string | false;
     /** It changed since it was last kept (set by the page tracker, which keeps it). */
     _changed?: number;
     /** When it was last kept (by the page tracker). */

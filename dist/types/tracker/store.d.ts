@@ -27,6 +27,8 @@ export declare const keep: (kept: Kept) => string | false | undefined;
  * Keeps the events of one request under one key, its first event's id and `+`, each stamped
  * with the time: one write for a request, where one for each event cost the page a storage
  * trip per event (issue 22). The transport drops the key when the answer comes (`batchKey`).
+ * The array is joined by hand, as request bodies are (transport.ts): Prototype.js 1.6's
+ * `Array#toJSON` would have JSON.stringify write it as a string.
  */
 export declare const keepAll: (items: Kept[]) => string | false | undefined;
 /** The id under which `keepAll` keeps `items`: drop it to forget them. */
