@@ -528,7 +528,7 @@ function recover(ping, may, send, guard) {
             const taken = [];
             keptKeys(localStorage).forEach((key) => {
                 const record = read(key);
-                let all = record;
+                let all = 1;
                 [].concat(record || []).forEach((kept) => (kept.t < ping && keep(kept) ? taken.push(kept) : (all = 0)));
                 // (Storage answered the listing just now; should this throw, the guard stops the take
                 // before anything is sent, and what was written again waits for a later page view.)
@@ -866,7 +866,7 @@ function createTransport(endpoint, log, guard) {
         batches(items, (body, batch) => {
             // Kept together, in one write: a request's events live and go together. The copies
             // kept on their own (an ended session's attention span, an event held or recovered)
-            // then go: dropping a key that is not there costs no trip to the browser's storage.
+            // then go (dropping a key that is not there costs little: no write reaches storage).
             batch.forEach((item) => item.n++);
             if (keepAll(batch))
                 batch.forEach((item) => drop(item.e.id));

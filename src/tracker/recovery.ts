@@ -50,7 +50,7 @@ export function recover(
       const taken: Kept[] = [];
       keptKeys(localStorage).forEach((key) => {
         const record = read(key);
-        let all: unknown = record;
+        let all = 1;
         ([] as Kept[]).concat(record || []).forEach((kept) => (kept.t! < ping && keep(kept) ? taken.push(kept) : (all = 0)));
         // (Storage answered the listing just now; should this throw, the guard stops the take
         // before anything is sent, and what was written again waits for a later page view.)

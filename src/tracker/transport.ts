@@ -102,7 +102,7 @@ export function createTransport(
     batches(items, (body, batch) => {
       // Kept together, in one write: a request's events live and go together. The copies
       // kept on their own (an ended session's attention span, an event held or recovered)
-      // then go: dropping a key that is not there costs no trip to the browser's storage.
+      // then go (dropping a key that is not there costs little: no write reaches storage).
       batch.forEach((item) => item.n++);
       if (keepAll(batch)) batch.forEach((item) => drop(item.e.id));
       if (beacon && beaconed(body)) return;
