@@ -157,15 +157,15 @@ export async function round(
  * Time to evaluate a script (including its first scan of the page), measured inside a fresh
  * page of `elements` media: an inline script runs synchronously on insertion.
  */
-async function evalTime(browser: Browser, origin: string, elements: number, variant: Variant): Promise<number> {
+async function evalTime(browser: Browser, origin: string, elements: number, variant: Variant): Promise<{ ms: number; compileMs: number }> {
   const source = readFileSync(join(root, SCRIPTS[variant].slice(1)), 'utf8');
   const context = await browser.newContext();
   const tab = await context.newPage();
   await tab.goto(`${origin}/blank?elements=${elements}`);
   await tab.waitForFunction((n) => document.querySelectorAll('video').length === n, elements);
-  const ms = await tab.evaluate(inlineScriptMs, source);
+  const times = await tab.evaluate(inlineScriptMs, source);
   await context.close();
-  return ms;
+  return times;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
@@ -175,7 +175,12 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Start on a page of `elements` media: the drop-in's evaluation against the floor's, medians of alternating rounds. */
+/**
+ * Start on a page of `elements` media: each script's evaluation, medians of alternating
+ * rounds, and the part of it before the script's first statement (parsing and compiling its
+ * top level, which depends on the script's size, not on what it does), and the rest (running
+ * it, with the lazy compiling of each function as it is first called).
+ */
 export interface StartCost {
   elements: number;
   rounds: number;
@@ -184,16 +189,41 @@ export interface StartCost {
   msReference: number;
   /** The drop-in's over the floor's. */
   ratioToFloor: number;
+  /** The part before each script's first statement. */
+  compileMsOn: number;
+  compileMsFloor: number;
+  compileMsReference: number;
+  /** What is left: the median of each round's evaluation less its compiling. */
+  runMsOn: number;
+  runMsFloor: number;
+  runMsReference: number;
 }
 
 async function startCost(browser: Browser, origin: string, elements: number, rounds: number): Promise<StartCost> {
-  const times: Record<'on' | 'floor' | 'reference', number[]> = { on: [], floor: [], reference: [] };
+  type Times = { ms: number; compileMs: number }[];
+  const times: Record<'on' | 'floor' | 'reference', Times> = { on: [], floor: [], reference: [] };
   for (let i = 0; i < rounds; i++)
     for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as (keyof typeof times)[])
       times[variant].push(await evalTime(browser, origin, elements, variant));
-  const msOn = median(times.on);
-  const msFloor = median(times.floor);
-  return { elements, rounds, msOn, msFloor, msReference: median(times.reference), ratioToFloor: msOn / msFloor };
+  const total = (ts: Times) => median(ts.map((t) => t.ms));
+  const compile = (ts: Times) => median(ts.map((t) => t.compileMs));
+  const run = (ts: Times) => median(ts.map((t) => t.ms - t.compileMs));
+  const msOn = total(times.on);
+  const msFloor = total(times.floor);
+  return {
+    elements,
+    rounds,
+    msOn,
+    msFloor,
+    msReference: total(times.reference),
+    ratioToFloor: msOn / msFloor,
+    compileMsOn: compile(times.on),
+    compileMsFloor: compile(times.floor),
+    compileMsReference: compile(times.reference),
+    runMsOn: run(times.on),
+    runMsFloor: run(times.floor),
+    runMsReference: run(times.reference),
+  };
 }
 
 export interface PageCost {
@@ -253,7 +283,9 @@ export async function measurePageCost({
     for (const n of [0, elements]) {
       const s = await startCost(browser, origin, n, startRounds);
       start.push(s);
-      log(`  start, ${n} media: ${s.msOn.toFixed(3)} ms, floor ${s.msFloor.toFixed(3)} ms, reference ${s.msReference.toFixed(3)} ms (medians of ${startRounds})`);
+      log(
+        `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}) (medians of ${startRounds})`,
+      );
     }
     const { on, off, reference, floor } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));

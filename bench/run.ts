@@ -63,13 +63,15 @@ try {
     const p = await measurePageCost({ rounds: short ? 1 : 3, seconds: short ? 4 : 10, startRounds: short ? 5 : 15, log });
     results.pageCost = p;
     const [bare, full] = p.start;
-    out.push('', '## Page cost', '', `${p.elements} media elements playing at ${p.rate}× for ${p.seconds} s in Chromium, ${p.rounds} rounds of each kind, in turn. The reference is the drop-in before the attention span and the resend queue (\`bench/reference/\`); the floor (\`bench/floor.js\`) is the least a tracker must do: the same listeners and a MutationObserver, reading the position on each event and nothing more. Start is the evaluation of each script, its first scan of the page included, median of ${full.rounds} rounds each.`, '', table(
+    out.push('', '## Page cost', '', `${p.elements} media elements playing at ${p.rate}× for ${p.seconds} s in Chromium, ${p.rounds} rounds of each kind, in turn. The reference is the drop-in before the attention span and the resend queue (\`bench/reference/\`); the floor (\`bench/floor.js\`) is the least a tracker must do: the same listeners and a MutationObserver, reading the position on each event and nothing more. Start is the evaluation of each script, its first scan of the page included, median of ${full.rounds} rounds each; its compiling is the part before the script's first statement (parsing the whole text, compiling its top level: a matter of the script's size), its running the rest (each function compiled as it is first called).`, '', table(
       ['figure', 'tracker off', 'floor', 'reference', 'tracker'],
       [
         ['script time per round (CDP ScriptDuration)', `${f(p.scriptMsOff)} ms`, `${f(p.scriptMsFloor)} ms`, `${f(p.scriptMsReference)} ms`, `${f(p.scriptMsOn)} ms`],
         [`added per timeupdate (${f(p.timeupdatesPerRound, 0)} a round)`, '', `${f(p.usPerTimeupdateFloor)} µs`, `${f(p.usPerTimeupdateReference)} µs`, `**${f(p.usPerTimeupdate)} µs**`],
         ['start, a page without media', '', `${f(bare.msFloor, 3)} ms`, `${f(bare.msReference, 3)} ms`, `${f(bare.msOn, 3)} ms (${f(bare.ratioToFloor, 2)}× the floor)`],
         [`start, a page of ${full.elements} media`, '', `${f(full.msFloor, 3)} ms`, `${f(full.msReference, 3)} ms`, `**${f(full.msOn, 3)} ms (${f(full.ratioToFloor, 2)}× the floor)**`],
+        ['of which compiling, before the first statement', '', `${f(full.compileMsFloor, 3)} ms`, `${f(full.compileMsReference, 3)} ms`, `${f(full.compileMsOn, 3)} ms (${f(full.compileMsOn / full.compileMsFloor, 2)}× the floor)`],
+        ['of which running', '', `${f(full.runMsFloor, 3)} ms`, `${f(full.runMsReference, 3)} ms`, `${f(full.runMsOn, 3)} ms (${f(full.runMsOn / full.runMsFloor, 2)}× the floor)`],
         ['long tasks (the tracker\'s own script time in a long frame, at most)', String(p.longTasksOff), '', '', `${p.longTasksOn}, ${p.longTasksCharged} charged to the tracker (${f(p.mostScriptInALongFrame)} ms)`],
       ],
     ), '', `Ratio: a timeupdate costs **${f(p.ratioToReference, 2)}** of the reference build's and **${f(p.ratioToFloor, 2)}** of the floor's; start is **${f(full.ratioToFloor, 2)}** of the floor's on the page of ${full.elements} media.`);
