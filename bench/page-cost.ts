@@ -44,12 +44,14 @@ const SCRIPTS: Record<Variant, string> = {
   profiled: '/bench/out/profiled.js',
 };
 
-function page(elements: number, variant: Variant): string {
+/** The page of `elements` media; `cached`: its script from `/cached/`, which the browser may keep (see externalStart). */
+function page(elements: number, variant: Variant, cached?: boolean): string {
   const media = Array.from(
     { length: elements },
     (_, i) => `<video src="/media/clip-60s.webm" preload="auto" data-media-track="on" data-media-id="bench-${i}"></video>`,
   ).join('\n');
-  const script = SCRIPTS[variant] ? `<script src="${SCRIPTS[variant]}" data-endpoint="/media-events"></script>` : '';
+  const src = cached ? `/cached/${variant}.js` : SCRIPTS[variant];
+  const script = SCRIPTS[variant] ? `<script src="${src}" data-endpoint="/media-events"></script>` : '';
   return `<!doctype html><html><head><title>page cost</title></head><body>${media}${script}</body></html>`;
 }
 
@@ -63,7 +65,14 @@ export async function startServer(elements: number) {
       req.resume();
       req.on('end', () => res.writeHead(204).end());
     } else if (url.pathname === '/page') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') as Variant));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') as Variant, url.searchParams.has('cached')));
+    } else if (url.pathname.startsWith('/cached/')) {
+      // A script as a site serves it: cacheable, so that Chromium keeps V8's code cache beside it.
+      const variant = url.pathname.slice(8, -3) as Variant;
+      if (!SCRIPTS[variant]) return void res.writeHead(404).end();
+      res
+        .writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'max-age=3600', 'last-modified': new Date(0).toUTCString() })
+        .end(readFileSync(join(root, SCRIPTS[variant].slice(1))));
     } else if (url.pathname === '/blank') {
       const count = Number(url.searchParams.get('elements') ?? elements);
       // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
@@ -226,6 +235,75 @@ async function startCost(browser: Browser, origin: string, elements: number, rou
   };
 }
 
+/**
+ * Start as a site's pages have it: the script by its URL, in a page of `elements` media,
+ * loaded three times in one browser context, as a visitor's first, second and third page
+ * views. Chromium parses an external script off the main thread, and from the third view on
+ * runs it from V8's code cache, kept beside the cached script (https://v8.dev/blog/code-caching-for-devs).
+ * The figure is the main thread's: Chromium's trace event EvaluateScript for the script (its
+ * compile and its run), in ms.
+ */
+export interface ExternalStart {
+  elements: number;
+  rounds: number;
+  /** A first page view, for the drop-in, the floor and the reference (medians). */
+  coldOn: number;
+  coldFloor: number;
+  coldReference: number;
+  /** A third page view, from the code cache (medians). */
+  hotOn: number;
+  hotFloor: number;
+  hotReference: number;
+  ratioColdToFloor: number;
+  ratioHotToFloor: number;
+}
+
+/** The first and the third page view's EvaluateScript of `variant`'s script, in one context; throws if the third did not use the code cache. */
+async function externalStartTimes(browser: Browser, origin: string, variant: Variant): Promise<{ cold: number; hot: number }> {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const url = `/cached/${variant}.js`;
+  const views: { ms: number; consumed: number }[] = [];
+  try {
+    for (let view = 0; view < 3; view++) {
+      await browser.startTracing(tab, { categories: ['devtools.timeline', 'v8'] });
+      await tab.goto(`${origin}/page?tracker=${variant}&cached`, { waitUntil: 'load' });
+      const { traceEvents } = JSON.parse(String(await browser.stopTracing())) as {
+        traceEvents: { name: string; dur?: number; args?: { data?: { url?: string; consumedCacheSize?: number } } }[];
+      };
+      const mine = traceEvents.filter((e) => String(e.args?.data?.url ?? '').endsWith(url));
+      const evaluated = mine.filter((e) => e.name == 'EvaluateScript');
+      if (evaluated.length != 1) throw new Error(`${variant}: ${evaluated.length} EvaluateScript events for ${url} in page view ${view + 1}`);
+      views.push({ ms: (evaluated[0].dur ?? 0) / 1000, consumed: mine.reduce((n, e) => n + (e.args?.data?.consumedCacheSize ?? 0), 0) });
+    }
+  } finally {
+    await context.close();
+  }
+  if (!views[2].consumed) throw new Error(`${variant}: the third page view did not use V8's code cache`);
+  return { cold: views[0].ms, hot: views[2].ms };
+}
+
+async function externalStart(browser: Browser, origin: string, elements: number, rounds: number): Promise<ExternalStart> {
+  const times: Record<'on' | 'floor' | 'reference', { cold: number; hot: number }[]> = { on: [], floor: [], reference: [] };
+  for (let i = 0; i < rounds; i++)
+    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as (keyof typeof times)[])
+      times[variant].push(await externalStartTimes(browser, origin, variant));
+  const cold = (v: keyof typeof times) => median(times[v].map((t) => t.cold));
+  const hot = (v: keyof typeof times) => median(times[v].map((t) => t.hot));
+  return {
+    elements,
+    rounds,
+    coldOn: cold('on'),
+    coldFloor: cold('floor'),
+    coldReference: cold('reference'),
+    hotOn: hot('on'),
+    hotFloor: hot('floor'),
+    hotReference: hot('reference'),
+    ratioColdToFloor: cold('on') / cold('floor'),
+    ratioHotToFloor: hot('on') / hot('floor'),
+  };
+}
+
 export interface PageCost {
   elements: number;
   rate: number;
@@ -248,6 +326,8 @@ export interface PageCost {
   ratioToFloor: number;
   /** Start, on a page without media and on the page of `elements` media. */
   start: StartCost[];
+  /** Start as an external script, a first and a third page view, on the page of `elements` media. */
+  externalStart: ExternalStart;
   longTasksOn: number;
   longTasksOff: number;
   /** Long tasks in which the tracker's own scripts ran 50 ms or more (Long Animation Frames' script attribution). */
@@ -287,6 +367,10 @@ export async function measurePageCost({
         `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}) (medians of ${startRounds})`,
       );
     }
+    const external = await externalStart(browser, origin, elements, startRounds);
+    log(
+      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}) (medians of ${startRounds})`,
+    );
     const { on, off, reference, floor } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));
     const script = (rs: Round[]) => mean(rs.map((r) => r.scriptMs));
@@ -318,6 +402,7 @@ export async function measurePageCost({
       usPerTimeupdateFloor: perUpdate(floor),
       ratioToFloor: perUpdate(on) / perUpdate(floor),
       start,
+      externalStart: external,
       longTasksOn,
       longTasksOff,
       longTasksCharged,
