@@ -14,7 +14,13 @@ const json = JSON.parse(read('bench/results.json')) as {
   machine: string;
   short: boolean;
   checks: { ok: boolean }[];
-  pageCost: { usPerTimeupdate: number; ratioToReference: number; ratioToFloor: number; start: { elements: number; ratioToFloor: number }[] };
+  pageCost: {
+    usPerTimeupdate: number;
+    ratioToReference: number;
+    ratioToFloor: number;
+    start: { elements: number; ratioToFloor: number }[];
+    externalStart: { ratioColdToFloor: number; ratioHotToFloor: number };
+  };
 };
 
 describe('the performance page', () => {
@@ -40,6 +46,8 @@ describe('the performance page', () => {
     const p = json.pageCost;
     const start = p.start.find((s) => s.elements == 20)!;
     expect(readme).toContain(`start costs ${start.ratioToFloor.toFixed(2)}× the floor script's on a page of 20 media`);
+    const x = p.externalStart;
+    expect(readme).toContain(`${x.ratioColdToFloor.toFixed(2)}× on a visitor's first page view and ${x.ratioHotToFloor.toFixed(2)}× from V8's code cache`);
     expect(readme).toContain(`a timeupdate ${p.usPerTimeupdate.toFixed(1)} µs, ${p.ratioToReference.toFixed(2)} of the reference build's`);
     for (const why of ['load', 'INP', "phone's battery"]) expect(readme).toContain(why);
   });
