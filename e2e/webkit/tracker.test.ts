@@ -54,7 +54,7 @@ async function launch() {
  * browser's own error, and is run once more on a new MiniBrowser (beforeEach starts one), and
  * the log says so. Only a lost session is retried: a wrong number fails at once.
  */
-const SESSION_LOST = /invalid session id|session (?:deleted|not created)|ECONNREFUSED|ECONNRESET|socket hang up/i;
+const SESSION_LOST = /invalid session id|session (?:deleted|not created)/i;
 const sessionRetry = { retry: { count: 1, condition: (e: { message?: string }) => SESSION_LOST.test(e.message ?? '') } };
 
 beforeAll(async () => {
