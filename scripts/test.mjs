@@ -69,10 +69,20 @@ function vitest(suite, config) {
   const r = readJson(file);
   if (!r) return record(suite, 0, unnamed(suite, 'left no report'), 'no report');
   let failed = r.numFailedTests;
+  // A test that began on a new browser because the session before was lost (meta.sessionLost,
+  // set by the WebKit suite, which then runs again the test that lost it) is listed as
+  // Playwright's flaky ones are, so that no lost session and no retry goes unseen.
+  let again = 0;
   for (const f of r.testResults || []) {
     const name = f.name.replace(root, '');
+    const title = (t) => [...(t.ancestorTitles || []), t.title].join(' > ');
     const tests = (f.assertionResults || []).filter((t) => t.status == 'failed');
-    for (const t of tests) failures.push(`${suite}: ${name} > ${[...(t.ancestorTitles || []), t.title].join(' > ')}: ${firstLine(t.failureMessages?.[0])}`);
+    for (const t of tests) failures.push(`${suite}: ${name} > ${title(t)}: ${firstLine(t.failureMessages?.[0])}`);
+    for (const t of f.assertionResults || [])
+      if (t.meta?.sessionLost) {
+        again++;
+        failures.push(`${suite} (began on a new browser, the session before it lost): ${name} > ${title(t)}: ${t.meta.sessionLost}`);
+      }
     if (f.status == 'failed' && !tests.length) {
       failed++;
       failures.push(`${suite}: ${name} (the file failed, no test did): ${firstLine(f.message)}`);
@@ -80,7 +90,7 @@ function vitest(suite, config) {
   }
   if (!ok && !failed) failed = unnamed(suite, 'exited non-zero, and its report names no failed test or file');
   // A skipped test is neither passed nor failed; the suite's output says why it was skipped.
-  const notes = [r.numPendingTests ? `${r.numPendingTests} skipped` : '', ok ? '' : 'exit code non-zero'];
+  const notes = [r.numPendingTests ? `${r.numPendingTests} skipped` : '', again ? `${again} began on a new browser after a lost session` : '', ok ? '' : 'exit code non-zero'];
   record(suite, r.numPassedTests, failed, notes.filter(Boolean).join(', '));
 }
 
@@ -152,6 +162,6 @@ if (want('bench')) {
 }
 
 console.log('\n' + lines.join('\n'));
-if (failures.length) console.log('Failed:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
+if (failures.length) console.log('Failed, or began on a new browser:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed ? 1 : 0);

@@ -77,6 +77,8 @@ beforeEach(async (ctx) => {
   );
   if (lost) {
     console.log(`webkit: the MiniBrowser's session was lost (${lost.split('\n')[0]}); starting a new one for "${ctx.task.name}"`);
+    // For the test runner's summary (scripts/test.mjs), which lists each test run again.
+    (ctx.task.meta as { sessionLost?: string }).sessionLost = lost.split('\n')[0];
     await webkit.close().catch(() => {});
     probes = undefined;
     await launch();
