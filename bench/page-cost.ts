@@ -172,9 +172,11 @@ async function evalTime(browser: Browser, origin: string, elements: number, vari
   const tab = await context.newPage();
   await tab.goto(`${origin}/blank?elements=${elements}`);
   await tab.waitForFunction((n) => document.querySelectorAll('video').length === n, elements);
-  const times = await tab.evaluate(inlineScriptMs, source);
-  await context.close();
-  return times;
+  try {
+    return await tab.evaluate(inlineScriptMs, source);
+  } finally {
+    await context.close();
+  }
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
@@ -208,12 +210,19 @@ export interface StartCost {
   runMsReference: number;
 }
 
+type Compared = 'on' | 'floor' | 'reference';
+
+/** `measure` of the drop-in, the floor and the reference, `rounds` times each, their order turned each round. */
+async function alternating<T>(rounds: number, measure: (variant: Compared) => Promise<T>): Promise<Record<Compared, T[]>> {
+  const times: Record<Compared, T[]> = { on: [], floor: [], reference: [] };
+  for (let i = 0; i < rounds; i++)
+    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as Compared[]) times[variant].push(await measure(variant));
+  return times;
+}
+
 async function startCost(browser: Browser, origin: string, elements: number, rounds: number): Promise<StartCost> {
   type Times = { ms: number; compileMs: number }[];
-  const times: Record<'on' | 'floor' | 'reference', Times> = { on: [], floor: [], reference: [] };
-  for (let i = 0; i < rounds; i++)
-    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as (keyof typeof times)[])
-      times[variant].push(await evalTime(browser, origin, elements, variant));
+  const times = await alternating(rounds, (variant) => evalTime(browser, origin, elements, variant));
   const total = (ts: Times) => median(ts.map((t) => t.ms));
   const compile = (ts: Times) => median(ts.map((t) => t.compileMs));
   const run = (ts: Times) => median(ts.map((t) => t.ms - t.compileMs));
@@ -284,12 +293,9 @@ async function externalStartTimes(browser: Browser, origin: string, variant: Var
 }
 
 async function externalStart(browser: Browser, origin: string, elements: number, rounds: number): Promise<ExternalStart> {
-  const times: Record<'on' | 'floor' | 'reference', { cold: number; hot: number }[]> = { on: [], floor: [], reference: [] };
-  for (let i = 0; i < rounds; i++)
-    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as (keyof typeof times)[])
-      times[variant].push(await externalStartTimes(browser, origin, variant));
-  const cold = (v: keyof typeof times) => median(times[v].map((t) => t.cold));
-  const hot = (v: keyof typeof times) => median(times[v].map((t) => t.hot));
+  const times = await alternating(rounds, (variant) => externalStartTimes(browser, origin, variant));
+  const cold = (v: Compared) => median(times[v].map((t) => t.cold));
+  const hot = (v: Compared) => median(times[v].map((t) => t.hot));
   return {
     elements,
     rounds,
