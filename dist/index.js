@@ -64,14 +64,16 @@ const WATCHED = { childList: true, subtree: true, attributeFilter: ['src'] };
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
  * `removed` after each batch of changes (the caller knows which elements it holds, and
- * checks which of them left the document).
+ * checks which of them left the document). Once `live()` is false (the tracker stopped, and
+ * disconnected the observer returned), a shadow root met later, as a name is defined, is
+ * neither searched nor observed.
  *
  * Each tree is searched once, as it is met: the document at the start, then each added
  * subtree and each open shadow root, which is then observed as the document is. Nothing is
  * searched again on later changes, so a page full of custom elements costs one look at each
  * element.
  */
-function discover(selector, found, removed, guard) {
+function discover(selector, found, removed, guard, live) {
     // The document, a shadow root, or any node added to either.
     const search = (node) => {
         if (node.nodeType == 1) {
@@ -88,9 +90,8 @@ function discover(selector, found, removed, guard) {
                 look(walker.currentNode);
         }
     };
-    let live = 1;
     const look = shadowRoots((root) => {
-        if (live) {
+        if (live()) {
             observer.observe(root, WATCHED);
             search(root);
         }
@@ -106,12 +107,6 @@ function discover(selector, found, removed, guard) {
         });
         removed();
     }));
-    // `stop()` disconnects it: a name defined after that opens no root, finds nothing, and
-    // does not set the observer watching again.
-    observer.disconnect = () => {
-        live = 0;
-        MutationObserver.prototype.disconnect.call(observer);
-    };
     observer.observe(document, WATCHED);
     search(document);
     return observer;
@@ -303,7 +298,7 @@ function mediaFields(el) {
     const type = data('type');
     let file;
     try {
-        file = decodeURIComponent(new URL(url).pathname.split('/').pop());
+        file = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop());
     }
     catch {
         /* no URL, or a malformed escape */
@@ -414,10 +409,10 @@ const unmark = (el) => (el[KEY] = 0);
  */
 function wireEvent(type, sessionId, fields) {
     const id = type == 'attention-span' ? sessionId : sessionId + '-' + (fields.playedPercent || 0);
-    const event = { type, id, occurredTimestamp: Date.now(), sessionId, ...fields };
-    for (const key in event)
-        if (!event[key])
-            delete event[key];
+    const event = { type, id, occurredTimestamp: Date.now(), sessionId };
+    for (const key in fields)
+        if (fields[key])
+            event[key] = fields[key];
     return event;
 }
 
@@ -598,6 +593,8 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
     const read = (el, type, mayBegin, now = Date.now()) => {
         const duration = el.duration;
         const src = el.currentSrc;
+        // Read once: each of the element's getters is a call into the browser.
+        const paused = el.paused;
         let to = el.currentTime;
         let next = to;
         // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
@@ -621,7 +618,7 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
             return;
         // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
         // `ended`, `volumechange`, `ratechange` and the tracker's `hide` and `close` may not.
-        if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+        if (!session && mayBegin && !paused && /^[pta]/.test(type)) {
             const before = playedRuns(el.played);
             // A tracker attached to a playing element credits what it has played already.
             session = {
@@ -690,13 +687,13 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
                     report(session, m);
                 }
             // A seek, or a pause (the media played at the last reading and no longer does).
-            report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
+            report(session, jumped || (at && paused) ? STOPPED : CHANGED);
         }
         if (type == 'ended' || next < 0)
             end();
         // A loop plays on from its start (HTML: "seek to the earliest possible position").
         pos = next < 0 ? 0 : next;
-        at = el.paused ? 0 : now;
+        at = paused ? 0 : now;
         speed = el.playbackRate;
     };
     return {
@@ -1131,7 +1128,8 @@ function trackPage(options, loadEmbeds) {
     listen(window, 'online', transport._retry);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
-    const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard);
+    // After `_stop`, a name defined late opens no root: nothing is found, nor watched again.
+    const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard, () => !stopped);
     return {
         _guard: guard,
         _tracked: tracked,

@@ -92,7 +92,8 @@ test('consent() takes the answer of another consent manager', async ({ page, tra
 });
 
 test('stop() detaches everything: no more events, no more listeners', async ({ page, track }) => {
-  await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') + '<main></main>' });
+  // A player whose name is defined only after stop(): its shadow root is not searched.
+  await track.open({ build: 'esm', body: media('v', 'clip-8s.webm') + '<main></main><late-player></late-player>' });
   await track.play('v', 4);
   // Stopped in the page as soon as 2.5 s have played (no round trip between the check and stop()).
   const atStop = await page.evaluate(
@@ -108,15 +109,30 @@ test('stop() detaches everything: no more events, no more listeners', async ({ p
         }, 10);
       }),
   );
-  // Played on to the end, a new element, a hidden page: nothing.
-  await page.evaluate((html) => {
-    document.querySelector('main')!.innerHTML = html;
-    document.dispatchEvent(new Event('visibilitychange'));
-    dispatchEvent(new Event('pagehide'));
-    return (document.getElementById('late') as HTMLVideoElement).play();
-  }, media('late', 'clip-1s.webm'));
+  // Played on to the end, a new element, a player defined, a hidden page: nothing.
+  await page.evaluate(
+    ([html, inShadow]) => {
+      document.querySelector('main')!.innerHTML = html;
+      customElements.define(
+        'late-player',
+        class extends HTMLElement {
+          constructor() {
+            super();
+            this.attachShadow({ mode: 'open' }).innerHTML = inShadow;
+          }
+        },
+      );
+      document.dispatchEvent(new Event('visibilitychange'));
+      dispatchEvent(new Event('pagehide'));
+      const shadowVideo = document.querySelector('late-player')!.shadowRoot!.querySelector('video')!;
+      (window as unknown as { shadowVideo: HTMLVideoElement }).shadowVideo = shadowVideo;
+      return Promise.all([(document.getElementById('late') as HTMLVideoElement).play(), shadowVideo.play()]);
+    },
+    [media('late', 'clip-1s.webm'), media('in-shadow', 'clip-1s.webm', 'data-media-track="on"')],
+  );
   await track.media('v', 'ended');
   await track.media('late', 'ended');
+  await page.waitForFunction(() => (window as unknown as { shadowVideo: HTMLVideoElement }).shadowVideo.ended);
   expect(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent.length)).toBe(atStop);
   // stop() closed the session: its attention span went with what was pending.
   expect(steps(await track.sent())).toEqual(['STARTED', 25, 'attention-span']);

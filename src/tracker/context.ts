@@ -58,7 +58,7 @@ export function mediaFields(el: Climbed & Pick<HTMLMediaElement, 'title' | 'getA
   const type = data('type');
   let file: string | undefined;
   try {
-    file = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
+    file = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop()!);
   } catch {
     /* no URL, or a malformed escape */
   }

@@ -14,7 +14,9 @@ export const WATCHED: MutationObserverInit = { childList: true, subtree: true, a
 /**
  * Calls `found` for each element matching `selector`, now and whenever one is added, and
  * `removed` after each batch of changes (the caller knows which elements it holds, and
- * checks which of them left the document).
+ * checks which of them left the document). Once `live()` is false (the tracker stopped, and
+ * disconnected the observer returned), a shadow root met later, as a name is defined, is
+ * neither searched nor observed.
  *
  * Each tree is searched once, as it is met: the document at the start, then each added
  * subtree and each open shadow root, which is then observed as the document is. Nothing is
@@ -26,6 +28,7 @@ export function discover(
   found: (el: Element) => void,
   removed: () => void,
   guard: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => unknown,
+  live: () => unknown,
 ): MutationObserver {
   // The document, a shadow root, or any node added to either.
   const search = (node: Node) => {
@@ -41,9 +44,8 @@ export function discover(
       for (const walker = document.createTreeWalker(node, 1); walker.nextNode(); ) look(walker.currentNode as Element);
     }
   };
-  let live = 1;
   const look = shadowRoots((root) => {
-    if (live) {
+    if (live()) {
       observer.observe(root, WATCHED);
       search(root);
     }
@@ -59,12 +61,6 @@ export function discover(
       removed();
     }),
   );
-  // `stop()` disconnects it: a name defined after that opens no root, finds nothing, and
-  // does not set the observer watching again.
-  observer.disconnect = () => {
-    live = 0;
-    MutationObserver.prototype.disconnect.call(observer);
-  };
   observer.observe(document, WATCHED);
   search(document);
   return observer;

@@ -252,7 +252,8 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
-  const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard);
+  // After `_stop`, a name defined late opens no root: nothing is found, nor watched again.
+  const observer = discover((options.selector || 'video, audio') + (loadEmbeds ? ',' + EMBEDS : ''), attach, sweep, guard, () => !stopped);
 
   return {
     _guard: guard,

@@ -16,7 +16,7 @@ export function wireEvent(
   fields: Partial<CommonFields> & Record<string, unknown>,
 ): WireEvent {
   const id = type == 'attention-span' ? sessionId : sessionId + '-' + (fields.playedPercent || 0);
-  const event: Record<string, unknown> = { type, id, occurredTimestamp: Date.now(), sessionId, ...fields };
-  for (const key in event) if (!event[key]) delete event[key];
+  const event: Record<string, unknown> = { type, id, occurredTimestamp: Date.now(), sessionId };
+  for (const key in fields) if (fields[key]) event[key] = fields[key];
   return event as unknown as WireEvent;
 }

@@ -124,6 +124,8 @@ export function createPlayhead<E extends MediaState>(
   const read = (el: E, type: string, mayBegin: boolean, now = Date.now()) => {
     const duration = el.duration;
     const src = el.currentSrc;
+    // Read once: each of the element's getters is a call into the browser.
+    const paused = el.paused;
     let to = el.currentTime;
     let next = to;
     // A new currentSrc is a new source. Compare sources rather than count `loadstart`s:
@@ -144,7 +146,7 @@ export function createPlayhead<E extends MediaState>(
     if (!session && !at && type[0] == 'r') return;
     // Of the readings, `playing`, `timeupdate` and `attach` may begin a session; `seeking`,
     // `ended`, `volumechange`, `ratechange` and the tracker's `hide` and `close` may not.
-    if (!session && mayBegin && !el.paused && /^[pta]/.test(type)) {
+    if (!session && mayBegin && !paused && /^[pta]/.test(type)) {
       const before = playedRuns(el.played);
       // A tracker attached to a playing element credits what it has played already.
       session = {
@@ -204,12 +206,12 @@ export function createPlayhead<E extends MediaState>(
           report(session, m);
         }
       // A seek, or a pause (the media played at the last reading and no longer does).
-      report(session, jumped || (at && el.paused) ? STOPPED : CHANGED);
+      report(session, jumped || (at && paused) ? STOPPED : CHANGED);
     }
     if (type == 'ended' || next < 0) end();
     // A loop plays on from its start (HTML: "seek to the earliest possible position").
     pos = next < 0 ? 0 : next;
-    at = el.paused ? 0 : now;
+    at = paused ? 0 : now;
     speed = el.playbackRate;
   };
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mediaFields, pageFields, wholeNumber } from '../../src/tracker/context.js';
 
@@ -97,6 +98,26 @@ describe('mediaFields', () => {
     });
   });
 
+  it("names it by the last segment of the URL's path, decoded, as the URL parser splits it (whatever the query, fragment, escapes)", () => {
+    // currentSrc is a URL as the parser serializes it: the file name is read off that text.
+    const segment = fc.stringMatching(/^([\w.~!$&'()*+,;=:@ -]|%[0-9a-fA-F]{2}|%[^0-9a-fA-F]|%)*$/);
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), segment, segment, (base, dir, file) => {
+        const url = new URL(base);
+        url.pathname += `/${dir}/${file}`;
+        const src = url.href;
+        let expected: string | undefined;
+        try {
+          expected = decodeURIComponent(new URL(src).pathname.split('/').pop()!);
+        } catch {
+          /* a malformed escape: no name */
+        }
+        expect(mediaFields(media({}, src)).mediaName).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('names the media by data-media-name, else title, else aria-label', () => {
     const src = 'https://example.com/a.webm';
     expect(mediaFields(media({ title: 'T', 'aria-label': 'L' }, src)).mediaName).toBe('T');
@@ -115,9 +136,10 @@ describe('mediaFields', () => {
     for (const src of ['blob:https://example.com/0b6c2a8e-1111-4bbb-8ccc-123456789abc', 'data:video/webm;base64,GkXf']) {
       expect(mediaFields(media({}, src))).toEqual({
         mediaType: 'VIDEO',
+        // (Empty fields are left out of the event: payload.ts.)
         externalId: '',
         mediaBridgeId: undefined,
-        mediaName: undefined,
+        mediaName: '',
         mediaUrl: '',
       });
       expect(mediaFields(media({ 'data-media-id': 'live-1' }, src)).externalId).toBe('live-1');

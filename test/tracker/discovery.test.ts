@@ -40,8 +40,10 @@ function element(html: string, { mode = 'open' as ShadowRootMode, define = true 
 let found: Element[];
 let batches: number;
 let observer: MutationObserver | undefined;
+// What the page tracker's `_stop` turns off, as it disconnects the observer.
+let live: boolean;
 const start = () => {
-  observer = discover('video, audio', (el) => found.push(el), () => batches++, guard);
+  observer = discover('video, audio', (el) => found.push(el), () => batches++, guard, () => live);
 };
 /** Resolves once the observer has handled one more batch of changes than now. */
 const nextBatch = async (change: () => void) => {
@@ -83,6 +85,7 @@ const ids = () => found.map((el) => el.id).sort();
 beforeEach(() => {
   found = [];
   batches = 0;
+  live = true;
   document.body.innerHTML = '';
 });
 afterEach(() => {
@@ -152,11 +155,12 @@ describe('custom elements defined after the start', () => {
     expect(whenDefined).toHaveBeenCalledTimes(2);
   });
 
-  it('once disconnected (the tracker stopped), a name defined later finds nothing, and nothing is watched again', async () => {
+  it('once stopped (no longer live, the observer disconnected), a name defined later finds nothing, and nothing is watched again', async () => {
     const late = element('<video></video>', { define: false });
     const ready = element('<p></p>');
     document.body.innerHTML = late.tag() + ready.tag();
     start();
+    live = false;
     observer!.disconnect();
     late.define();
     // Discovery waited for the name first, so its callback has run when this one resumes.
