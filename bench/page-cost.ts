@@ -189,8 +189,9 @@ const median = (xs: number[]) => {
 /**
  * Start on a page of `elements` media: each script's evaluation, medians of alternating
  * rounds, and the part of it before the script's first statement (parsing and compiling its
- * top level, which depends on the script's size, not on what it does), and the rest (running
- * it, with the lazy compiling of each function as it is first called).
+ * top level, which depends on the script's size, not on what it does; and every function of
+ * the drop-in, whose compile hint asks for it), and the rest (running it, with the lazy
+ * compiling of each function not compiled yet as it is first called).
  */
 export interface StartCost {
   elements: number;
