@@ -8,10 +8,12 @@
  * it was before the attention span and the resend queue (bench/reference/), and the floor
  * (bench/floor.js), the least a tracker must do: the same listeners and a MutationObserver,
  * reading the position on each event and doing nothing else. Start is timed the same way: the
- * drop-in's evaluation against the floor's, on pages of 0 and of N media.
+ * drop-in's evaluation against the floor's, on pages of 0 and of N media. One more kind runs
+ * the drop-in without its first line, V8's compile hint, so that what the hint saves (and
+ * costs) is measured in the same run too.
  */
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,8 +35,12 @@ declare global {
   }
 }
 
-/** Which script a round's page runs: none, this build, the reference build, the floor, or this build unminified (for a profile). */
-export type Variant = 'off' | 'on' | 'reference' | 'floor' | 'profiled';
+/**
+ * Which script a round's page runs: none, this build, the reference build, the floor, this
+ * build unminified (for a profile), or this build without its first line, V8's compile hint
+ * (what the hint saves, measured in the same run).
+ */
+export type Variant = 'off' | 'on' | 'reference' | 'floor' | 'profiled' | 'unhinted';
 
 const SCRIPTS: Record<Variant, string> = {
   off: '',
@@ -42,7 +48,18 @@ const SCRIPTS: Record<Variant, string> = {
   reference: '/bench/reference/before-attention-span.min.js',
   floor: '/bench/floor.js',
   profiled: '/bench/out/profiled.js',
+  unhinted: '/bench/out/unhinted.js',
 };
+
+const HINT = '//# allFunctionsCalledOnLoad\n';
+
+/** Writes the drop-in without its compile hint, for the `unhinted` rounds; throws if the build has none. */
+function writeUnhinted() {
+  const built = readFileSync(join(root, SCRIPTS.on.slice(1)), 'utf8');
+  if (!built.startsWith(HINT)) throw new Error(`${SCRIPTS.on} does not begin with ${HINT.trim()}`);
+  mkdirSync(join(root, 'bench/out'), { recursive: true });
+  writeFileSync(join(root, SCRIPTS.unhinted.slice(1)), built.slice(HINT.length));
+}
 
 /** The page of `elements` media; `cached`: its script from `/cached/`, which the browser may keep (see externalStart). */
 function page(elements: number, variant: Variant, cached?: boolean): string {
@@ -209,15 +226,20 @@ export interface StartCost {
   runMsOn: number;
   runMsFloor: number;
   runMsReference: number;
+  /** The drop-in without its compile hint: the same figures. */
+  msUnhinted: number;
+  compileMsUnhinted: number;
+  runMsUnhinted: number;
 }
 
-type Compared = 'on' | 'floor' | 'reference';
+type Compared = 'on' | 'floor' | 'reference' | 'unhinted';
 
-/** `measure` of the drop-in, the floor and the reference, `rounds` times each, their order turned each round. */
+/** `measure` of the drop-in, the floor, the reference and the drop-in without its hint, `rounds` times each, their order turned each round. */
 async function alternating<T>(rounds: number, measure: (variant: Compared) => Promise<T>): Promise<Record<Compared, T[]>> {
-  const times: Record<Compared, T[]> = { on: [], floor: [], reference: [] };
+  const times: Record<Compared, T[]> = { on: [], floor: [], reference: [], unhinted: [] };
+  const order: Compared[] = ['on', 'floor', 'reference', 'unhinted'];
   for (let i = 0; i < rounds; i++)
-    for (const variant of (i % 2 ? ['floor', 'reference', 'on'] : ['on', 'floor', 'reference']) as Compared[]) times[variant].push(await measure(variant));
+    for (const variant of i % 2 ? [...order].reverse() : order) times[variant].push(await measure(variant));
   return times;
 }
 
@@ -242,6 +264,9 @@ async function startCost(browser: Browser, origin: string, elements: number, rou
     runMsOn: run(times.on),
     runMsFloor: run(times.floor),
     runMsReference: run(times.reference),
+    msUnhinted: total(times.unhinted),
+    compileMsUnhinted: compile(times.unhinted),
+    runMsUnhinted: run(times.unhinted),
   };
 }
 
@@ -266,6 +291,9 @@ export interface ExternalStart {
   hotReference: number;
   ratioColdToFloor: number;
   ratioHotToFloor: number;
+  /** The drop-in without its compile hint: a first and a third page view (medians). */
+  coldUnhinted: number;
+  hotUnhinted: number;
 }
 
 /** The first and the third page view's EvaluateScript of `variant`'s script, in one context; throws if the third did not use the code cache. */
@@ -308,6 +336,8 @@ async function externalStart(browser: Browser, origin: string, elements: number,
     hotReference: hot('reference'),
     ratioColdToFloor: cold('on') / cold('floor'),
     ratioHotToFloor: hot('on') / hot('floor'),
+    coldUnhinted: cold('unhinted'),
+    hotUnhinted: hot('unhinted'),
   };
 }
 
@@ -331,6 +361,9 @@ export interface PageCost {
   usPerTimeupdateFloor: number;
   /** This build's cost per timeupdate over the floor's. */
   ratioToFloor: number;
+  /** The same figures for this build without its compile hint. */
+  scriptMsUnhinted: number;
+  usPerTimeupdateUnhinted: number;
   /** Start, on a page without media and on the page of `elements` media. */
   start: StartCost[];
   /** Start as an external script, a first and a third page view, on the page of `elements` media. */
@@ -352,10 +385,11 @@ export async function measurePageCost({
   startRounds = 15,
   log = (_: string) => {},
 }: { rounds?: number; seconds?: number; rate?: number; elements?: number; startRounds?: number; log?: (s: string) => void } = {}): Promise<PageCost> {
+  writeUnhinted();
   const { server, origin, beacons } = await startServer(elements);
   const browser = await launch();
   try {
-    const by: Record<'off' | 'on' | 'reference' | 'floor', Round[]> = { off: [], on: [], reference: [], floor: [] };
+    const by: Record<'off' | 'on' | 'reference' | 'floor' | 'unhinted', Round[]> = { off: [], on: [], reference: [], floor: [], unhinted: [] };
     // Each kind in turn, its order rotated each round, so that drift in the machine's load
     // falls on all of them alike.
     const kinds = Object.keys(by) as (keyof typeof by)[];
@@ -371,14 +405,14 @@ export async function measurePageCost({
       const s = await startCost(browser, origin, n, startRounds);
       start.push(s);
       log(
-        `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}) (medians of ${startRounds})`,
+        `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}), without the hint ${s.msUnhinted.toFixed(3)} ms (compile ${s.compileMsUnhinted.toFixed(3)}) (medians of ${startRounds})`,
       );
     }
     const external = await externalStart(browser, origin, elements, startRounds);
     log(
-      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}) (medians of ${startRounds})`,
+      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}); without the hint ${external.coldUnhinted.toFixed(3)} and ${external.hotUnhinted.toFixed(3)} ms (medians of ${startRounds})`,
     );
-    const { on, off, reference, floor } = by;
+    const { on, off, reference, floor, unhinted } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));
     const script = (rs: Round[]) => mean(rs.map((r) => r.scriptMs));
     // What a kind of round added to the page's script time, per timeupdate it handled.
@@ -408,6 +442,8 @@ export async function measurePageCost({
       scriptMsFloor: script(floor),
       usPerTimeupdateFloor: perUpdate(floor),
       ratioToFloor: perUpdate(on) / perUpdate(floor),
+      scriptMsUnhinted: script(unhinted),
+      usPerTimeupdateUnhinted: perUpdate(unhinted),
       start,
       externalStart: external,
       longTasksOn,
