@@ -294,31 +294,53 @@ export interface ExternalStart {
   /** The drop-in without its compile hint: a first and a third page view (medians). */
   coldUnhinted: number;
   hotUnhinted: number;
+  /**
+   * For each script (medians): its EvaluateScript in the first, second (where V8 makes the
+   * code cache) and third page views, and the main thread's compiling in the first (V8's
+   * trace events V8.CompileCode on the main thread: each function compiled there, as it is
+   * first called, where it was not compiled off the main thread as the script loaded). Wall
+   * times on a shared machine move with whatever else the page does; the compiling is the
+   * steadier figure of what the compile hint changes.
+   */
+  views: Record<Compared, { first: number; second: number; third: number; firstCompiling: number }>;
 }
 
-/** The first and the third page view's EvaluateScript of `variant`'s script, in one context; throws if the third did not use the code cache. */
-async function externalStartTimes(browser: Browser, origin: string, variant: Variant): Promise<{ cold: number; hot: number }> {
+interface ViewTimes {
+  cold: number;
+  warm: number;
+  hot: number;
+  coldCompiling: number;
+}
+
+/** The first, second and third page view's EvaluateScript of `variant`'s script, in one context, and the first's compiling on the main thread; throws if the third did not use the code cache. */
+async function externalStartTimes(browser: Browser, origin: string, variant: Variant): Promise<ViewTimes> {
   const context = await browser.newContext();
   const tab = await context.newPage();
   const url = `/cached/${variant}.js`;
-  const views: { ms: number; consumed: number }[] = [];
+  const views: { ms: number; compiling: number; consumed: number }[] = [];
   try {
     for (let view = 0; view < 3; view++) {
-      await browser.startTracing(tab, { categories: ['devtools.timeline', 'v8'] });
+      await browser.startTracing(tab, { categories: ['devtools.timeline', 'v8', 'disabled-by-default-v8.compile'] });
       await tab.goto(`${origin}/page?tracker=${variant}&cached`, { waitUntil: 'load' });
       const { traceEvents } = JSON.parse(String(await browser.stopTracing())) as {
-        traceEvents: { name: string; dur?: number; args?: { data?: { url?: string; consumedCacheSize?: number } } }[];
+        traceEvents: { name: string; tid: number; dur?: number; args?: { data?: { url?: string; consumedCacheSize?: number } } }[];
       };
       const mine = traceEvents.filter((e) => String(e.args?.data?.url ?? '').endsWith(url));
       const evaluated = mine.filter((e) => e.name == 'EvaluateScript');
       if (evaluated.length != 1) throw new Error(`${variant}: ${evaluated.length} EvaluateScript events for ${url} in page view ${view + 1}`);
-      views.push({ ms: (evaluated[0].dur ?? 0) / 1000, consumed: mine.reduce((n, e) => n + (e.args?.data?.consumedCacheSize ?? 0), 0) });
+      const main = evaluated[0].tid;
+      views.push({
+        ms: (evaluated[0].dur ?? 0) / 1000,
+        // The page runs no other script (the floor's page neither): what the main thread compiled is this one's.
+        compiling: traceEvents.filter((e) => e.tid == main && e.name == 'V8.CompileCode').reduce((ms, e) => ms + (e.dur ?? 0) / 1000, 0),
+        consumed: mine.reduce((n, e) => n + (e.args?.data?.consumedCacheSize ?? 0), 0),
+      });
     }
   } finally {
     await context.close();
   }
   if (!views[2].consumed) throw new Error(`${variant}: the third page view did not use V8's code cache`);
-  return { cold: views[0].ms, hot: views[2].ms };
+  return { cold: views[0].ms, warm: views[1].ms, hot: views[2].ms, coldCompiling: views[0].compiling };
 }
 
 async function externalStart(browser: Browser, origin: string, elements: number, rounds: number): Promise<ExternalStart> {
@@ -338,6 +360,17 @@ async function externalStart(browser: Browser, origin: string, elements: number,
     ratioHotToFloor: hot('on') / hot('floor'),
     coldUnhinted: cold('unhinted'),
     hotUnhinted: hot('unhinted'),
+    views: Object.fromEntries(
+      Object.entries(times).map(([v, ts]) => [
+        v,
+        {
+          first: median(ts.map((t) => t.cold)),
+          second: median(ts.map((t) => t.warm)),
+          third: median(ts.map((t) => t.hot)),
+          firstCompiling: median(ts.map((t) => t.coldCompiling)),
+        },
+      ]),
+    ) as ExternalStart['views'],
   };
 }
 

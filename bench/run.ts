@@ -74,6 +74,8 @@ try {
         ['of which compiling, before the first statement', '', `${f(full.compileMsFloor, 3)} ms`, `${f(full.compileMsReference, 3)} ms`, `${f(full.compileMsOn, 3)} ms (${f(full.compileMsOn / full.compileMsFloor, 2)}× the floor)`, `${f(full.compileMsUnhinted, 3)} ms (${f(full.compileMsUnhinted / full.compileMsFloor, 2)}×)`],
         ['of which running', '', `${f(full.runMsFloor, 3)} ms`, `${f(full.runMsReference, 3)} ms`, `${f(full.runMsOn, 3)} ms (${f(full.runMsOn / full.runMsFloor, 2)}× the floor)`, `${f(full.runMsUnhinted, 3)} ms (${f(full.runMsUnhinted / full.runMsFloor, 2)}×)`],
         [`start as the page's script, a first page view (main thread)`, '', `${f(x.coldFloor, 3)} ms`, `${f(x.coldReference, 3)} ms`, `${f(x.coldOn, 3)} ms (${f(x.ratioColdToFloor, 2)}× the floor)`, `${f(x.coldUnhinted, 3)} ms (${f(x.coldUnhinted / x.coldFloor, 2)}×)`],
+        [`of which compiling on the main thread (V8.CompileCode)`, '', ...(['floor', 'reference', 'on', 'unhinted'] as const).map((v) => `${f(x.views[v].firstCompiling, 3)} ms`)],
+        [`start as the page's script, a second page view (V8 makes its code cache)`, '', ...(['floor', 'reference', 'on', 'unhinted'] as const).map((v) => `${f(x.views[v].second, 3)} ms`)],
         [`start as the page's script, a third page view (V8's code cache)`, '', `${f(x.hotFloor, 3)} ms`, `${f(x.hotReference, 3)} ms`, `${f(x.hotOn, 3)} ms (${f(x.ratioHotToFloor, 2)}× the floor)`, `${f(x.hotUnhinted, 3)} ms (${f(x.hotUnhinted / x.hotFloor, 2)}×)`],
         ['long tasks (the tracker\'s own script time in a long frame, at most)', String(p.longTasksOff), '', '', `${p.longTasksOn}, ${p.longTasksCharged} charged to the tracker (${f(p.mostScriptInALongFrame)} ms)`, ''],
       ],
