@@ -291,9 +291,6 @@ export interface ExternalStart {
   hotReference: number;
   ratioColdToFloor: number;
   ratioHotToFloor: number;
-  /** The drop-in without its compile hint: a first and a third page view (medians). */
-  coldUnhinted: number;
-  hotUnhinted: number;
   /**
    * For each script (medians): its EvaluateScript in the first, second (where V8 makes the
    * code cache) and third page views, and the main thread's compiling in the first (V8's
@@ -358,8 +355,6 @@ async function externalStart(browser: Browser, origin: string, elements: number,
     hotReference: hot('reference'),
     ratioColdToFloor: cold('on') / cold('floor'),
     ratioHotToFloor: hot('on') / hot('floor'),
-    coldUnhinted: cold('unhinted'),
-    hotUnhinted: hot('unhinted'),
     views: Object.fromEntries(
       Object.entries(times).map(([v, ts]) => [
         v,
@@ -443,7 +438,7 @@ export async function measurePageCost({
     }
     const external = await externalStart(browser, origin, elements, startRounds);
     log(
-      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}); without the hint ${external.coldUnhinted.toFixed(3)} and ${external.hotUnhinted.toFixed(3)} ms (medians of ${startRounds})`,
+      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}); without the hint ${external.views.unhinted.first.toFixed(3)} and ${external.views.unhinted.third.toFixed(3)} ms (medians of ${startRounds})`,
     );
     const { on, off, reference, floor, unhinted } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));
