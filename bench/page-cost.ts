@@ -281,14 +281,7 @@ async function startCost(browser: Browser, origin: string, elements: number, rou
 export interface ExternalStart {
   elements: number;
   rounds: number;
-  /** A first page view, for the drop-in, the floor and the reference (medians). */
-  coldOn: number;
-  coldFloor: number;
-  coldReference: number;
-  /** A third page view, from the code cache (medians). */
-  hotOn: number;
-  hotFloor: number;
-  hotReference: number;
+  /** The drop-in's first and third page views over the floor's (from `views`). */
   ratioColdToFloor: number;
   ratioHotToFloor: number;
   /**
@@ -342,30 +335,23 @@ async function externalStartTimes(browser: Browser, origin: string, variant: Var
 
 async function externalStart(browser: Browser, origin: string, elements: number, rounds: number): Promise<ExternalStart> {
   const times = await alternating(rounds, (variant) => externalStartTimes(browser, origin, variant));
-  const cold = (v: Compared) => median(times[v].map((t) => t.cold));
-  const hot = (v: Compared) => median(times[v].map((t) => t.hot));
+  const views = Object.fromEntries(
+    Object.entries(times).map(([v, ts]) => [
+      v,
+      {
+        first: median(ts.map((t) => t.cold)),
+        second: median(ts.map((t) => t.warm)),
+        third: median(ts.map((t) => t.hot)),
+        firstCompiling: median(ts.map((t) => t.coldCompiling)),
+      },
+    ]),
+  ) as ExternalStart['views'];
   return {
     elements,
     rounds,
-    coldOn: cold('on'),
-    coldFloor: cold('floor'),
-    coldReference: cold('reference'),
-    hotOn: hot('on'),
-    hotFloor: hot('floor'),
-    hotReference: hot('reference'),
-    ratioColdToFloor: cold('on') / cold('floor'),
-    ratioHotToFloor: hot('on') / hot('floor'),
-    views: Object.fromEntries(
-      Object.entries(times).map(([v, ts]) => [
-        v,
-        {
-          first: median(ts.map((t) => t.cold)),
-          second: median(ts.map((t) => t.warm)),
-          third: median(ts.map((t) => t.hot)),
-          firstCompiling: median(ts.map((t) => t.coldCompiling)),
-        },
-      ]),
-    ) as ExternalStart['views'],
+    ratioColdToFloor: views.on.first / views.floor.first,
+    ratioHotToFloor: views.on.third / views.floor.third,
+    views,
   };
 }
 
@@ -438,7 +424,7 @@ export async function measurePageCost({
     }
     const external = await externalStart(browser, origin, elements, startRounds);
     log(
-      `  start as an external script, ${elements} media: first view ${external.coldOn.toFixed(3)} ms (floor ${external.coldFloor.toFixed(3)}), third view from the code cache ${external.hotOn.toFixed(3)} ms (floor ${external.hotFloor.toFixed(3)}); without the hint ${external.views.unhinted.first.toFixed(3)} and ${external.views.unhinted.third.toFixed(3)} ms (medians of ${startRounds})`,
+      `  start as an external script, ${elements} media: first view ${external.views.on.first.toFixed(3)} ms (floor ${external.views.floor.first.toFixed(3)}), third view from the code cache ${external.views.on.third.toFixed(3)} ms (floor ${external.views.floor.third.toFixed(3)}); without the hint ${external.views.unhinted.first.toFixed(3)} and ${external.views.unhinted.third.toFixed(3)} ms (medians of ${startRounds})`,
     );
     const { on, off, reference, floor, unhinted } = by;
     const scriptMsOff = mean(off.map((r) => r.scriptMs));
