@@ -42,17 +42,8 @@ const rawText = () => ({
 // The tracker promises ES2019 syntax (see README, browser support).
 const TRACKER_TARGET = 'ES2019';
 
-/**
- * V8's compile hint (Chromium 136 on): compile every function of the script as it is loaded,
- * off the main thread for a script the page loads by its URL, rather than each on the main
- * thread at its first call, after a first parse of all of it to find where each ends.
- * Nearly all of the drop-in runs on a page whose media play (docs/performance.md has what it
- * saves); other engines read it as a comment.
- */
-const COMPILE_ALL = '//# allFunctionsCalledOnLoad';
-
 /** The drop-in's minifier, for each of the browser's builds. */
-const minify = (preamble) =>
+const minify = () =>
   terser({
     ecma: 2019,
     // `module`: minify as strict code in a scope of its own, as an ES module is. Terser then
@@ -64,7 +55,7 @@ const minify = (preamble) =>
     // Private fields start with `_`; mangling them keeps them out of the bundle.
     // HubSpot's own `_hsenc` field and `_hsp` queue also start with `_`, so they are kept.
     mangle: { properties: { regex: /^_[a-z]/, reserved: ['_hsenc', '_hsp', '_hsq'] } },
-    format: { comments: false, preamble },
+    format: { comments: false },
   });
 
 export default [
@@ -74,7 +65,7 @@ export default [
     plugins: [
       nodeResolve({ browser: true }),
       ts(TRACKER_TARGET),
-      minify(COMPILE_ALL),
+      minify(),
       sizeReport(),
     ],
   },

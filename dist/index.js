@@ -113,88 +113,6 @@ function discover(selector, found, removed, guard, live) {
 }
 
 /**
- * The record of what was played in one session: the runs of continuous playback, in the
- * order they happened. Quartile progress reads their union; the attention span
- * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
- * serves both, so the two can never disagree.
- */
-/**
- * Records that the media played from `from` to `to`. Play that carries on where the last
- * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
- */
-function addPlay(runs, from, to) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] == from)
-        last[1] = to;
-    else
-        runs.push([from, to]);
-}
-/** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
-function union(runs, end) {
-    const out = [];
-    for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
-        const last = out[out.length - 1];
-        const to = Math.min(until, end);
-        if (last && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else if (to > from)
-            out.push([from, to]);
-    }
-    return out;
-}
-/** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
-function playedSeconds(runs, end) {
-    // A loop, not `reduce`, which Prototype.js 1.6 replaces with another function (milestones.ts).
-    let sum = 0;
-    for (const [from, to] of union(runs, end))
-        sum += to - from;
-    return sum;
-}
-/**
- * The share of a media of `duration` seconds played at least once, in whole percents rounded
- * down: the largest whole `p` with `played * 100 >= p * duration`. It is compared that way,
- * not read off `played * 100 / duration`, because that quotient rounds below a whole percent
- * for many ordinary durations: a whole play of 6.008 s gives 99.99999999999999, so dividing
- * would never reach 100 (issue 18). For a duration that is unknown (NaN), 0 or infinite (a
- * live stream) it is NaN or 0, so it reaches no milestone.
- */
-function playedPercent(runs, duration) {
-    const played = playedSeconds(runs, duration) * 100;
-    const percent = Math.floor(played / duration);
-    return played >= (percent + 1) * duration ? percent + 1 : percent;
-}
-
-/** Most spans a media is cut into. */
-const MAX_SPANS = 1000;
-function attentionSpan(runs, duration) {
-    // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) there
-    // are no spans (NaN of them), and nothing to say.
-    const size = Math.ceil(duration / MAX_SPANS);
-    const spans = Math.ceil(duration / size);
-    const rawDataMap = {};
-    let counted = 0;
-    for (let i = 0; i < spans; i++) {
-        // The span is [start, end], the last one cut at the duration.
-        const start = i * size;
-        const end = Math.min(start + size, duration);
-        let seconds = 0;
-        // (Runs not destructured: a page runs this cold, in V8's interpreter, where taking an
-        // array apart goes through the iterator protocol, twice as slow: issue 22.)
-        for (const run of runs)
-            seconds += Math.max(0, Math.min(run[1], end) - Math.max(run[0], start));
-        counted |= rawDataMap[i] = Math.round(seconds / (end - start));
-    }
-    if (counted)
-        return {
-            rawDataMap,
-            derivedValues: {
-                totalPercentPlayed: playedPercent(runs, duration),
-                totalSecondsPlayed: Math.floor(playedSeconds(runs, duration)),
-            },
-        };
-}
-
-/**
  * The visitor's consent, as issue 2 defines it. Anonymous events go out unless consent is
  * required; the visitor is identified (`hubspotutk`, `_hsenc`) only without any opt-out.
  */
@@ -416,6 +334,88 @@ function wireEvent(type, sessionId, fields) {
     return event;
 }
 
+/**
+ * The record of what was played in one session: the runs of continuous playback, in the
+ * order they happened. Quartile progress reads their union; the attention span
+ * (attention-span.ts) counts, for each span of the media, how many runs cover it. One record
+ * serves both, so the two can never disagree.
+ */
+/**
+ * Records that the media played from `from` to `to`. Play that carries on where the last
+ * run stopped extends it, so the record grows only with seeks, wraps and resumptions elsewhere.
+ */
+function addPlay(runs, from, to) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] == from)
+        last[1] = to;
+    else
+        runs.push([from, to]);
+}
+/** The union of the runs, cut at `end`: sorted, disjoint intervals (what a "played" bar draws). */
+function union(runs, end) {
+    const out = [];
+    for (const [from, until] of [...runs].sort((x, y) => x[0] - y[0])) {
+        const last = out[out.length - 1];
+        const to = Math.min(until, end);
+        if (last && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else if (to > from)
+            out.push([from, to]);
+    }
+    return out;
+}
+/** Seconds of `[0, end]` played at least once: the length of the union, so re-watching counts once. */
+function playedSeconds(runs, end) {
+    // A loop, not `reduce`, which Prototype.js 1.6 replaces with another function (milestones.ts).
+    let sum = 0;
+    for (const [from, to] of union(runs, end))
+        sum += to - from;
+    return sum;
+}
+/**
+ * The share of a media of `duration` seconds played at least once, in whole percents rounded
+ * down: the largest whole `p` with `played * 100 >= p * duration`. It is compared that way,
+ * not read off `played * 100 / duration`, because that quotient rounds below a whole percent
+ * for many ordinary durations: a whole play of 6.008 s gives 99.99999999999999, so dividing
+ * would never reach 100 (issue 18). For a duration that is unknown (NaN), 0 or infinite (a
+ * live stream) it is NaN or 0, so it reaches no milestone.
+ */
+function playedPercent(runs, duration) {
+    const played = playedSeconds(runs, duration) * 100;
+    const percent = Math.floor(played / duration);
+    return played >= (percent + 1) * duration ? percent + 1 : percent;
+}
+
+/** Most spans a media is cut into. */
+const MAX_SPANS = 1000;
+function attentionSpan(runs, duration) {
+    // Whole seconds a span. For a duration that cannot be cut (unknown, 0 or infinite) there
+    // are no spans (NaN of them), and nothing to say.
+    const size = Math.ceil(duration / MAX_SPANS);
+    const spans = Math.ceil(duration / size);
+    const rawDataMap = {};
+    let counted = 0;
+    for (let i = 0; i < spans; i++) {
+        // The span is [start, end], the last one cut at the duration.
+        const start = i * size;
+        const end = Math.min(start + size, duration);
+        let seconds = 0;
+        // (Runs not destructured: a page runs this cold, in V8's interpreter, where taking an
+        // array apart goes through the iterator protocol, twice as slow: issue 22.)
+        for (const run of runs)
+            seconds += Math.max(0, Math.min(run[1], end) - Math.max(run[0], start));
+        counted |= rawDataMap[i] = Math.round(seconds / (end - start));
+    }
+    if (counted)
+        return {
+            rawDataMap,
+            derivedValues: {
+                totalPercentPlayed: playedPercent(runs, duration),
+                totalSecondsPlayed: Math.floor(playedSeconds(runs, duration)),
+            },
+        };
+}
+
 /** Most times one event goes out. */
 const MAX_SENDS = 3;
 /** Most keys kept in storage, each an event or a request's events; more are not kept (they are still sent from memory). */
@@ -483,8 +483,9 @@ const drop = (id) => storage((s) => delete s[PREFIX + id]);
 
 /**
  * What earlier page views left in storage, sent by this one: the attention spans of sessions
- * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
- * proxy, and events that went by sendBeacon, whose answer no page could read.
+ * whose page died without `pagehide` (a killed tab, a crash), computed here from the runs the
+ * page kept (`whole`), events that never reached the proxy, and events that went by
+ * sendBeacon, whose answer no page could read.
  *
  * Each kept event carries when a page last wrote it. A page view pings (writes the ping key
  * with the time), and every live page of the site, on that `storage` event, rewrites the
@@ -506,6 +507,19 @@ const PING = 'media-bridge';
  */
 const ANSWER_WAIT = 1000;
 /**
+ * A kept event made whole, before it goes: a session's record (its runs and duration,
+ * store.ts) gets its attention span, the one its own page would compute (page-tracker.ts ends
+ * a session through here too). Falsy, with the record dropped, for a session that played
+ * nothing to say. The record keeps its runs: made whole again (the events of a request are
+ * kept together as they go, and a page may die first), it gets the same span.
+ */
+function whole(kept) {
+    if (!kept.r)
+        return 1;
+    const span = attentionSpan(typeof kept.r == 'string' ? JSON.parse(kept.r) : kept.r, kept.d);
+    return span ? Object.assign(kept.e, span) : (drop(kept.e.id), 0);
+}
+/**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
  * consent; else it stays for a later page view). In no particular order: the proxy sends a
  * session's `media-played` first whatever the order it gets them in.
@@ -524,7 +538,7 @@ function recover(ping, may, send, guard) {
             keptKeys(localStorage).forEach((key) => {
                 const record = read(key);
                 let all = 1;
-                [].concat(record || []).forEach((kept) => (kept.t < ping && keep(kept) ? taken.push(kept) : (all = 0)));
+                [].concat(record || []).forEach((kept) => (kept.t < ping && whole(kept) && keep(kept) ? taken.push(kept) : (all = 0)));
                 // (Storage answered the listing just now; should this throw, the guard stops the take
                 // before anything is sent, and what was written again waits for a later page view.)
                 if (all && Array.isArray(record))
@@ -930,7 +944,7 @@ const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-function trackPage(options, loadEmbeds) {
+function trackPage(options, loadEmbeds, onEvent) {
     // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
     const started = Date.now();
     const log = (...args) => options.debug && console.log('[media-bridge]', ...args);
@@ -969,35 +983,34 @@ function trackPage(options, loadEmbeds) {
         if (event) {
             log(event);
             transport._add({ e: event, n: 0 });
-            if (options.onEvent)
-                guard(options.onEvent)(event);
+            if (onEvent)
+                guard(onEvent)(event);
         }
     };
-    // The attention span as it stands, of a session that has played some of a known duration.
-    const span = (session) => {
-        const fields = attentionSpan(session._runs, session._duration);
-        // Its id is its session's (payload.ts): every copy of it (kept in storage, sent again) is
-        // one event to the proxy.
-        return fields && build(session, 'attention-span', fields);
-    };
-    // Each live session's attention span is kept in storage, for the next page view to send if
-    // this one dies. It is written at once when play stops (a pause, a seek, the end), and
-    // during continuous play once it was last written KEEP_EVERY ms ago, never on each
-    // timeupdate, nor at a milestone (whose event is kept with its request: issue 22); a
-    // session that did not change since is not written again, unless `all`
-    // (another page view asks which pages live). A record that is not what this page wrote last
-    // was taken by another page view while this one was frozen (in the back/forward cache, or a
-    // frozen tab): that view sent it, so this page drops the session, and play from here on is a
-    // new one.
+    // A session's state as storage keeps it: its attention span's event without the span, and
+    // its runs and duration, from which `whole` (recovery.ts) computes the span. None while
+    // events may not be sent.
+    const record = (session, e = build(session, 'attention-span', {})) => e && { e, n: 0, r: session._runs, d: session._duration };
+    // Each live session is kept in storage, for the next page view to send its attention span
+    // if this one dies. It is written at once when play stops (a pause, a seek), and during
+    // continuous play once it was last written KEEP_EVERY ms ago, never on each timeupdate, nor
+    // at a milestone (whose event is kept with its request: issue 22); a session that did not
+    // change since is not written again, unless `all` (another page view asks which pages live).
+    // What is written is the span's event without the span, and the session's runs and duration:
+    // the page view that takes it computes the span (recovery.ts). A few numbers, where the span
+    // of an hour's webinar is a map of 900 entries, computed and written every few seconds.
+    // A record that is not what this page wrote last was taken by another page view while this
+    // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
+    // page drops the session, and play from here on is a new one.
     const keepSession = (session, all) => {
         if (session._kept && stored(session._id) !== session._kept)
             session._gone = true;
         else if (all || session._changed) {
-            const event = span(session);
+            const kept = record(session);
             session._changed = 0;
             session._keptAt = Date.now();
-            if (event)
-                session._kept = keep({ e: event, n: 0 });
+            if (kept)
+                session._kept = keep(kept);
         }
     };
     const sessions = (fn) => tracked.forEach((media) => {
@@ -1026,22 +1039,19 @@ function trackPage(options, loadEmbeds) {
             writing = setTimeout(keepDue, next - now);
     });
     const changed = () => writing || (writing = setTimeout(keepDue, KEEP_EVERY));
-    const listeners = [];
     let stopped;
-    const listen = (target, type, fn) => {
-        listeners.push([target, type, fn]);
-        target.addEventListener(type, fn);
-    };
     // What waits until the page has loaded, or until this tracker first has something to keep
     // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
     // document is marked as its first tracker starts.
     const first = mark(document);
+    // Another page view (or another tracker of this one) asks which pages live: this one
+    // rewrites what it holds.
+    const pinged = (e) => e.key == PING && keepLive(1);
     const afterStart = afterLoad(guard(() => {
-        // Another page view (or another tracker of this one) asks which pages live: this one
-        // rewrites what it holds. Listening to `storage` binds the page's storage area, a
-        // synchronous trip to the browser's storage, so not at start: nothing is kept before this.
+        // Listening to `storage` binds the page's storage area, a synchronous trip to the
+        // browser's storage, so not at start: nothing is kept before this.
         if (!stopped)
-            listen(window, 'storage', (e) => e.key == PING && keepLive(1));
+            addEventListener('storage', pinged);
         if (first)
             recover(started, consent._send, (items) => items.forEach(transport._add), guard);
         // The page's first read of its cookies binds the browser's cookie store, a synchronous
@@ -1049,14 +1059,12 @@ function trackPage(options, loadEmbeds) {
         // It reads what that event would, and nothing the visitor's consent does not allow.
         page();
     }));
+    // Its attention span, made whole here as another page view would, and kept at once (the
+    // transport keeps it again as it sends), so a page killed before the moment's request goes
+    // out still leaves the whole of it. A session that played nothing to say leaves nothing.
     const ended = (session) => {
-        const event = span(session);
-        // Kept at once (the transport keeps it again as it sends), so a page killed before the
-        // moment's request goes out still leaves the whole of it.
-        if (event)
-            queue((keep({ e: event, n: 0 }), event));
-        else
-            drop(session._id);
+        const kept = record(session);
+        kept && whole(kept) ? queue((keep(kept), kept.e)) : drop(session._id);
     };
     // Only ever called for a tracked element.
     const release = (el) => {
@@ -1123,9 +1131,10 @@ function trackPage(options, loadEmbeds) {
         keepLive();
         transport._flush();
     });
-    listen(window, 'pagehide', hide);
-    listen(document, 'visibilitychange', hide);
-    listen(window, 'online', transport._retry);
+    // (`_stop` removes each listener added here, and the `storage` one.)
+    addEventListener('pagehide', hide);
+    document.addEventListener('visibilitychange', hide);
+    addEventListener('online', transport._retry);
     // A removed element is released: its session closes, and nothing more is sent for it.
     const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
     // After `_stop`, a name defined late opens no root: nothing is found, nor watched again.
@@ -1141,7 +1150,10 @@ function trackPage(options, loadEmbeds) {
         _stop() {
             stopped = 1;
             observer.disconnect();
-            listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+            removeEventListener('pagehide', hide);
+            document.removeEventListener('visibilitychange', hide);
+            removeEventListener('online', transport._retry);
+            removeEventListener('storage', pinged);
             tracked.forEach((_, el) => release(el));
             transport._flush();
         },
@@ -1160,7 +1172,7 @@ function startTracking(options = {}) {
     let page;
     try {
         // The embeds chunk, split out by bundlers, is imported only when an embed is on the page.
-        page = trackPage(options, options.embeds ? (found) => import('./embeds.js').then((m) => found(m.watch), noop) : undefined);
+        page = trackPage(options, options.embeds ? (found) => import('./embeds.js').then((m) => found(m.watch), noop) : undefined, options.onEvent);
     }
     catch (e) {
         if (options.debug)

@@ -10,7 +10,7 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/wire.js';
-import { DONE_WHEN_MAP, watchDoneWhen } from '../attention.js';
+import { DONE_WHEN_MAP, keptUpToDate, watchDoneWhen } from '../attention.js';
 import { fakeAnswer, fakeTitle } from '../embed-fakes.js';
 import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
 import { actAt } from '../in-page.js';
@@ -198,18 +198,7 @@ for (const build of BUILDS) {
       // close is then a kill. What survives is the live record, written at most every 5 s
       // while the session changes, so the tab closes once that is up to date, as a visitor's
       // would a few seconds after the last change.
-      await page.waitForFunction(
-        (id, map) => {
-          try {
-            return JSON.stringify(JSON.parse(localStorage[`media-bridge:${id}`]).e.rawDataMap) == map;
-          } catch {
-            return false;
-          }
-        },
-        { polling: 100 },
-        played.sessionId,
-        JSON.stringify(DONE_WHEN_MAP),
-      );
+      await keptUpToDate(page, played.sessionId);
       await page.close();
       // Headless Firefox does not always deliver a closing tab's sendBeacon either (seen about
       // one time in two here). No page can tell, which is why what goes by sendBeacon stays in

@@ -6,7 +6,6 @@
  * (and logged in debug mode), no global is added, and nothing blocks.
  */
 import type { CommonFields, EventType, WireEvent } from '../wire.js';
-import { attentionSpan } from './attention-span.js';
 import { createConsent, type Consent } from './consent.js';
 import { pageFields, wholeNumber } from './context.js';
 import { dataAttribute } from './data-attribute.js';
@@ -18,9 +17,9 @@ import { parseMilestones } from './milestones.js';
 import type { TrackerOptions } from './options.js';
 import { mark, unmark } from './owner.js';
 import { wireEvent } from './payload.js';
-import { PING, recover } from './recovery.js';
+import { PING, recover, whole } from './recovery.js';
 import { CHANGED, ENDED, type Session } from './session.js';
-import { drop, keep, stored } from './store.js';
+import { drop, keep, stored, type Kept } from './store.js';
 import { trackMedia, type TrackedMedia } from './tracked-media.js';
 import { createTransport, MOMENT } from './transport.js';
 
@@ -49,7 +48,7 @@ export const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): PageTracker {
+export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds, onEvent?: TrackerOptions['onEvent']): PageTracker {
   // Whatever this page keeps is stamped with a time from now on: recovery leaves it alone.
   const started = Date.now();
   const log = (...args: unknown[]) => options.debug && console.log('[media-bridge]', ...args);
@@ -92,34 +91,34 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     if (event) {
       log(event);
       transport._add({ e: event, n: 0 });
-      if (options.onEvent) guard(options.onEvent)(event);
+      if (onEvent) guard(onEvent)(event);
     }
   };
 
-  // The attention span as it stands, of a session that has played some of a known duration.
-  const span = (session: Session) => {
-    const fields = attentionSpan(session._runs, session._duration!);
-    // Its id is its session's (payload.ts): every copy of it (kept in storage, sent again) is
-    // one event to the proxy.
-    return fields && build(session, 'attention-span', fields);
-  };
+  // A session's state as storage keeps it: its attention span's event without the span, and
+  // its runs and duration, from which `whole` (recovery.ts) computes the span. None while
+  // events may not be sent.
+  const record = (session: Session, e = build(session, 'attention-span', {})): Kept | false =>
+    e && { e, n: 0, r: session._runs, d: session._duration };
 
-  // Each live session's attention span is kept in storage, for the next page view to send if
-  // this one dies. It is written at once when play stops (a pause, a seek, the end), and
-  // during continuous play once it was last written KEEP_EVERY ms ago, never on each
-  // timeupdate, nor at a milestone (whose event is kept with its request: issue 22); a
-  // session that did not change since is not written again, unless `all`
-  // (another page view asks which pages live). A record that is not what this page wrote last
-  // was taken by another page view while this one was frozen (in the back/forward cache, or a
-  // frozen tab): that view sent it, so this page drops the session, and play from here on is a
-  // new one.
+  // Each live session is kept in storage, for the next page view to send its attention span
+  // if this one dies. It is written at once when play stops (a pause, a seek), and during
+  // continuous play once it was last written KEEP_EVERY ms ago, never on each timeupdate, nor
+  // at a milestone (whose event is kept with its request: issue 22); a session that did not
+  // change since is not written again, unless `all` (another page view asks which pages live).
+  // What is written is the span's event without the span, and the session's runs and duration:
+  // the page view that takes it computes the span (recovery.ts). A few numbers, where the span
+  // of an hour's webinar is a map of 900 entries, computed and written every few seconds.
+  // A record that is not what this page wrote last was taken by another page view while this
+  // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
+  // page drops the session, and play from here on is a new one.
   const keepSession = (session: Session, all?: unknown) => {
     if (session._kept && stored(session._id) !== session._kept) session._gone = true;
     else if (all || session._changed) {
-      const event = span(session);
+      const kept = record(session);
       session._changed = 0;
       session._keptAt = Date.now();
-      if (event) session._kept = keep({ e: event, n: 0 });
+      if (kept) session._kept = keep(kept);
     }
   };
   const sessions = (fn: (session: Session) => void) =>
@@ -146,22 +145,19 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     if (next < Infinity) writing = setTimeout(keepDue, next - now);
   });
   const changed = () => writing || (writing = setTimeout(keepDue, KEEP_EVERY));
-  const listeners: [EventTarget, string, (e: Event) => void][] = [];
   let stopped: unknown;
-  const listen = (target: EventTarget, type: string, fn: (e: Event) => void) => {
-    listeners.push([target, type, fn]);
-    target.addEventListener(type, fn);
-  };
   // What waits until the page has loaded, or until this tracker first has something to keep
   // (deferred-recovery.ts). Recovery of what earlier page views left, once a page view: the
   // document is marked as its first tracker starts.
   const first = mark(document);
+  // Another page view (or another tracker of this one) asks which pages live: this one
+  // rewrites what it holds.
+  const pinged = (e: Event) => (e as StorageEvent).key == PING && keepLive(1);
   const afterStart = afterLoad(
     guard(() => {
-      // Another page view (or another tracker of this one) asks which pages live: this one
-      // rewrites what it holds. Listening to `storage` binds the page's storage area, a
-      // synchronous trip to the browser's storage, so not at start: nothing is kept before this.
-      if (!stopped) listen(window, 'storage', (e) => (e as StorageEvent).key == PING && keepLive(1));
+      // Listening to `storage` binds the page's storage area, a synchronous trip to the
+      // browser's storage, so not at start: nothing is kept before this.
+      if (!stopped) addEventListener('storage', pinged);
       if (first) recover(started, consent._send, (items) => items.forEach(transport._add), guard);
       // The page's first read of its cookies binds the browser's cookie store, a synchronous
       // trip measured at 5 to 9 ms: made here, at idle, rather than by the first media event.
@@ -170,12 +166,12 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     }),
   );
 
+  // Its attention span, made whole here as another page view would, and kept at once (the
+  // transport keeps it again as it sends), so a page killed before the moment's request goes
+  // out still leaves the whole of it. A session that played nothing to say leaves nothing.
   const ended = (session: Session) => {
-    const event = span(session);
-    // Kept at once (the transport keeps it again as it sends), so a page killed before the
-    // moment's request goes out still leaves the whole of it.
-    if (event) queue((keep({ e: event, n: 0 }), event));
-    else drop(session._id);
+    const kept = record(session);
+    kept && whole(kept) ? queue((keep(kept), kept.e)) : drop(session._id);
   };
 
   // Only ever called for a tracked element.
@@ -246,9 +242,10 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     transport._flush();
   });
 
-  listen(window, 'pagehide', hide);
-  listen(document, 'visibilitychange', hide);
-  listen(window, 'online', transport._retry);
+  // (`_stop` removes each listener added here, and the `storage` one.)
+  addEventListener('pagehide', hide);
+  document.addEventListener('visibilitychange', hide);
+  addEventListener('online', transport._retry);
 
   // A removed element is released: its session closes, and nothing more is sent for it.
   const sweep = () => tracked.forEach((_, el) => el.isConnected || release(el));
@@ -266,7 +263,10 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): Pag
     _stop() {
       stopped = 1;
       observer.disconnect();
-      listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+      removeEventListener('pagehide', hide);
+      document.removeEventListener('visibilitychange', hide);
+      removeEventListener('online', transport._retry);
+      removeEventListener('storage', pinged);
       tracked.forEach((_, el) => release(el));
       transport._flush();
     },

@@ -1,7 +1,8 @@
 /**
  * What earlier page views left in storage, sent by this one: the attention spans of sessions
- * whose page died without `pagehide` (a killed tab, a crash), events that never reached the
- * proxy, and events that went by sendBeacon, whose answer no page could read.
+ * whose page died without `pagehide` (a killed tab, a crash), computed here from the runs the
+ * page kept (`whole`), events that never reached the proxy, and events that went by
+ * sendBeacon, whose answer no page could read.
  *
  * Each kept event carries when a page last wrote it. A page view pings (writes the ping key
  * with the time), and every live page of the site, on that `storage` event, rewrites the
@@ -13,7 +14,8 @@
  * span's id, derived from its session, lets the proxy drop a copy that slips through (no Web
  * Locks: Safari before 15.4, insecure contexts).
  */
-import { keep, keptKeys, read, storage, type Kept } from './store.js';
+import { attentionSpan } from './attention-span.js';
+import { drop, keep, keptKeys, read, storage, type Kept } from './store.js';
 import type { Item } from './transport.js';
 
 /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
@@ -26,6 +28,19 @@ export const PING = 'media-bridge';
  * page's writes have reached it.
  */
 export const ANSWER_WAIT = 1000;
+
+/**
+ * A kept event made whole, before it goes: a session's record (its runs and duration,
+ * store.ts) gets its attention span, the one its own page would compute (page-tracker.ts ends
+ * a session through here too). Falsy, with the record dropped, for a session that played
+ * nothing to say. The record keeps its runs: made whole again (the events of a request are
+ * kept together as they go, and a page may die first), it gets the same span.
+ */
+export function whole(kept: Kept): unknown {
+  if (!kept.r) return 1;
+  const span = attentionSpan(typeof kept.r == 'string' ? JSON.parse(kept.r) : kept.r, kept.d!);
+  return span ? Object.assign(kept.e, span) : (drop(kept.e.id), 0);
+}
 
 /**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
@@ -51,7 +66,7 @@ export function recover(
       keptKeys(localStorage).forEach((key) => {
         const record = read(key);
         let all = 1;
-        ([] as Kept[]).concat(record || []).forEach((kept) => (kept.t! < ping && keep(kept) ? taken.push(kept) : (all = 0)));
+        ([] as Kept[]).concat(record || []).forEach((kept) => (kept.t! < ping && whole(kept) && keep(kept) ? taken.push(kept) : (all = 0)));
         // (Storage answered the listing just now; should this throw, the guard stops the take
         // before anything is sent, and what was written again waits for a later page view.)
         if (all && Array.isArray(record)) delete localStorage[key];

@@ -40,7 +40,7 @@ export function startTracking(options: TrackerOptions = {}): Tracker {
   let page: ReturnType<typeof trackPage> | undefined;
   try {
     // The embeds chunk, split out by bundlers, is imported only when an embed is on the page.
-    page = trackPage(options, options.embeds ? (found) => import('./embeds/watch.js').then((m) => found(m.watch), noop) : undefined);
+    page = trackPage(options, options.embeds ? (found) => import('./embeds/watch.js').then((m) => found(m.watch), noop) : undefined, options.onEvent);
   } catch (e) {
     if (options.debug) console.log('[media-bridge]', e);
     return { stop: noop, track: noop, session: noop as () => undefined, consent: noop };

@@ -22,16 +22,6 @@ describe('the drop-in script', () => {
     expect(bytes).toBeLessThanOrEqual(budget.gzip);
   });
 
-  it("begins with V8's compile hint, alone on its first line, where Chromium reads it (issue 22)", () => {
-    // `//# allFunctionsCalledOnLoad` only counts at the top of the file: a banner or a line of
-    // code before it, or a minifier that drops comments, and every function is again compiled
-    // on the main thread at its first call (docs/performance.md).
-    const [first, ...rest] = read('dist/media-bridge-tracker.min.js').toString().split('\n');
-    expect(first).toBe('//# allFunctionsCalledOnLoad');
-    expect(rest.join('\n')).toMatch(/^!function\(\)\{/);
-    expect(rest.join('\n')).not.toContain('allFunctionsCalledOnLoad');
-  });
-
   it('is measured as `gzip -9 <file>` measures it, the name in the gzip header included', () => {
     const buf = read('dist/media-bridge-tracker.min.js');
     expect(gzip9Bytes(buf, 'abcd.js') - gzip9Bytes(buf, 'a.js')).toBe(3);

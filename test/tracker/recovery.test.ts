@@ -4,7 +4,10 @@
  * timers; the real thing runs in Chromium (e2e/recovery.spec.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ANSWER_WAIT, PING, recover } from '../../src/tracker/recovery.js';
+import fc from 'fast-check';
+import { attentionSpan } from '../../src/tracker/attention-span.js';
+import type { Run } from '../../src/tracker/played-ranges.js';
+import { ANSWER_WAIT, PING, recover, whole } from '../../src/tracker/recovery.js';
 import type { Kept } from '../../src/tracker/store.js';
 import type { Item } from '../../src/tracker/transport.js';
 import type { WireEvent } from '../../src/wire.js';
@@ -170,5 +173,61 @@ describe('recover', () => {
     await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
     expect(sent).toEqual([]);
     expect(errors).toHaveLength(1);
+  });
+});
+
+/** A live session's record as the page tracker writes it: the span's event without the span, its runs and duration. */
+const live = (id: string, runs: Run[] | string, duration?: number): Kept => ({ e: event(id), n: 0, r: runs, d: duration });
+/** Runs as Prototype.js 1.6's `Array#toJSON` writes them, which JSON.stringify then writes as a string. */
+const prototypeJson = (runs: Run[]) => `[${runs.map((run) => `[${run.join(', ')}]`).join(', ')}]`;
+
+describe("a live session's record (its runs and duration, not its span)", () => {
+  it('is sent as the attention span its page would have computed, and written again as that event', async () => {
+    const runs: Run[] = [[0, 30.02], [10, 20.1]];
+    storage['media-bridge:a'] = JSON.stringify({ ...live('a', runs, 60), t: Date.now() - 60_000 });
+    const sent = start();
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    const span = attentionSpan(runs, 60)!;
+    expect(span.derivedValues).toEqual({ totalPercentPlayed: 50, totalSecondsPlayed: 30 });
+    expect(sent.flat().map((k) => k.e)).toEqual([{ ...event('a'), ...span }]);
+    expect(read(storage, 'a').e).toEqual({ ...event('a'), ...span });
+  });
+
+  it('reads the runs that a page with Prototype.js 1.6 wrote as a string of JSON', async () => {
+    const runs: Run[] = [[0, 4.3], [2, 3]];
+    storage['media-bridge:a'] = JSON.stringify({ ...live('a', prototypeJson(runs), 4.3), t: Date.now() - 60_000 });
+    const sent = start();
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    expect(sent.flat().map((k) => k.e)).toEqual([{ ...event('a'), ...attentionSpan(runs, 4.3) }]);
+  });
+
+  it('is dropped, and nothing sent, when its session played nothing to say, or its duration was never known', async () => {
+    const old = Date.now() - 60_000;
+    storage['media-bridge:short'] = JSON.stringify({ ...live('short', [[0, 0.3]], 60), t: old });
+    storage['media-bridge:unknown'] = JSON.stringify({ ...live('unknown', [[0, 20]]), t: old });
+    storage['media-bridge:stream'] = JSON.stringify({ ...live('stream', [[0, 20]], Infinity), t: old });
+    put(storage, 'b', old);
+    const sent = start();
+    await vi.advanceTimersByTimeAsync(ANSWER_WAIT);
+    expect(sent.flat().map((k) => k.e.id)).toEqual(['b']);
+    expect(Object.keys(storage.items)).toEqual(['media-bridge:b', PING]);
+  });
+
+  it('is made whole to the span of its runs, whatever they are, and again to the same one (fast-check)', () => {
+    const run = fc.tuple(fc.double({ min: 0, max: 4000, noNaN: true }), fc.double({ min: 0, max: 4000, noNaN: true })).map(([a, b]): Run => (a < b ? [a, b] : [b, a]));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), fc.double({ min: 0.05, max: 4000, noNaN: true }), fc.boolean(), (runs, duration, prototype) => {
+        const kept = JSON.parse(JSON.stringify(live('a', prototype ? prototypeJson(runs) : runs, duration))) as Kept;
+        const span = attentionSpan(runs, duration);
+        expect(!!whole(kept)).toBe(!!span);
+        if (!span) return;
+        expect(kept.e).toEqual({ ...event('a'), ...span });
+        // Kept with its runs, in a request's record, and taken again by a later page view.
+        const again = JSON.parse(JSON.stringify(kept)) as Kept;
+        expect(whole(again)).toBeTruthy();
+        expect(again.e).toEqual(kept.e);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

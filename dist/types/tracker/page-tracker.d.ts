@@ -24,4 +24,4 @@ export declare const KEEP_EVERY = 5000;
  * Starts the tracker of the page. Its start only adds listeners and the observer: storage,
  * cookies, Web Locks and ids are touched when there is something to keep or send (issue 22).
  */
-export declare function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds): PageTracker;
+export declare function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds, onEvent?: TrackerOptions['onEvent']): PageTracker;

@@ -1,3 +1,4 @@
+import { type Kept } from './store.js';
 import type { Item } from './transport.js';
 /** The ping's key in `localStorage`, and the Web Lock's name. Its value is the ping's time. */
 export declare const PING = "media-bridge";
@@ -8,6 +9,14 @@ export declare const PING = "media-bridge";
  * page's writes have reached it.
  */
 export declare const ANSWER_WAIT = 1000;
+/**
+ * A kept event made whole, before it goes: a session's record (its runs and duration,
+ * store.ts) gets its attention span, the one its own page would compute (page-tracker.ts ends
+ * a session through here too). Falsy, with the record dropped, for a session that played
+ * nothing to say. The record keeps its runs: made whole again (the events of a request are
+ * kept together as they go, and a page may die first), it gets the same span.
+ */
+export declare function whole(kept: Kept): unknown;
 /**
  * Pings, and after the wait hands to `send` what no live page holds, if `may` (the visitor's
  * consent; else it stays for a later page view). In no particular order: the proxy sends a

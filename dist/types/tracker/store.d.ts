@@ -1,17 +1,26 @@
 /**
- * Events kept in `localStorage`, under `media-bridge:<event id>`: the attention span of each
- * live session (rewritten as it changes), and the events waiting to go out again. The events
- * of a request on its way are kept together, under `media-bridge:<first event id>+`, until
- * the proxy has taken them. Storage may be missing, disabled, full, or refused (Safari's
+ * Events kept in `localStorage`, under `media-bridge:<event id>`: each live session's record
+ * (rewritten as it changes, and its attention span once it ends), and the events waiting to
+ * go out again. The events of a request on its way are kept together, under
+ * `media-bridge:<first event id>+`, until the proxy has taken them. Storage may be missing, disabled, full, or refused (Safari's
  * private mode): each call swallows that, and then nothing is kept.
  */
 import type { WireEvent } from '../wire.js';
+import type { Run } from './played-ranges.js';
 /** A kept event: the event, and how many times it went out. */
 export interface Kept {
     e: WireEvent;
     n: number;
     /** When a page last wrote it: a live page rewrites what it holds when another view pings. */
     t?: number;
+    /**
+     * A live session's record: its attention span's event without the span, and these, the
+     * session's runs and the media's duration, from which the page view that takes it computes
+     * the span (recovery.ts `whole`). A page with Prototype.js 1.6 writes the runs as a string
+     * of JSON: its `Array#toJSON` has JSON.stringify write an array that way.
+     */
+    r?: Run[] | string;
+    d?: number;
 }
 /** `fn(localStorage)`, or undefined where storage throws. */
 export declare function storage<T>(fn: (s: Storage) => T): T | undefined;
