@@ -8,12 +8,11 @@
  * it was before the attention span and the resend queue (bench/reference/), and the floor
  * (bench/floor.js), the least a tracker must do: the same listeners and a MutationObserver,
  * reading the position on each event and doing nothing else. Start is timed the same way: the
- * drop-in's evaluation against the floor's, on pages of 0 and of N media. One more kind runs
- * the drop-in without its first line, V8's compile hint, so that what the hint saves (and
- * costs) is measured in the same run too.
+ * drop-in's evaluation against the floor's, on pages of 0 and of N media.
  */
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -35,12 +34,8 @@ declare global {
   }
 }
 
-/**
- * Which script a round's page runs: none, this build, the reference build, the floor, this
- * build unminified (for a profile), or this build without its first line, V8's compile hint
- * (what the hint saves, measured in the same run).
- */
-export type Variant = 'off' | 'on' | 'reference' | 'floor' | 'profiled' | 'unhinted';
+/** Which script a round's page runs: none, this build, the reference build, the floor, or this build unminified (for a profile). */
+export type Variant = 'off' | 'on' | 'reference' | 'floor' | 'profiled';
 
 const SCRIPTS: Record<Variant, string> = {
   off: '',
@@ -48,28 +43,35 @@ const SCRIPTS: Record<Variant, string> = {
   reference: '/bench/reference/before-attention-span.min.js',
   floor: '/bench/floor.js',
   profiled: '/bench/out/profiled.js',
-  unhinted: '/bench/out/unhinted.js',
 };
 
-const HINT = '//# allFunctionsCalledOnLoad\n';
-
-/** Writes the drop-in without its compile hint, for the `unhinted` rounds; throws if the build has none. */
-function writeUnhinted() {
-  const built = readFileSync(join(root, SCRIPTS.on.slice(1)), 'utf8');
-  if (!built.startsWith(HINT)) throw new Error(`${SCRIPTS.on} does not begin with ${HINT.trim()}`);
+/**
+ * An hour-long video, as a webinar is: 64×36 at 5 fps, made by ffmpeg once (bench/out/ is not
+ * committed). The 60 s clip hides what grows with a media's length, such as its attention
+ * span's 1 s spans (up to 1,000).
+ */
+const HOUR = 'bench/out/hour.webm';
+function makeHour() {
+  if (existsSync(join(root, HOUR))) return;
   mkdirSync(join(root, 'bench/out'), { recursive: true });
-  writeFileSync(join(root, SCRIPTS.unhinted.slice(1)), built.slice(HINT.length));
+  const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=64x36:r=5', '-t', '3600', '-c:v', 'libvpx', '-b:v', '5k', '-g', '50', '-deadline', 'realtime'];
+  const made = spawnSync('ffmpeg', [...args, join(root, HOUR)], { stdio: 'inherit' });
+  if (made.status !== 0) throw new Error(`ffmpeg could not make ${HOUR}`);
 }
 
-/** The page of `elements` media; `cached`: its script from `/cached/`, which the browser may keep (see externalStart). */
-function page(elements: number, variant: Variant, cached?: boolean): string {
+/**
+ * The page of `elements` media (the 60 s clip, or the hour-long video if `hour`); `cached`:
+ * its script from `/cached/`, which the browser may keep (see externalStart).
+ */
+function page(elements: number, variant: Variant, cached?: boolean, hour?: boolean): string {
+  const src = hour ? `/${HOUR}` : '/media/clip-60s.webm';
   const media = Array.from(
     { length: elements },
-    (_, i) => `<video src="/media/clip-60s.webm" preload="auto" data-media-track="on" data-media-id="bench-${i}"></video>`,
+    (_, i) => `<video src="${src}" preload="auto" data-media-track="on" data-media-id="bench-${i}"></video>`,
   ).join('\n');
-  const src = cached ? `/cached/${variant}.js` : SCRIPTS[variant];
-  const script = SCRIPTS[variant] ? `<script src="${src}" data-endpoint="/media-events"></script>` : '';
-  return `<!doctype html><html><head><title>page cost</title></head><body>${media}${script}</body></html>`;
+  const script = cached ? `/cached/${variant}.js` : SCRIPTS[variant];
+  const tag = SCRIPTS[variant] ? `<script src="${script}" data-endpoint="/media-events"></script>` : '';
+  return `<!doctype html><html><head><title>page cost</title></head><body>${media}${tag}</body></html>`;
 }
 
 export async function startServer(elements: number) {
@@ -82,7 +84,7 @@ export async function startServer(elements: number) {
       req.resume();
       req.on('end', () => res.writeHead(204).end());
     } else if (url.pathname === '/page') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') as Variant, url.searchParams.has('cached')));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(elements, url.searchParams.get('tracker') as Variant, url.searchParams.has('cached'), url.searchParams.has('hour')));
     } else if (url.pathname.startsWith('/cached/')) {
       // A script as a site serves it: cacheable, so that Chromium keeps V8's code cache beside it.
       const variant = url.pathname.slice(8, -3) as Variant;
@@ -135,7 +137,7 @@ export interface CpuProfile {
 export async function round(
   browser: Browser,
   origin: string,
-  o: { tracker: Variant; seconds: number; rate: number; elements: number; profile?: boolean },
+  o: { tracker: Variant; seconds: number; rate: number; elements: number; profile?: boolean; hour?: boolean },
 ): Promise<Round> {
   const context = await browser.newContext();
   const tab = await context.newPage();
@@ -154,7 +156,7 @@ export async function round(
         window.__bench.scriptsInLongFrames.push(e.scripts.filter((x) => /\/(dist|bench)\//.test(x.sourceURL)).reduce((ms, x) => ms + x.duration, 0));
     }).observe({ type: 'long-animation-frame', buffered: true });
   });
-  await tab.goto(`${origin}/page?tracker=${o.tracker}`);
+  await tab.goto(`${origin}/page?tracker=${o.tracker}${o.hour ? '&hour' : ''}`);
   await tab.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 3).length === n, o.elements, {
     timeout: 30_000,
   });
@@ -206,9 +208,8 @@ const median = (xs: number[]) => {
 /**
  * Start on a page of `elements` media: each script's evaluation, medians of alternating
  * rounds, and the part of it before the script's first statement (parsing and compiling its
- * top level, which depends on the script's size, not on what it does; and every function of
- * the drop-in, whose compile hint asks for it), and the rest (running it, with the lazy
- * compiling of each function not compiled yet as it is first called).
+ * top level, which depends on the script's size, not on what it does), and the rest (running
+ * it, with the lazy compiling of each function as it is first called).
  */
 export interface StartCost {
   elements: number;
@@ -226,18 +227,14 @@ export interface StartCost {
   runMsOn: number;
   runMsFloor: number;
   runMsReference: number;
-  /** The drop-in without its compile hint: the same figures. */
-  msUnhinted: number;
-  compileMsUnhinted: number;
-  runMsUnhinted: number;
 }
 
-type Compared = 'on' | 'floor' | 'reference' | 'unhinted';
+type Compared = 'on' | 'floor' | 'reference';
 
-/** `measure` of the drop-in, the floor, the reference and the drop-in without its hint, `rounds` times each, their order turned each round. */
+/** `measure` of the drop-in, the floor and the reference, `rounds` times each, their order turned each round. */
 async function alternating<T>(rounds: number, measure: (variant: Compared) => Promise<T>): Promise<Record<Compared, T[]>> {
-  const times: Record<Compared, T[]> = { on: [], floor: [], reference: [], unhinted: [] };
-  const order: Compared[] = ['on', 'floor', 'reference', 'unhinted'];
+  const times: Record<Compared, T[]> = { on: [], floor: [], reference: [] };
+  const order: Compared[] = ['on', 'floor', 'reference'];
   for (let i = 0; i < rounds; i++)
     for (const variant of i % 2 ? [...order].reverse() : order) times[variant].push(await measure(variant));
   return times;
@@ -264,9 +261,6 @@ async function startCost(browser: Browser, origin: string, elements: number, rou
     runMsOn: run(times.on),
     runMsFloor: run(times.floor),
     runMsReference: run(times.reference),
-    msUnhinted: total(times.unhinted),
-    compileMsUnhinted: compile(times.unhinted),
-    runMsUnhinted: run(times.unhinted),
   };
 }
 
@@ -290,7 +284,7 @@ export interface ExternalStart {
    * trace events V8.CompileCode on the main thread: each function compiled there, as it is
    * first called, where it was not compiled off the main thread as the script loaded). Wall
    * times on a shared machine move with whatever else the page does; the compiling is the
-   * steadier figure of what the compile hint changes.
+   * steadier figure.
    */
   views: Record<Compared, { first: number; second: number; third: number; firstCompiling: number }>;
 }
@@ -375,11 +369,10 @@ export interface PageCost {
   usPerTimeupdateFloor: number;
   /** This build's cost per timeupdate over the floor's. */
   ratioToFloor: number;
-  /** The same figures for this build without its compile hint. */
-  scriptMsUnhinted: number;
-  usPerTimeupdateUnhinted: number;
   /** Start, on a page without media and on the page of `elements` media. */
   start: StartCost[];
+  /** The same page with the hour-long video (a webinar), played at 1× for `hour.seconds` s: the same kinds of round, the same figures. */
+  hour?: HourCost;
   /** Start as an external script, a first and a third page view, on the page of `elements` media. */
   externalStart: ExternalStart;
   longTasksOn: number;
@@ -391,6 +384,39 @@ export interface PageCost {
   beacons: number;
 }
 
+export interface HourCost {
+  rounds: number;
+  seconds: number;
+  timeupdatesPerRound: number;
+  usPerTimeupdate: number;
+  usPerTimeupdateReference: number;
+  usPerTimeupdateFloor: number;
+  ratioToReference: number;
+}
+
+type Kind = 'off' | 'on' | 'reference' | 'floor';
+
+/** Rounds of each kind, `rounds` times, the order rotated each round so that drift in the machine's load falls on all of them alike. */
+async function roundsOfEach(rounds: number, play: (tracker: Kind) => Promise<Round>, log: (s: string) => void, what: string) {
+  const by: Record<Kind, Round[]> = { off: [], on: [], reference: [], floor: [] };
+  const kinds = Object.keys(by) as Kind[];
+  for (let i = 0; i < rounds; i++) {
+    for (const tracker of kinds.map((_, k) => kinds[(i + k) % kinds.length])) {
+      const r = await play(tracker);
+      by[tracker].push(r);
+      log(`  ${what} round ${i + 1}/${rounds}, tracker ${tracker}: script ${r.scriptMs.toFixed(1)} ms, ${r.timeupdates} timeupdates, ${r.longtasks.length} long tasks`);
+    }
+  }
+  const scriptMsOff = mean(by.off.map((r) => r.scriptMs));
+  const script = (rs: Round[]) => mean(rs.map((r) => r.scriptMs));
+  // What a kind of round added to the page's script time, per timeupdate it handled.
+  const perUpdate = (rs: Round[]) => {
+    const n = mean(rs.map((r) => r.timeupdates));
+    return n ? ((script(rs) - scriptMsOff) * 1000) / n : 0;
+  };
+  return { by, scriptMsOff, script, perUpdate };
+}
+
 export async function measurePageCost({
   rounds = 3,
   seconds = 10,
@@ -398,42 +424,39 @@ export async function measurePageCost({
   elements = 20,
   startRounds = 15,
   log = (_: string) => {},
-}: { rounds?: number; seconds?: number; rate?: number; elements?: number; startRounds?: number; log?: (s: string) => void } = {}): Promise<PageCost> {
-  writeUnhinted();
+  hourSeconds = 15,
+}: { rounds?: number; seconds?: number; rate?: number; elements?: number; startRounds?: number; log?: (s: string) => void; hourSeconds?: number } = {}): Promise<PageCost> {
   const { server, origin, beacons } = await startServer(elements);
   const browser = await launch();
   try {
-    const by: Record<'off' | 'on' | 'reference' | 'floor' | 'unhinted', Round[]> = { off: [], on: [], reference: [], floor: [], unhinted: [] };
-    // Each kind in turn, its order rotated each round, so that drift in the machine's load
-    // falls on all of them alike.
-    const kinds = Object.keys(by) as (keyof typeof by)[];
-    for (let i = 0; i < rounds; i++) {
-      for (const tracker of kinds.map((_, k) => kinds[(i + k) % kinds.length])) {
-        const r = await round(browser, origin, { tracker, seconds, rate, elements });
-        by[tracker].push(r);
-        log(`  page cost round ${i + 1}/${rounds}, tracker ${tracker}: script ${r.scriptMs.toFixed(1)} ms, ${r.timeupdates} timeupdates, ${r.longtasks.length} long tasks`);
-      }
+    const { by, scriptMsOff, script, perUpdate } = await roundsOfEach(rounds, (tracker) => round(browser, origin, { tracker, seconds, rate, elements }), log, 'page cost');
+    let hour: HourCost | undefined;
+    if (hourSeconds) {
+      makeHour();
+      const h = await roundsOfEach(rounds, (tracker) => round(browser, origin, { tracker, seconds: hourSeconds, rate: 1, elements, hour: true }), log, 'hour-long video');
+      hour = {
+        rounds,
+        seconds: hourSeconds,
+        timeupdatesPerRound: mean(h.by.on.map((r) => r.timeupdates)),
+        usPerTimeupdate: h.perUpdate(h.by.on),
+        usPerTimeupdateReference: h.perUpdate(h.by.reference),
+        usPerTimeupdateFloor: h.perUpdate(h.by.floor),
+        ratioToReference: h.perUpdate(h.by.on) / h.perUpdate(h.by.reference),
+      };
     }
     const start: StartCost[] = [];
     for (const n of [0, elements]) {
       const s = await startCost(browser, origin, n, startRounds);
       start.push(s);
       log(
-        `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}), without the hint ${s.msUnhinted.toFixed(3)} ms (compile ${s.compileMsUnhinted.toFixed(3)}) (medians of ${startRounds})`,
+        `  start, ${n} media: ${s.msOn.toFixed(3)} ms (compile ${s.compileMsOn.toFixed(3)}), floor ${s.msFloor.toFixed(3)} ms (compile ${s.compileMsFloor.toFixed(3)}), reference ${s.msReference.toFixed(3)} ms (compile ${s.compileMsReference.toFixed(3)}) (medians of ${startRounds})`,
       );
     }
     const external = await externalStart(browser, origin, elements, startRounds);
     log(
-      `  start as an external script, ${elements} media: first view ${external.views.on.first.toFixed(3)} ms (floor ${external.views.floor.first.toFixed(3)}), third view from the code cache ${external.views.on.third.toFixed(3)} ms (floor ${external.views.floor.third.toFixed(3)}); without the hint ${external.views.unhinted.first.toFixed(3)} and ${external.views.unhinted.third.toFixed(3)} ms (medians of ${startRounds})`,
+      `  start as an external script, ${elements} media: first view ${external.views.on.first.toFixed(3)} ms (floor ${external.views.floor.first.toFixed(3)}), third view from the code cache ${external.views.on.third.toFixed(3)} ms (floor ${external.views.floor.third.toFixed(3)}) (medians of ${startRounds})`,
     );
-    const { on, off, reference, floor, unhinted } = by;
-    const scriptMsOff = mean(off.map((r) => r.scriptMs));
-    const script = (rs: Round[]) => mean(rs.map((r) => r.scriptMs));
-    // What a kind of round added to the page's script time, per timeupdate it handled.
-    const perUpdate = (rs: Round[]) => {
-      const n = mean(rs.map((r) => r.timeupdates));
-      return n ? ((script(rs) - scriptMsOff) * 1000) / n : 0;
-    };
+    const { on, off, reference, floor } = by;
     // Long tasks happen on a loaded machine whatever runs (the floor's rounds have them): one is
     // charged to the tracker when its own scripts ran 50 ms or more of a long animation frame.
     const longTasksOn = on.reduce((n, r) => n + r.longtasks.length, 0);
@@ -456,9 +479,8 @@ export async function measurePageCost({
       scriptMsFloor: script(floor),
       usPerTimeupdateFloor: perUpdate(floor),
       ratioToFloor: perUpdate(on) / perUpdate(floor),
-      scriptMsUnhinted: script(unhinted),
-      usPerTimeupdateUnhinted: perUpdate(unhinted),
       start,
+      hour,
       externalStart: external,
       longTasksOn,
       longTasksOff,

@@ -74,9 +74,8 @@ const videos = () =>
  * start rounds use it too). `compileMs` is the part before the script's first statement:
  * parsing the whole text and compiling its top level, which grows with the script's size; a
  * statement put in front of `src` reads the clock there, on the element (no global). A
- * first line that is a `//#` comment (the drop-in's compile hint, which V8 reads only there)
- * stays first, so the script runs as it is served: with the hint, V8 compiles all of it
- * before the first statement.
+ * first line that is a `//#` comment (a compile hint, which V8 reads only there) stays
+ * first, so the script runs as it is served.
  */
 export function inlineScriptMs(src: string): { ms: number; compileMs: number } {
   if (!crossOriginIsolated) throw new Error('the page must be cross-origin isolated');
