@@ -2,8 +2,9 @@
  * Events kept in `localStorage`, under `media-bridge:<event id>`: each live session's record
  * (rewritten as it changes, and its attention span once it ends), and the events waiting to
  * go out again. The events of a request on its way are kept together, under
- * `media-bridge:<first event id>+`, until the proxy has taken them. Storage may be missing, disabled, full, or refused (Safari's
- * private mode): each call swallows that, and then nothing is kept.
+ * `media-bridge:<first event id>+`, until the proxy has taken them. Storage may be missing,
+ * disabled, full, or refused (Safari's private mode): each call swallows that, and then
+ * nothing is kept.
  */
 import type { WireEvent } from '../wire.js';
 import type { Run } from './played-ranges.js';
