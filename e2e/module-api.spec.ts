@@ -7,7 +7,7 @@ import type { WireEvent } from '../src/wire.js';
 import { expect, pauseAt, test } from './fixtures.js';
 import { media, steps, VIEWING } from './media.js';
 
-type PageWindow = Window & { tracker: Tracker; __startTracker(): void; __onEvent: WireEvent[]; __listened: string[]; __keysBefore: string[] };
+type PageWindow = Window & { tracker: Tracker; __startTracker(): void; __onEvent: WireEvent[]; __listened: string[]; __unlistened: string[]; __keysBefore: string[] };
 
 test('importing the module does nothing until startTracking is called', async ({ page, track }) => {
   await track.open({ build: 'esm', late: true, body: media('v', 'clip-1s.webm') });
@@ -136,4 +136,15 @@ test('stop() detaches everything: no more events, no more listeners', async ({ p
   expect(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent.length)).toBe(atStop);
   // stop() closed the session: its attention span went with what was pending.
   expect(steps(await track.sent())).toEqual(['STARTED', 25, 'attention-span']);
+  // Each listener the tracker added to the page, its `storage` one (added once the page was
+  // idle) included, was removed.
+  const { listened, unlistened } = await page.evaluate(() => {
+    const w = window as unknown as PageWindow;
+    return { listened: w.__listened, unlistened: w.__unlistened };
+  });
+  const count = (types: string[], type: string) => types.filter((t) => t == type).length;
+  for (const type of ['pagehide', 'visibilitychange', 'online', 'storage']) {
+    expect(count(listened, type), type).toBeGreaterThan(0);
+    expect(count(unlistened, type), type).toBe(count(listened, type));
+  }
 });

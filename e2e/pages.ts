@@ -4,7 +4,8 @@
  * - `__media`: each media event, recorded in the capture phase on `document`;
  * - `__sent`: each beacon or keepalive fetch the page sends, as the tracker handed it over;
  * - `__onEvent`: each event passed to the module build's `onEvent` option;
- * - `__listened`: the event types listened to on window and document;
+ * - `__listened`: the event types listened to on window and document, and `__unlistened` those
+ *   whose listeners were removed there;
  * - `__keysBefore`: `Object.keys(window)` just before the tracker loads.
  */
 import { PLAYER_IMPORTS } from './web-components.js';
@@ -55,7 +56,7 @@ function dataAttributes(opts: Record<string, unknown>): [string, string][] {
 const INSTRUMENTATION = `<script>
 (() => {
   const w = window;
-  w.__media = []; w.__sent = []; w.__onEvent = []; w.__listened = []; w.__keysBefore = null;
+  w.__media = []; w.__sent = []; w.__onEvent = []; w.__listened = []; w.__unlistened = []; w.__keysBefore = null;
   for (const t of ['playing', 'pause', 'ended', 'seeking', 'seeked', 'timeupdate', 'volumechange', 'loadedmetadata', 'waiting'])
     document.addEventListener(t, (e) => w.__media.push({ type: t, id: e.target.id, time: e.target.currentTime }), true);
   const beacon = navigator.sendBeacon;
@@ -72,6 +73,11 @@ const INSTRUMENTATION = `<script>
   EventTarget.prototype.addEventListener = function (type, ...rest) {
     if (this === w || this === document) w.__listened.push(type);
     return add.call(this, type, ...rest);
+  };
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.removeEventListener = function (type, ...rest) {
+    if (this === w || this === document) w.__unlistened.push(type);
+    return remove.call(this, type, ...rest);
   };
 })();
 </script>`;
