@@ -142,8 +142,10 @@ describe('media objects on three instances sharing one Redis', () => {
       createFetchHandler(proxy)(new Request('http://proxy.test/media-events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ events }) }));
     expect((await send(a, [played('x-p', 'x', { externalId: 'x-new' })])).status).toBe(202);
     await waitFor(() => limited !== undefined, 5_000, 'the 429');
-    // b learns of the pause from Redis, and sends nothing during it, events included.
-    expect((await b.health()).upstream.state).toBe('backing-off');
+    // b learns of the pause from Redis, and sends nothing during it, events included. (The
+    // fake has answered when `limited` is set; a has yet to read the answer and record the
+    // pause, so b is asked until it knows, within the pause.)
+    await waitFor(async () => (await b.health()).upstream.state === 'backing-off', 1_000, 'b backing off');
     expect((await send(b, [played('y-p', 'y', { externalId: 'y-old' })])).status).toBe(202);
     await other.waitFor(() => other.delivered().length === 2, 10_000, 'both events');
     const during = other.requests.filter((r) => r.path.startsWith('/media-bridge/') && r.receivedAt > limited! && r.receivedAt < limited! + 1_400);
