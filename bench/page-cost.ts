@@ -373,7 +373,7 @@ export interface PageCost {
   start: StartCost[];
   /** The same page with the hour-long video (a webinar), played at 1× for `hour.seconds` s: the same kinds of round, the same figures. */
   hour?: HourCost;
-  /** Start as an external script, a first and a third page view, on the page of `elements` media. */
+  /** Start as an external script, a first, second and third page view, on the page of `elements` media. */
   externalStart: ExternalStart;
   longTasksOn: number;
   longTasksOff: number;

@@ -73,16 +73,13 @@ const videos = () =>
  * drop-in's tag, inline, inserted into the head, where it runs synchronously (page-cost.ts's
  * start rounds use it too). `compileMs` is the part before the script's first statement:
  * parsing the whole text and compiling its top level, which grows with the script's size; a
- * statement put in front of `src` reads the clock there, on the element (no global). A
- * first line that is a `//#` comment (a compile hint, which V8 reads only there) stays
- * first, so the script runs as it is served.
+ * statement put in front of `src` reads the clock there, on the element (no global).
  */
 export function inlineScriptMs(src: string): { ms: number; compileMs: number } {
   if (!crossOriginIsolated) throw new Error('the page must be cross-origin isolated');
   const s = document.createElement('script') as HTMLScriptElement & { ran?: number };
   s.setAttribute('data-endpoint', '/media-events');
-  const [, hint, rest] = /^(\/\/#[^\n]*\n)?([^]*)$/.exec(src)!;
-  s.textContent = `${hint ?? ''}document.currentScript.ran=performance.now();${rest}`;
+  s.textContent = `document.currentScript.ran=performance.now();${src}`;
   const t0 = performance.now();
   document.head.appendChild(s);
   const ms = performance.now() - t0;
