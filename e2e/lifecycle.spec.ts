@@ -1,10 +1,11 @@
 /**
- * The page's life in real Chromium, against both builds: a hidden tab keeps its session.
+ * The page's life in real Chromium, against the drop-in (media.ts, `DROP_IN`, says why not
+ * the ES module too): a hidden tab keeps its session.
  * (The back/forward cache has its own file: it needs another browser flag.)
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { BUILDS, media, steps, VIEWING } from './media.js';
+import { DROP_IN, media, steps, VIEWING } from './media.js';
 
 /** Hides or shows the page as the browser does: headless Chromium never hides a tab itself. */
 const setHidden = (page: Page, hidden: boolean) =>
@@ -16,7 +17,8 @@ const setHidden = (page: Page, hidden: boolean) =>
 
 export const keys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('media-bridge:')));
 
-for (const build of BUILDS) {
+// Against the drop-in only (media.ts, `DROP_IN`, says why).
+for (const build of [DROP_IN]) {
   test.describe(`${build} build`, () => {
     test('hiding the tab sends what is pending and keeps the session, which plays on in the background', async ({ page, track }) => {
       await track.open({ build, body: media('v', 'clip-8s.webm') });

@@ -13,6 +13,19 @@ export const UTK = '5b8f0c2d9e7a4b1c8d6e3f2a1b0c9d8e';
 /** The two builds, for the table of cases that runs against both. */
 export const BUILDS = ['iife', 'esm'] as const;
 
+/**
+ * The build for the long cases of what follows a session once the tracker has started: a tab
+ * closed or killed, two tabs recovering, the back/forward cache, a hidden tab, a proxy that
+ * refuses, the media matrix played whole at 1x. That code is one path whichever entry started
+ * the tracker (the script tag and `startTracking` both call `trackPage`), so these cases run
+ * against the drop-in alone: minified, its private fields mangled, the stricter of the two
+ * builds for it. The ES module keeps the quick cases of the same files (a live session kept in
+ * storage, events held offline and sent by the next page view, the matrix at 4x, a change of
+ * source), and module-api.spec.ts covers its own entry. Both builds' copies of the long cases
+ * took about 40 s of the Chromium suite on two cores.
+ */
+export const DROP_IN = 'iife' as const;
+
 /** What a whole viewing sends, by `steps`: played, the quartiles, and the attention span at its end. */
 export const VIEWING = ['STARTED', 25, 50, 75, 100, 'attention-span'];
 

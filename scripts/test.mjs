@@ -7,10 +7,15 @@
 //
 //   and the short benchmark (size budget, delivery under faults; `npm run bench -- --short`).
 //
+// The Firefox and WebKit suites and the benchmark run side by side, after the others: each
+// mostly waits on media playing in real time, or on the rate limit's windows (together they
+// keep the two cores about as busy as the Chromium suite's two workers do alone). Each one's
+// output goes to .test-results/<suite>.log, and is printed whole once all three have ended.
+//
 // Options: --only=build,typecheck,unit,chromium,firefox,webkit,bench   run a subset
 // Env:     MBT_CHECK_DIST=1   also check that dist/ equals a fresh build (CI sets it)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -31,18 +36,54 @@ const firstLine = (text = '') => String(text).replace(/\x1b\[[0-9;]*m/g, '').spl
 // The seconds each suite took, shown beside its line: where CI's time goes.
 let since = Date.now();
 
-function run(cmd, args, env = {}) {
-  console.log(`\n$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  return r.status === 0;
+/**
+ * Runs a command: in the foreground, its output as it comes; or, given `log`, beside others,
+ * its output written to that file (printed by `together`). Resolves to whether it exited 0.
+ */
+function run(cmd, args, env = {}, log) {
+  const line = `$ ${cmd} ${args.join(' ')}`;
+  const options = { cwd: root, env: { ...process.env, ...env } };
+  if (!log) {
+    console.log(`\n${line}`);
+    return Promise.resolve(spawnSync(cmd, args, { ...options, stdio: 'inherit' }).status === 0);
+  }
+  const fd = openSync(log, 'w');
+  writeSync(fd, `${line}\n`);
+  const child = spawn(cmd, args, { ...options, stdio: ['ignore', fd, fd] });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+  }).finally(() => closeSync(fd));
 }
 
-function record(suite, passed, failed, note = '') {
+/** Counts a suite's tests; it ran from `started` (by default, when the suite before it ended) to `ended`. */
+function record(suite, passed, failed, note = '', started = since, ended = Date.now()) {
   totals.passed += passed;
   totals.failed += failed;
-  const took = `${Math.round((Date.now() - since) / 1000)} s`;
+  const took = `${Math.round((ended - started) / 1000)} s`;
   since = Date.now();
   lines.push(`${suite}: ${passed} passed, ${failed} failed (${note ? `${note}, ` : ''}${took})`);
+}
+
+/**
+ * Runs suites side by side: each is given the file for its output. Once all have ended, each
+ * one's output is printed whole, in the order given, and its tests counted in that order.
+ */
+async function together(suites) {
+  const started = Date.now();
+  const ran = await Promise.all(
+    suites.map(async ([name, suite]) => {
+      const log = join(out, `${name}.log`);
+      const count = await suite(log);
+      return { log, count, ended: Date.now() };
+    }),
+  );
+  for (const { log, count, ended } of ran) {
+    console.log(`\n${readFileSync(log, 'utf8')}`);
+    count(started, ended);
+  }
+  if (ran.length > 1) lines.push(`  (those ${ran.length} side by side: ${Math.round((Date.now() - started) / 1000)} s in all)`);
+  since = Date.now();
 }
 
 /** A suite that failed without naming a failed test: counted once, and said so in the list. */
@@ -62,12 +103,18 @@ function readJson(file) {
 /**
  * A vitest run, counted from its JSON report; a run that leaves no report counts as one failure.
  * A file that failed without a failed test (it did not load, or a hook threw) counts as one.
+ * Resolves to the function that counts it (`record`'s `started` and when it ended).
  */
-function vitest(suite, config) {
+async function vitest(suite, config, log) {
   const file = join(out, `${suite}.json`);
-  const ok = run('npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const ok = await run('npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], {}, log);
+  return (started, ended) => countVitest(suite, file, ok, started, ended);
+}
+
+function countVitest(suite, file, ok, started, ended) {
+  const count = (passed, failed, note) => record(suite, passed, failed, note, started, ended);
   const r = readJson(file);
-  if (!r) return record(suite, 0, unnamed(suite, 'left no report'), 'no report');
+  if (!r) return count(0, unnamed(suite, 'left no report'), 'no report');
   let failed = r.numFailedTests;
   // A test that began on a new browser because the session before was lost (meta.sessionLost,
   // set by the WebKit suite, which then runs again the test that lost it) is listed as
@@ -91,11 +138,11 @@ function vitest(suite, config) {
   if (!ok && !failed) failed = unnamed(suite, 'exited non-zero, and its report names no failed test or file');
   // A skipped test is neither passed nor failed; the suite's output says why it was skipped.
   const notes = [r.numPendingTests ? `${r.numPendingTests} skipped` : '', again ? `${again} began on a new browser after a lost session` : '', ok ? '' : 'exit code non-zero'];
-  record(suite, r.numPassedTests, failed, notes.filter(Boolean).join(', '));
+  count(r.numPassedTests, failed, notes.filter(Boolean).join(', '));
 }
 
 if (want('build')) {
-  const built = run('npm', ['run', 'build']);
+  const built = await run('npm', ['run', 'build']);
   record('build', built ? 1 : 0, built ? 0 : unnamed('build', 'npm run build failed'));
   if (process.env.MBT_CHECK_DIST) {
     const diff = spawnSync('git', ['status', '--porcelain', '--', 'dist'], { cwd: root, encoding: 'utf8' });
@@ -106,15 +153,15 @@ if (want('build')) {
 }
 
 if (want('typecheck')) {
-  const ok = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  const ok = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   record('typecheck', ok ? 1 : 0, ok ? 0 : unnamed('typecheck', 'tsc found errors'));
 }
 
-if (want('unit')) vitest('unit+integration', 'vitest.config.ts');
+if (want('unit')) (await vitest('unit+integration', 'vitest.config.ts'))(since, Date.now());
 
 if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   const file = join(out, 'playwright.json');
-  const ok = run('npx', ['playwright', 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], {
+  const ok = await run('npx', ['playwright', 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: file,
   });
   const r = readJson(file);
@@ -140,26 +187,29 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   }
 }
 
-if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts'))) {
-  vitest('firefox e2e', 'e2e/firefox/vitest.config.ts');
-}
-
-if (want('webkit') && existsSync(join(root, 'e2e/webkit/vitest.config.ts'))) {
-  vitest('webkit e2e', 'e2e/webkit/vitest.config.ts');
-}
-
-if (want('bench')) {
-  // Each budget or guarantee the short benchmark checks counts as one test.
-  const file = join(out, 'bench.json');
-  const ok = run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`]);
-  const checks = readJson(file);
-  if (!checks) record('bench (short)', 0, unnamed('bench (short)', 'left no report'), 'no report');
-  else {
-    const failed = checks.filter((c) => !c.ok).length;
-    for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
-    record('bench (short)', checks.length - failed, failed || (ok ? 0 : unnamed('bench (short)', 'exited non-zero, and no check failed')));
-  }
-}
+const sideBySide = [];
+if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts')))
+  sideBySide.push(['firefox e2e', (log) => vitest('firefox e2e', 'e2e/firefox/vitest.config.ts', log)]);
+if (want('webkit') && existsSync(join(root, 'e2e/webkit/vitest.config.ts')))
+  sideBySide.push(['webkit e2e', (log) => vitest('webkit e2e', 'e2e/webkit/vitest.config.ts', log)]);
+if (want('bench'))
+  sideBySide.push([
+    'bench (short)',
+    async (log) => {
+      // Each budget or guarantee the short benchmark checks counts as one test.
+      const file = join(out, 'bench.json');
+      const ok = await run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`], {}, log);
+      return (started, ended) => {
+        const count = (passed, failed, note) => record('bench (short)', passed, failed, note, started, ended);
+        const checks = readJson(file);
+        if (!checks) return count(0, unnamed('bench (short)', 'left no report'), 'no report');
+        const failed = checks.filter((c) => !c.ok).length;
+        for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
+        count(checks.length - failed, failed || (ok ? 0 : unnamed('bench (short)', 'exited non-zero, and no check failed')));
+      };
+    },
+  ]);
+await together(sideBySide);
 
 console.log('\n' + lines.join('\n'));
 if (failures.length) console.log('Failed, or began on a new browser:\n' + failures.map((f) => `  ${f.slice(0, 400)}`).join('\n'));
