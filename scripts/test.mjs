@@ -71,10 +71,14 @@ function record(suite, passed, failed, note = '', started = since, ended = Date.
  */
 async function together(suites) {
   const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  // As each one ends, a line says so: a run cut short still shows which had ended.
+  if (suites.length > 1) console.log(`\nSide by side: ${suites.map(([name]) => name).join(', ')} (output in .test-results/<suite>.log)`);
   const ran = await Promise.all(
     suites.map(async ([name, suite]) => {
       const log = join(out, `${name}.log`);
       const count = await suite(log);
+      console.log(`${name}: ended after ${seconds()} s`);
       return { log, count, ended: Date.now() };
     }),
   );
@@ -82,7 +86,7 @@ async function together(suites) {
     console.log(`\n${readFileSync(log, 'utf8')}`);
     count(started, ended);
   }
-  if (ran.length > 1) lines.push(`  (those ${ran.length} side by side: ${Math.round((Date.now() - started) / 1000)} s in all)`);
+  if (ran.length > 1) lines.push(`  (those ${ran.length} side by side: ${seconds()} s in all)`);
   since = Date.now();
 }
 
