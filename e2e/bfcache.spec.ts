@@ -6,11 +6,13 @@
  *
  * A page restored from the cache carries on: a quick trip carries on its session; a longer
  * one, in which the next page view recovered the session the frozen page could not defend,
- * plays on as a new session. Either way no session is counted twice and none is lost.
+ * plays on as a new session, unless what the next view took had nothing to say and was
+ * dropped unsent. Either way no session is counted twice and none is lost.
  */
 import type { Page } from '@playwright/test';
 import type { WireEvent } from '../src/wire.js';
 import { expect, pauseAt, test } from './fixtures.js';
+import { actAt } from './in-page.js';
 import { DROP_IN, media, steps } from './media.js';
 
 test.use({
@@ -108,6 +110,30 @@ for (const build of [DROP_IN]) {
           ['STARTED', 25, 'attention-span'],
           ['STARTED', 25, 50, 'attention-span'],
         ]);
+    });
+
+    test('a session paused before half a span played, dropped unsent by the next view while in the cache, carries on', async ({ page, track }) => {
+      await track.open({ build, cacheable: true, head: INSTRUMENT_PAGESHOW, body: media('v', 'clip-8s.webm') });
+      await recovered(page);
+      await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).play());
+      // Paused in the page, well within the first span's half: a record with nothing to say.
+      const at = await page.evaluate(actAt, ['v', 0.1, 'pause'] as [string, number, 'pause']);
+      expect(at).toBeLessThan(0.4);
+      const [played] = await track.events(1);
+      const key = `media-bridge:${played.sessionId}`;
+      // The pause kept it at once.
+      await page.waitForFunction((key) => !!localStorage[key], key);
+      // A page with the tracker: its recovery takes the record, has nothing to send, and drops it.
+      await page.goto(track.server.url + `/page?build=${build}&run=${track.run}`);
+      await page.waitForFunction((key) => performance.now() > 2500 && localStorage[key] === undefined, key);
+      await recovered(page);
+      await back(page);
+      await playToEnd(page);
+      // One session: the second play carries on the first, with no second STARTED.
+      await expect.poll(async () => steps(await track.stored()).filter((s) => s == 'attention-span').length).toBe(1);
+      expect(bySession(await track.stored())).toEqual([['STARTED', 25, 50, 75, 100, 'attention-span']]);
+      const span = (await track.stored()).find((e) => e.type == 'attention-span');
+      expect(span).toMatchObject({ sessionId: played.sessionId, derivedValues: { totalPercentPlayed: 100 } });
     });
   });
 }

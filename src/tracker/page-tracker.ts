@@ -111,9 +111,11 @@ export function trackPage(options: TrackerOptions, loadEmbeds?: LoadEmbeds, onEv
   // of an hour's webinar is a map of 900 entries, computed and written every few seconds.
   // A record that is not what this page wrote last was taken by another page view while this
   // one was frozen (in the back/forward cache, or a frozen tab): that view sent it, so this
-  // page drops the session, and play from here on is a new one.
+  // page drops the session, and play from here on is a new one. Unless what this page wrote
+  // last had nothing to say (under half a span played): that view dropped it unsent, as
+  // `whole` does, and the session carries on, kept anew.
   const keepSession = (session: Session, all?: unknown) => {
-    if (session._kept && stored(session._id) !== session._kept) session._gone = true;
+    if (session._kept && stored(session._id) !== session._kept && whole(JSON.parse(session._kept))) session._gone = true;
     else if (all || session._changed) {
       const kept = record(session);
       session._changed = 0;
