@@ -1,8 +1,8 @@
 /**
- * The back/forward cache in real Chromium, against the drop-in (media.ts, `DROP_IN`, says why
- * not the ES module too). Playwright turns the cache
- * off by default (`--disable-back-forward-cache`); this file turns it back on, and checks
- * that the page really came back from it (`pageshow` with `persisted`).
+ * The back/forward cache in real Chromium, against the drop-in (media.ts, `DROP_IN`, says
+ * why not the ES module too). Playwright turns the cache off by default
+ * (`--disable-back-forward-cache`); this file turns it back on, and checks that the page
+ * really came back from it (`pageshow` with `persisted`).
  *
  * A page restored from the cache carries on: a quick trip carries on its session; a longer
  * one, in which the next page view recovered the session the frozen page could not defend,
