@@ -141,7 +141,12 @@ for (const build of BUILDS) {
         const received = await events(6 * files.length).catch(async (e) => {
           // Short of events: say, per file, what the browser played and what the page sent.
           const got = await sent();
-          for (const t of truth) console.log(t.id, JSON.stringify(t.played), JSON.stringify(steps(got.filter((g) => g.mediaUrl == t.src))));
+          // With its attention span's totals and map: where the credit fell short, if it did.
+          for (const t of truth) {
+            const mine = got.filter((g) => g.mediaUrl == t.src);
+            const span = mine.find((g) => g.type == 'attention-span') as { derivedValues?: unknown; rawDataMap?: unknown } | undefined;
+            console.log(t.id, JSON.stringify(t.played), JSON.stringify(steps(mine)), JSON.stringify(span?.derivedValues), JSON.stringify(span?.rawDataMap));
+          }
           throw e;
         });
         expect(truth.flatMap((t) => wholePlayProblems(received, t))).toEqual([]);
