@@ -2,10 +2,9 @@
 // The README's test command. Builds, type-checks, then runs every suite:
 //   unit + integration (vitest), end-to-end in Chromium (Playwright), end-to-end in Firefox
 //   (puppeteer-core over WebDriver BiDi, driven by vitest), end-to-end in WebKit (WebKitGTK's
-//   MiniBrowser under Xvfb, webdriverio over W3C WebDriver, driven by vitest),
+//   MiniBrowser under Xvfb, webdriverio over W3C WebDriver, driven by vitest), and the short
+//   benchmark (size budget, delivery under faults; `npm run bench -- --short`),
 // and ends with one line "N passed, N failed" summed over all of them, which is what CI reads.
-//
-//   and the short benchmark (size budget, delivery under faults; `npm run bench -- --short`).
 //
 // The WebKit suite and the benchmark run side by side, last: the suite mostly waits on media
 // playing in real time (it keeps about one core busy), the benchmark on the rate limit's
@@ -145,6 +144,20 @@ function countVitest(suite, file, ok, started, ended) {
   count(r.numPassedTests, failed, notes.filter(Boolean).join(', '));
 }
 
+/** The short benchmark, counted as `vitest` counts a suite: each budget or guarantee it checks is one test. */
+async function bench(log) {
+  const file = join(out, 'bench.json');
+  const ok = await run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`], {}, log);
+  return (started, ended) => {
+    const count = (passed, failed, note) => record('bench (short)', passed, failed, note, started, ended);
+    const checks = readJson(file);
+    if (!checks) return count(0, unnamed('bench (short)', 'left no report'), 'no report');
+    const failed = checks.filter((c) => !c.ok).length;
+    for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
+    count(checks.length - failed, failed || (ok ? 0 : unnamed('bench (short)', 'exited non-zero, and no check failed')));
+  };
+}
+
 if (want('build')) {
   const built = await run('npm', ['run', 'build']);
   record('build', built ? 1 : 0, built ? 0 : unnamed('build', 'npm run build failed'));
@@ -199,23 +212,7 @@ if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts')))
 const sideBySide = [];
 if (want('webkit') && existsSync(join(root, 'e2e/webkit/vitest.config.ts')))
   sideBySide.push(['webkit e2e', (log) => vitest('webkit e2e', 'e2e/webkit/vitest.config.ts', log)]);
-if (want('bench'))
-  sideBySide.push([
-    'bench (short)',
-    async (log) => {
-      // Each budget or guarantee the short benchmark checks counts as one test.
-      const file = join(out, 'bench.json');
-      const ok = await run('npx', ['tsx', 'bench/run.ts', '--short', `--checks=${file}`], {}, log);
-      return (started, ended) => {
-        const count = (passed, failed, note) => record('bench (short)', passed, failed, note, started, ended);
-        const checks = readJson(file);
-        if (!checks) return count(0, unnamed('bench (short)', 'left no report'), 'no report');
-        const failed = checks.filter((c) => !c.ok).length;
-        for (const c of checks) if (!c.ok) failures.push(`bench (short): ${JSON.stringify(c)}`);
-        count(checks.length - failed, failed || (ok ? 0 : unnamed('bench (short)', 'exited non-zero, and no check failed')));
-      };
-    },
-  ]);
+if (want('bench')) sideBySide.push(['bench (short)', bench]);
 await together(sideBySide);
 
 console.log('\n' + lines.join('\n'));
