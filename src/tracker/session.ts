@@ -8,7 +8,6 @@
  * or when the element is released; its end is when its attention span is reported.
  */
 import type { CommonFields } from '../wire.js';
-import { reachedMilestones } from './milestones.js';
 import { addPlay, playedPercent, union, type Run } from './played-ranges.js';
 
 /** What the playhead reads of a media element (an HTMLMediaElement, or a stand-in in tests). */
@@ -109,6 +108,9 @@ export function createPlayhead<E extends MediaState>(
   let session: Session | undefined;
   // Where the media was at the last reading (of this source: see `read`).
   let pos = 0;
+  // Where the clock says the media was at the last reading (see `reach`): `pos`, or further
+  // where that reading showed a stale position.
+  let far = 0;
   let source: string | undefined;
   // When the last reading was taken, if the media was playing then; 0 if it was not.
   let at = 0;
@@ -137,7 +139,7 @@ export function createPlayhead<E extends MediaState>(
     // reading may come after some of it played (Chromium's `playing` at 0.04 s, a tracker
     // that saw the element before its source was chosen). At the tracker's first look
     // (`attach`), what played before is in `el.played`, credited if a session begins now.
-    if (src != source) pos = type == 'attach' ? to : 0;
+    if (src != source) far = pos = type == 'attach' ? to : 0;
     source = src;
     // A `ratechange` (the one reading whose type starts with r) queued while the media was
     // paused, as when the page set the rate and then called play(), may be heard after play
@@ -162,7 +164,11 @@ export function createPlayhead<E extends MediaState>(
     }
     // The furthest the media can have played since the last reading, by the clock at the
     // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
-    const reach = pos + ((now - at) / 1e3 + slack) * speed;
+    // It counts from where the clock put the media then, which may be past what that reading
+    // showed: a reading may show a position seconds stale (Firefox's, on a busy page), and the
+    // next one, fresh again, is play and no jump.
+    const clock = far + ((now - at) / 1e3) * speed;
+    const reach = clock + slack * speed;
     // Play stops here: a seek (one a browser announces, or a jump further than play can
     // reach, which is all a player without `seeking` shows), or a pause.
     const jumped = type == 'seeking' || el.seeking || (at && to > reach);
@@ -183,7 +189,7 @@ export function createPlayhead<E extends MediaState>(
       // The wrap of a loop: play reached the end, as `el.played` shows or, where it cannot
       // (a later time round), as the clock does, and went back. Firefox reports it with
       // currentTime already past 0 and `seeking` false.
-      const stop = Math.max(to, Math.min(until, pos + ((now - at) / 1e3 + WRAP_SLACK) * speed));
+      const stop = Math.max(to, Math.min(until, clock + WRAP_SLACK * speed));
       if (el.loop && next < stop && stop >= duration - WRAP_SLACK) (next = -1), (to = duration);
     }
     // `ended` means the end was reached, even when the last timeupdate stopped short of it.
@@ -193,24 +199,27 @@ export function createPlayhead<E extends MediaState>(
       // A new source's load empties the duration before its currentSrc changes: keep the last known.
       if (duration >= 0) session._duration = duration;
       if (to > pos) addPlay(session._runs, pos, to);
-      // What was played at least once is at most the runs' total: while that is short of the
-      // next milestone (they are reached in order, so the first not reported), none is reached,
-      // and a timeupdate computes no union. (Each run read without taking it apart, as in
-      // attention-span.ts: cheaper in the interpreter, where a page's handlers mostly run.)
+      // Milestones are reached in order (ascending, and what was played only grows), so the
+      // next is the first not reported. What was played at least once is at most the runs'
+      // total: while that is short of the next milestone, none is reached, and a timeupdate
+      // computes no union. (Each run read without taking it apart, as in attention-span.ts:
+      // cheaper in the interpreter, where a page's handlers mostly run.) A percent of NaN (a
+      // duration unknown, 0 or infinite: a live stream) reaches none.
       let total = 0;
       for (const run of session._runs) total += run[1] - run[0];
-      const next = milestones[session._sent.length];
-      if (next && total * 100 >= next * duration)
-        for (const m of reachedMilestones(milestones, session._sent, playedPercent(session._runs, duration))) {
-          session._sent.push(m);
-          report(session, m);
-        }
+      for (let m; (m = milestones[session._sent.length]) * duration <= total * 100 && playedPercent(session._runs, duration) >= m; ) {
+        session._sent.push(m);
+        report(session, m);
+      }
       // A seek, or a pause (the media played at the last reading and no longer does).
       report(session, jumped || (at && paused) ? STOPPED : CHANGED);
     }
     if (type == 'ended' || next < 0) end();
     // A loop plays on from its start (HTML: "seek to the earliest possible position").
     pos = next < 0 ? 0 : next;
+    // While play runs on (no jump, no pause, no `playing` after a stall, in which the clock
+    // ran and the media did not), the clock's position is kept when it is further.
+    far = at && !jumped && type != 'playing' ? Math.max(pos, clock) : pos;
     at = paused ? 0 : now;
     speed = el.playbackRate;
   };

@@ -15,8 +15,9 @@
  *   reading still shows the old `currentSrc`.
  *
  * Readings may be late: a busy page handles an event up to 250 ms after its position was
- * taken (the slack the playhead allows), and a page may go without any reading for minutes
- * while the media plays on (a long task, a throttled tab). Wall time is simulated.
+ * taken (the slack the playhead allows), or shows a position up to 2 s stale, well past that
+ * slack, with the next reading fresh again; and a page may go without any reading for
+ * minutes while the media plays on (a long task, a throttled tab). Wall time is simulated.
  */
 import type { CommonFields } from '../../src/wire.js';
 import { createPlayhead, ENDED, STOPPED, type MediaState, type Session } from '../../src/tracker/session.js';
@@ -302,15 +303,16 @@ export function browserModel(options: ModelOptions) {
     },
     /**
      * Plays on for `ms` of wall time, then a timeupdate whose position was taken `lateMs`
-     * before it is handled (at most 100 ms: a browser that mirrors the position from its
-     * media thread, as Firefox does). Reaching the end runs the end's steps instead.
+     * before it is handled (up to 2 s: a browser that mirrors the position from its media
+     * thread, as Firefox does, on a main thread busy enough to fall behind the mirror; the
+     * next reading may be fresh again). Reaching the end runs the end's steps instead.
      */
     tick(ms: number, lateMs = 0) {
       if (paused || ended) return void (now += ms);
       advance(ms);
       if (t >= duration) return reachEnd();
       // The position shown was taken `lateMs` ago, and never goes back.
-      shown = Math.max(shown, t - (Math.min(lateMs, 100) / 1000) * rate);
+      shown = Math.max(shown, t - (Math.min(lateMs, 2000) / 1000) * rate);
       read('timeupdate');
     },
     /** Timeupdates 15 to 250 ms apart, for `ms` of wall time, or until the play stops, ends or wraps. */
@@ -320,7 +322,8 @@ export function browserModel(options: ModelOptions) {
       for (let spent = 0; spent < ms && !paused && !ended && cycle == viewing; ) {
         const step = Math.max(15, Math.min(250, cadence + (random() * 2 - 1) * jitter));
         spent += step;
-        api.tick(step, random() < lateness ? random() * 100 : 0);
+        // Most late readings are late by a frame or a few; some, on a busy page, by seconds.
+        api.tick(step, random() < lateness ? random() * (random() < 0.9 ? 100 : 2000) : 0);
       }
     },
     /** Plays to the end, in at most about `readings` readings: long media go in long stretches without one. */

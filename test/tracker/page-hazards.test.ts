@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_HAZARDS, type PageHazard } from '../../e2e/page-hazards.js';
 import { attentionSpan } from '../../src/tracker/attention-span.js';
-import { parseMilestones, reachedMilestones } from '../../src/tracker/milestones.js';
+import { parseMilestones } from '../../src/tracker/milestones.js';
 import { readScriptOptions } from '../../src/tracker/options.js';
 import { wireEvent } from '../../src/tracker/payload.js';
 import { playedPercent, playedSeconds, union, type Run } from '../../src/tracker/played-ranges.js';
@@ -85,7 +85,6 @@ function tracker() {
   const options = readScriptOptions({ dataset: { milestones: '50, 10,100,10,abc', debug: '' } } as unknown as HTMLScriptElement);
   const milestones = parseMilestones(undefined);
   const parsed = [parseMilestones(options.milestones), parseMilestones([75, 25, 25, 200, 12.5])];
-  const reached = reachedMilestones(milestones, [25], 80);
 
   const el: Writable<MediaState> = {
     currentTime: 0,
@@ -146,7 +145,7 @@ function tracker() {
     delete g.localStorage;
   }
 
-  return { options, milestones, parsed, reached, reports, ranges, span, event: { ...event, id: 'id', occurredTimestamp: 0 }, bodies, kept };
+  return { options, milestones, parsed, reports, ranges, span, event: { ...event, id: 'id', occurredTimestamp: 0 }, bodies, kept };
 }
 
 const hazards = PAGE_HAZARDS.filter((h) => h.install);
@@ -188,7 +187,6 @@ describe("the tracker's logic under each hazard", () => {
       [10, 50, 100],
       [25, 75],
     ]);
-    expect(clean.reached).toEqual([50, 75]);
     expect(clean.reports).toEqual(['STARTED', 25, 50, 75, 100, -2, -1]);
     expect(clean.ranges).toEqual([
       [

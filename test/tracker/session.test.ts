@@ -269,6 +269,64 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()).toBeUndefined();
   });
 
+  it('reports each milestone in order as its share is played: exactly at its boundary, and 100 only for the whole media', () => {
+    const m = standIn(4, [75, 25, 50, 100].sort((a, b) => a - b));
+    m.play();
+    m.run(1);
+    expect(m.percents()).toEqual([25]);
+    m.run(2);
+    expect(m.percents()).toEqual([25, 50, 75]);
+    m.advanceClock(999);
+    m.el.currentTime = 3.999;
+    m.read('timeupdate');
+    expect(m.percents()).toEqual([25, 50, 75]);
+    m.run(1);
+    expect(m.percents()).toEqual([25, 50, 75, 100]);
+    // Several reached at one reading (a long task, a reading at 16x) come in order.
+    const n = standIn(4);
+    n.play();
+    n.advanceClock(3100);
+    n.el.currentTime = 3.1;
+    n.read('timeupdate');
+    expect(n.percents()).toEqual([25, 50, 75]);
+  });
+
+  it('takes a reading that showed a stale position, then a fresh one, for play: nothing is lost (Firefox on a busy page)', () => {
+    // 6.008 s at 1x, read every 250 ms. Two readings in a row show 2.75 s, the first 250 ms
+    // and the second 500 ms stale; the next shows 3.5 s, further than the clock allows from
+    // 2.75 s, and no further than it allows from where the clock put the media.
+    const m = standIn(6.008);
+    m.play();
+    m.run(2.75);
+    m.advanceClock(250);
+    m.read('timeupdate');
+    m.advanceClock(250);
+    m.read('timeupdate');
+    m.advanceClock(250);
+    m.el.currentTime = 3.5;
+    m.read('timeupdate');
+    expect(m.stops).toEqual([]);
+    m.run(3);
+    expect(m.percents()).toEqual([25, 50, 75, 100]);
+    expect(m.ended[0]._runs).toEqual([[0, 6.008]]);
+  });
+
+  it('counts the clock afresh at `playing` after a stall, so that a jump after it is still one', () => {
+    // The media stalls at 2 s for 10 s (the clock runs, the position does not, and the media
+    // is not paused), plays again, then jumps to 8 s with no `seeking` (an embedded player).
+    const m = standIn(20);
+    m.play();
+    m.run(2);
+    m.advanceClock(10_000);
+    m.read('playing');
+    m.advanceClock(250);
+    m.el.currentTime = 8;
+    m.read('timeupdate');
+    expect(m.stops).toHaveLength(1);
+    m.run(1);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2], [8, 9]]);
+  });
+
   it('sends the start but no quartile for an unknown or infinite duration (live)', () => {
     for (const duration of [NaN, Infinity, 0]) {
       const m = standIn(duration);
