@@ -104,3 +104,45 @@ export function actAt([id, seconds, act]: [string, number, 'pause' | number]): P
     check();
   });
 }
+
+/**
+ * Makes the page busy while the elements of `ids` play: a long task every second, of each
+ * of `durations` ms in turn (a heavy page, a slow phone). Each element's timeupdates are
+ * noted, with the page's clock, for `stopBusy`. Returns at once.
+ */
+export function busyWhilePlaying([ids, durations]: [string[], number[]]): void {
+  const w = window as unknown as { __busy: number; __readings: Record<string, [number, number][]> };
+  w.__readings = {};
+  for (const id of ids) {
+    const readings: [number, number][] = (w.__readings[id] = []);
+    const el = document.getElementById(id) as HTMLMediaElement;
+    el.addEventListener('timeupdate', () => el.paused || readings.push([Date.now(), el.currentTime]));
+  }
+  let turn = 0;
+  w.__busy = window.setInterval(() => {
+    const end = performance.now() + durations[turn++ % durations.length];
+    while (performance.now() < end);
+  }, 1000);
+}
+
+/**
+ * Ends `busyWhilePlaying`, and says, per element, how many of its readings moved further
+ * than the page's clock allowed since the one before (a quarter second of slack, at 1x), and
+ * by how much at most: the readings that a stale position before them made look like a jump.
+ */
+export function stopBusy(): Record<string, { jumps: number; most: number }> {
+  const w = window as unknown as { __busy: number; __readings: Record<string, [number, number][]> };
+  clearInterval(w.__busy);
+  const out: Record<string, { jumps: number; most: number }> = {};
+  for (const [id, readings] of Object.entries(w.__readings)) {
+    let jumps = 0;
+    let most = 0;
+    for (let i = 1; i < readings.length; i++) {
+      const over = readings[i][1] - readings[i - 1][1] - ((readings[i][0] - readings[i - 1][0]) / 1000 + 0.25);
+      if (over > 0) jumps++;
+      most = Math.max(most, over);
+    }
+    out[id] = { jumps, most: Math.round(most * 1000) / 1000 };
+  }
+  return out;
+}
