@@ -574,6 +574,8 @@ const WRAP_SLACK = 0.1;
  * an embedded player's position is what its last message said (embeds-loader.ts has its own).
  */
 const CLOCK_SLACK = 0.25;
+/** The most seconds a reading's position may be stale (Firefox's, on a busy page) and still count as play at the next reading. */
+const STALE = 2;
 /**
  * A playhead that reports to `report`, and takes each session's media fields with
  * `describe` as the session begins; `slack` as CLOCK_SLACK says.
@@ -704,8 +706,10 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
         // A loop plays on from its start (HTML: "seek to the earliest possible position").
         pos = next < 0 ? 0 : next;
         // While play runs on (no jump, no pause, no `playing` after a stall, in which the clock
-        // ran and the media did not), the clock's position is kept when it is further.
-        far = at && !jumped && type != 'playing' ? Math.max(pos, clock) : pos;
+        // ran and the media did not), the clock's position is kept when it is further, by up to
+        // STALE seconds of media: no more, so that a page frozen or a player stalled with no
+        // `playing` after leaves no lead in which a jump would pass for play.
+        far = at && !jumped && type != 'playing' ? Math.max(pos, Math.min(clock, pos + STALE * speed)) : pos;
         at = paused ? 0 : now;
         speed = el.playbackRate;
     };

@@ -94,6 +94,9 @@ const WRAP_SLACK = 0.1;
  */
 export const CLOCK_SLACK = 0.25;
 
+/** The most seconds a reading's position may be stale (Firefox's, on a busy page) and still count as play at the next reading. */
+const STALE = 2;
+
 /**
  * A playhead that reports to `report`, and takes each session's media fields with
  * `describe` as the session begins; `slack` as CLOCK_SLACK says.
@@ -218,8 +221,10 @@ export function createPlayhead<E extends MediaState>(
     // A loop plays on from its start (HTML: "seek to the earliest possible position").
     pos = next < 0 ? 0 : next;
     // While play runs on (no jump, no pause, no `playing` after a stall, in which the clock
-    // ran and the media did not), the clock's position is kept when it is further.
-    far = at && !jumped && type != 'playing' ? Math.max(pos, clock) : pos;
+    // ran and the media did not), the clock's position is kept when it is further, by up to
+    // STALE seconds of media: no more, so that a page frozen or a player stalled with no
+    // `playing` after leaves no lead in which a jump would pass for play.
+    far = at && !jumped && type != 'playing' ? Math.max(pos, Math.min(clock, pos + STALE * speed)) : pos;
     at = paused ? 0 : now;
     speed = el.playbackRate;
   };

@@ -327,6 +327,23 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()!._runs).toEqual([[0, 2], [8, 9]]);
   });
 
+  it('keeps no more than 2 s of the lead the clock gives, so that a jump after a frozen page is still one', () => {
+    // A page frozen for a minute with the media held at 2 s (no pause, no `playing` after),
+    // then play on to 2.2 s, then a jump to 10 s with no `seeking` (an embedded player).
+    const m = standIn(60);
+    m.play();
+    m.run(2);
+    m.advanceClock(60_000);
+    m.el.currentTime = 2.2;
+    m.read('timeupdate');
+    m.advanceClock(250);
+    m.el.currentTime = 10;
+    m.read('timeupdate');
+    expect(m.stops).toHaveLength(1);
+    m.run(1);
+    expect(m.playhead._session()!._runs).toEqual([[0, 2.2], [10, 11]]);
+  });
+
   it('sends the start but no quartile for an unknown or infinite duration (live)', () => {
     for (const duration of [NaN, Infinity, 0]) {
       const m = standIn(duration);
