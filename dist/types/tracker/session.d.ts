@@ -75,7 +75,8 @@ export interface Playhead<E extends MediaState = MediaState> {
 export declare function playedRuns(ranges: MediaState['played']): Run[];
 /**
  * Seconds a reading may run ahead of the clock before it counts as a jump: timeupdates come up
- * to 250 ms apart (HTML), and so may the handling of two events. A media element is read live;
+ * to 250 ms apart (HTML), and so may the handling of two events. A media element is read as
+ * its event is handled (a stale position, as Firefox may show on a busy page, is STALE's case);
  * an embedded player's position is what its last message said (embeds-loader.ts has its own).
  */
 export declare const CLOCK_SLACK = 0.25;
