@@ -644,7 +644,7 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
         // The furthest the media can have played since the last reading, by the clock at the
         // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
         // It counts from where the clock put the media then, which may be past what that reading
-        // showed: a reading may show a position seconds stale (Firefox's, on a busy page), and the
+        // showed: a reading may show a stale position (Firefox's, on a busy page), and the
         // next one, fresh again, is play and no jump.
         const clock = far + ((now - at) / 1e3) * speed;
         const reach = clock + slack * speed;
