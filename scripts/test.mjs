@@ -6,10 +6,10 @@
 //   benchmark (size budget, delivery under faults; `npm run bench -- --short`),
 // and ends with one line "N passed, N failed" summed over all of them, which is what CI reads.
 //
-// The Firefox and WebKit suites and the benchmark run side by side, last: the suites mostly
-// wait on media playing in real time (a third and a half of the machine), the benchmark on the
-// rate limit's windows (a tenth). Each one's output goes to .test-results/<suite>.log, and is
-// printed whole once all have ended.
+// The WebKit suite and the benchmark run side by side, last: the suite mostly waits on media
+// playing in real time (it keeps about half the machine busy), the benchmark on the rate
+// limit's windows (a tenth). Each one's output goes to .test-results/<suite>.log, and is
+// printed whole once both have ended.
 //
 // Options: --only=build,typecheck,unit,chromium,firefox,webkit,bench   run a subset
 // Env:     MBT_CHECK_DIST=1   also check that dist/ equals a fresh build (CI sets it)
@@ -204,12 +204,14 @@ if (want('chromium') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   }
 }
 
-// The Firefox and WebKit suites and the benchmark, side by side. (Beside the WebKit suite,
-// Firefox's whole play of the media matrix at 1x once missed a 100%: the playhead's miss on a
-// stale reading, since fixed; its busy-page test makes Firefox show such readings each run.)
-const sideBySide = [];
+// Firefox alone. Beside the WebKit suite, its whole play of the media matrix at 1x once missed
+// a 100% (the playhead's miss on a stale reading, since fixed); once that was fixed, its replay
+// test once timed out there (1 run in 8, the suite slowed to 142 s; cause unknown). The WebKit
+// suite and the benchmark then run side by side.
 if (want('firefox') && existsSync(join(root, 'e2e/firefox/vitest.config.ts')))
-  sideBySide.push(['firefox e2e', (log) => vitest('firefox e2e', 'e2e/firefox/vitest.config.ts', log)]);
+  (await vitest('firefox e2e', 'e2e/firefox/vitest.config.ts'))(since, Date.now());
+
+const sideBySide = [];
 if (want('webkit') && existsSync(join(root, 'e2e/webkit/vitest.config.ts')))
   sideBySide.push(['webkit e2e', (log) => vitest('webkit e2e', 'e2e/webkit/vitest.config.ts', log)]);
 if (want('bench')) sideBySide.push(['bench (short)', bench]);

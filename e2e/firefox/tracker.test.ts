@@ -14,7 +14,7 @@ import type { WireEvent } from '../../src/wire.js';
 import { DONE_WHEN_MAP, keptUpToDate, watchDoneWhen } from '../attention.js';
 import { fakeAnswer, fakeTitle } from '../embed-fakes.js';
 import { MATRIX, matrixBody, playAllToEnd, wholePlayProblems, type Played } from '../fidelity.js';
-import { actAt, busyWhilePlaying, stopBusy } from '../in-page.js';
+import { actAt, busyWhilePlaying, playedBy, stopBusy } from '../in-page.js';
 import { BUILDS, DONE_WHEN_VIDEO, DROP_IN, doneWhenFields, media, steps, UTK, VIEWING } from '../media.js';
 import { pagePath, type PageKnobs } from '../pages.js';
 import { startPulse, type Pulse } from '../pulse.js';
@@ -181,7 +181,12 @@ for (const build of BUILDS) {
       await mediaEvent('v', 'ended');
       const first = await events(6);
       await play('v', 4);
-      const second = (await events(12)).slice(6);
+      const second = (await events(12).catch(async (e) => {
+        // Short of events: say what the page sent, and what the browser played.
+        const played = await page.evaluate(playedBy, ['v'] as [string]);
+        console.log('replay: sent', JSON.stringify(steps(await sent())), 'played', JSON.stringify(played), 'media events', JSON.stringify(await page.evaluate(() => (window as unknown as { __media: { id: string; type: string }[] }).__media.map((m) => m.type))));
+        throw e;
+      })).slice(6);
       expect(steps(second)).toEqual(VIEWING);
       expect(new Set(second.map((e) => e.sessionId)).size).toBe(1);
       expect(second[0].sessionId).not.toBe(first[0].sessionId);
