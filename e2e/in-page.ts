@@ -105,13 +105,16 @@ export function actAt([id, seconds, act]: [string, number, 'pause' | number]): P
   });
 }
 
+/** What `busyWhilePlaying` leaves on the page for `stopBusy`: its timer, and each element's readings as [page clock ms, position]. */
+type Busy = { __busy: number; __readings: Record<string, [number, number][]> };
+
 /**
  * Makes the page busy while the elements of `ids` play: a long task every second, of each
  * of `durations` ms in turn (a heavy page, a slow phone). Each element's timeupdates are
  * noted, with the page's clock, for `stopBusy`. Returns at once.
  */
 export function busyWhilePlaying([ids, durations]: [string[], number[]]): void {
-  const w = window as unknown as { __busy: number; __readings: Record<string, [number, number][]> };
+  const w = window as unknown as Busy;
   w.__readings = {};
   for (const id of ids) {
     const readings: [number, number][] = (w.__readings[id] = []);
@@ -131,7 +134,7 @@ export function busyWhilePlaying([ids, durations]: [string[], number[]]): void {
  * by how much at most: the readings that a stale position before them made look like a jump.
  */
 export function stopBusy(): Record<string, { jumps: number; most: number }> {
-  const w = window as unknown as { __busy: number; __readings: Record<string, [number, number][]> };
+  const w = window as unknown as Busy;
   clearInterval(w.__busy);
   const out: Record<string, { jumps: number; most: number }> = {};
   for (const [id, readings] of Object.entries(w.__readings)) {
