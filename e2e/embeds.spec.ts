@@ -314,6 +314,32 @@ new MutationObserver(() => {
     expect((events[2] as { derivedValues: { totalPercentPlayed: number } }).derivedValues.totalPercentPlayed).toBeLessThan(50);
   });
 
+  for (const [vendor, src, event] of [
+    ['YouTube', `${YT}?enablejsapi=1&__rate=2`, 'onStateChange'],
+    ['Vimeo', `${VM}?__rate=2`, 'seeked'],
+  ] as const)
+    test(`a seek while paused, over most of a ${vendor} embed, earns nothing`, async ({ page, track }) => {
+      // The scrubber dragged while paused: YouTube's player tells it only by the position its
+      // next infoDelivery carries; Vimeo's sends the video's timeupdate there before `seeked`.
+      await routeFakes(page.context(), track.server.url);
+      await track.open({ body: iframe('e', src) });
+      const frame = await playWhenSubscribed(page, src, event);
+      await frame.waitForFunction(() => document.querySelector('video')!.currentTime >= 1);
+      // Paused, then sought: the player's messages reach the page in that order.
+      await frame.evaluate(() => document.querySelector('video')!.pause());
+      await frame.evaluate(() => new Promise((r) => {
+        const v = document.querySelector('video')!;
+        v.addEventListener('seeked', r, { once: true });
+        v.currentTime = 6;
+      }));
+      await frame.evaluate(() => document.querySelector('video')!.play());
+      await frame.waitForFunction(() => document.querySelector('video')!.ended);
+      const events = await track.events(3);
+      // About 1 s and then 2 s of 8: 25%, never 50.
+      expect(steps(events)).toEqual(['STARTED', 25, 'attention-span']);
+      expect((events[2] as { derivedValues: { totalPercentPlayed: number } }).derivedValues.totalPercentPlayed).toBeLessThan(50);
+    });
+
   test('an embed added late, and a lazy one given its src from data-src, are tracked', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
     await track.open({ body: '<main></main>' });

@@ -20,7 +20,7 @@ interface BannerConsent {
 }
 
 /** `changed` hears of each answer of the visitor's, the banner's or a consent manager's. */
-export function createConsent(required: boolean, changed: () => void = () => {}): Consent {
+export function createConsent(required: boolean, changed: () => void): Consent {
   const hsp = (window as { _hsp?: unknown[] })._hsp;
   // Consent is implied only where nothing asks for it: no HubSpot banner, not required.
   let granted = !required && !hsp;

@@ -174,8 +174,12 @@ export function createPlayhead<E extends MediaState>(
     const clock = far + ((now - at) / 1e3) * speed;
     const reach = clock + slack * speed;
     // Play stops here: a seek (one a browser announces, or a jump further than play can
-    // reach, which is all a player without `seeking` shows), or a pause.
-    const jumped = type == 'seeking' || el.seeking || (at && to > reach);
+    // reach, which is all a player without `seeking` shows), or a pause. Paused at this reading
+    // and the last, the media played nothing between: a move forward is a seek (an embedded
+    // player scrubbed while paused: YouTube shows it only by the position, and Vimeo's
+    // `timeupdate` there may come before its `seeked`). Playing again, it may have played: a
+    // `playing` may be handled late, and the clock, stopped at the pause, cannot say how much.
+    const jumped = type == 'seeking' || el.seeking || (at ? to > reach : paused && to > pos);
     if (jumped) {
       // The position already holds the seek's target (HTML "seeking" steps). Where play
       // stopped is in `el.played`, which the browser closes at the seek: the end of the last

@@ -5,7 +5,8 @@
  * between. Vimeo: `timeupdate` about every 250 ms with `seconds` and `duration`, and `seeked`.
  * Messages arrive late by up to 120 ms, in order; and the page may be busy (a long task of
  * up to 1.5 s), during which the player's messages wait and then arrive at once: each a
- * cadence apart in the player's time, none apart on the page's clock.
+ * cadence apart in the player's time, none apart on the page's clock. A seek may come while
+ * playing or while paused, its messages in any of the orders a player may send them.
  *
  * Each property runs MBT_RUNS plays (1,000 unless set) from a fixed seed.
  */
@@ -56,11 +57,23 @@ function page(state: ReturnType<typeof embedState>) {
 }
 
 /**
- * Runs a play: `say(kind, t, position)` tells the adapter what the player says at player time
- * `t` (ms from the start): 'play', 'time', 'pause', 'stall', 'end'. Arrivals are late by up to
- * `jitter` ms, in order. Returns the player's truth: what it played.
+ * A seek at `from` to `to`: while playing, or (`paused`) in a pause of `ms`; `order` picks
+ * which of the player's ways of telling it comes (each adapter's `say` reads it).
  */
-function run(p: Play, say: (kind: string, position: number) => void, at: (t: number) => void, seek?: { from: number; to: number }) {
+interface Seek {
+  from: number;
+  to: number;
+  paused?: boolean;
+  ms?: number;
+  order?: number;
+}
+
+/**
+ * Runs a play: `say(kind, t, position)` tells the adapter what the player says at player time
+ * `t` (ms from the start): 'play', 'time', 'pause', 'stall', 'seek', 'end'. Arrivals are late
+ * by up to `jitter` ms, in order. Returns the player's truth: what it played.
+ */
+function run(p: Play, say: (kind: string, position: number) => void, at: (t: number) => void, seek?: Seek) {
   let rand = p.seed;
   const random = () => ((rand = (rand * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   let t = 0;
@@ -89,10 +102,14 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
     deliver('time');
     if (seek && pos >= seek.from) {
       truth.push([runFrom, pos]);
+      // Paused first, for half the pause; the seek; the rest of the pause; play again.
+      const pause = seek.paused ? seek.ms! / 2 : 0;
+      if (pause) deliver('pause'), (t += pause);
       pos = runFrom = seek.to;
       seek = undefined;
       t += 30;
       deliver('seek');
+      if (pause) (t += pause), deliver('play');
       continue;
     }
     if (stop) {
@@ -108,7 +125,7 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
   return truth;
 }
 
-const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
+const youtubePlay = (p: Play, seek?: Seek) => {
   const state = embedState('https://www.youtube.com/watch?v=abc', IFRAME);
   const side = page(state);
   const player = youtube(state, () => {}, side.read, 1);
@@ -118,8 +135,17 @@ const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
     p,
     (kind, position) => {
       if (kind == 'play') msg('onStateChange', 1), msg('infoDelivery', { playerState: 1, currentTime: position });
-      // YouTube reports no seek: the position jumps.
-      else if (kind == 'time' || kind == 'seek') msg('infoDelivery', { currentTime: position });
+      else if (kind == 'time') msg('infoDelivery', { currentTime: position });
+      // YouTube reports no seek: the position jumps, at once (0), or while it buffers (1), its
+      // state going back to what it was (paused, or playing) as the buffering ends.
+      else if (kind == 'seek' && !seek!.order) msg('infoDelivery', { currentTime: position });
+      else if (kind == 'seek') {
+        const state = seek!.paused ? 2 : 1;
+        msg('onStateChange', 3);
+        msg('infoDelivery', { playerState: 3, currentTime: position });
+        msg('onStateChange', state);
+        msg('infoDelivery', { playerState: state });
+      }
       else if (kind == 'pause') msg('onStateChange', 2), msg('infoDelivery', { playerState: 2, currentTime: position });
       else if (kind == 'stall') msg('infoDelivery', { playerState: 3, currentTime: position });
       else msg('onStateChange', 0), msg('infoDelivery', { playerState: 0, currentTime: p.duration });
@@ -130,7 +156,7 @@ const youtubePlay = (p: Play, seek?: { from: number; to: number }) => {
   return { ...side, truth };
 };
 
-const vimeoPlay = (p: Play, seek?: { from: number; to: number }) => {
+const vimeoPlay = (p: Play, seek?: Seek) => {
   const state = embedState('https://vimeo.com/1', IFRAME);
   const side = page(state);
   const player = vimeo(state, () => {}, side.read);
@@ -143,7 +169,11 @@ const vimeoPlay = (p: Play, seek?: { from: number; to: number }) => {
       const data = { seconds: position, percent: position / p.duration, duration: p.duration };
       if (kind == 'play') player._message({ event: 'play', data });
       else if (kind == 'time') player._message({ event: 'timeupdate', data });
-      else if (kind == 'seek') player._message({ event: 'seeked', data });
+      // A seek: `seeked`, after the media element's `timeupdate` at the new position (1), or alone (0).
+      else if (kind == 'seek') {
+        if (seek!.order) player._message({ event: 'timeupdate', data });
+        player._message({ event: 'seeked', data });
+      }
       // Vimeo has no stall event: its timeupdates stop.
       else if (kind == 'pause') player._message({ event: 'pause', data });
       else if (kind == 'end') player._message({ event: 'timeupdate', data: { ...data, seconds: p.duration } }), player._message({ event: 'ended', data: { ...data, seconds: p.duration } });
@@ -184,6 +214,29 @@ describe.each([
         for (const [a, b] of credited) expect(truth.some(([c, d]) => a >= c - 1e-9 && b <= d + 1e-9), JSON.stringify({ credited, truth })).toBe(true);
         expect(r.milestones[0]).not.toContain(100);
       }),
+      params,
+    );
+  });
+
+  it('skipping forward while paused (the scrubber dragged), or as the player buffers, credits nothing that was skipped', () => {
+    fc.assert(
+      fc.property(
+        plays,
+        fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.1, max: 0.45, noNaN: true }),
+        fc.record({ paused: fc.boolean(), ms: fc.integer({ min: 100, max: 8000 }), order: fc.integer({ min: 0, max: 1 }) }),
+        (p, from, skip, how) => {
+          // A skip of more than the playhead's slack, and of more than one reading's worth.
+          fc.pre(p.duration * skip > 2 * p.rate);
+          const seek = { from: from * p.duration, to: Math.min(p.duration, (from + skip) * p.duration), ...how };
+          const r = drive({ ...p, stops: [] }, seek);
+          const credited = union(r.ended[0], p.duration);
+          const truth = union(r.truth, p.duration);
+          for (const [a, b] of credited) expect(truth.some(([c, d]) => a >= c - 1e-9 && b <= d + 1e-9), JSON.stringify({ credited, truth, seek })).toBe(true);
+          expect(r.milestones[0]).not.toContain(100);
+          expect(r.sessions.length).toBe(1);
+        },
+      ),
       params,
     );
   });

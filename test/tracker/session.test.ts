@@ -227,6 +227,38 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()!._runs).toEqual([[0, 1]]);
   });
 
+  it('credits nothing for a move while paused that no seeking announced (an embedded player scrubbed while paused)', () => {
+    const m = standIn(8);
+    m.play();
+    m.run(1);
+    m.pause();
+    m.advanceClock(3000);
+    // YouTube tells a seek only by the position it reports next; Vimeo's timeupdate at the new
+    // position comes before its `seeked`.
+    m.el.currentTime = 6;
+    m.read('timeupdate');
+    expect(m.playhead._session()!._runs).toEqual([[0, 1]]);
+    expect(m.stops).toHaveLength(2);
+    m.advanceClock(3000);
+    m.play();
+    m.run(0.5);
+    expect(m.playhead._session()!._runs).toEqual([[0, 1], [6, 6.5]]);
+  });
+
+  it('still credits what played before a `playing` handled late after a pause (a busy page)', () => {
+    const m = standIn(8);
+    m.play();
+    m.run(1);
+    m.pause();
+    m.advanceClock(3000);
+    // Play resumed 0.8 s before its `playing` was handled: the reading shows it playing.
+    m.el.paused = false;
+    m.advanceClock(800);
+    m.el.currentTime = 1.8;
+    m.read('playing');
+    expect(m.playhead._session()!._runs).toEqual([[0, 1.8]]);
+  });
+
   it('credits every second between two timeupdates at 16x: they were played, not skipped', () => {
     const m = standIn(8);
     m.el.playbackRate = 16;

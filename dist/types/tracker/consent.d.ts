@@ -7,4 +7,4 @@ export interface Consent {
     _set(granted: boolean): void;
 }
 /** `changed` hears of each answer of the visitor's, the banner's or a consent manager's. */
-export declare function createConsent(required: boolean, changed?: () => void): Consent;
+export declare function createConsent(required: boolean, changed: () => void): Consent;
