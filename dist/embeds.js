@@ -46,11 +46,17 @@ const handshake = (hello) => {
  *   holds `seconds`, `percent` and `duration`; `playbackratechange` holds `playbackRate`.
  * - Getters (`getDuration`, `getVideoTitle`, `getPlaybackRate`) are answered by `{ method, value }`.
  * - Old players post JSON strings; player.js parses those too.
+ * - `loaded`, with `data.id`, says the player holds another video (`loadVideo`, a showcase's next).
  */
-const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'];
+const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange', 'loaded'];
 // What each of those events is, as a media element's event (a media element fires
-// `timeupdate` as it pauses). A list, not an object: an event named `constructor` finds nothing.
-const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange'];
+// `timeupdate` as it pauses, and as a new source resets its position). A list, not an
+// object: an event named `constructor` finds nothing.
+const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange', 'timeupdate'];
+// What the player is asked as it is ready, and of each video it loads after.
+const ASK = ['getDuration', 'getVideoTitle'];
+/** A Vimeo video's canonical URL, its `externalId` and `mediaUrl`, from its id. */
+const vimeoUrl = (id) => 'https://vimeo.com/' + id;
 /** A Vimeo player's protocol, for an embed whose readings go to `state`. */
 function vimeo(state, post, read) {
     const h = handshake(() => post({ method: 'ping' }));
@@ -66,7 +72,7 @@ function vimeo(state, post, read) {
                 EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
                 // The rate too: one set before this page subscribed fires no event, and a seek is
                 // told from play by how far the player can have played.
-                ['getDuration', 'getVideoTitle', 'getPlaybackRate'].forEach((method) => post({ method }));
+                [...ASK, 'getPlaybackRate'].forEach((method) => post({ method }));
             }
             if (method == 'getDuration')
                 state.duration = known(value);
@@ -78,6 +84,13 @@ function vimeo(state, post, read) {
             const data = message.data;
             if (!h._ready || !type || !data || typeof data != 'object')
                 return;
+            // Another video in this player: a new source, paused at its start until the player
+            // says it plays, its duration and title asked again. The playhead ends the session of
+            // the video before at this reading.
+            if (event == 'loaded' && /^\d+$/.test(data.id + '') && vimeoUrl(data.id) != state.currentSrc) {
+                (state.currentSrc = vimeoUrl(data.id)), (state.currentTime = 0), (state.duration = NaN), (state.title = ''), (state.paused = true);
+                ASK.forEach((method) => post({ method }));
+            }
             if (typeof data.seconds == 'number')
                 state.currentTime = data.seconds;
             if (data.duration > 0)
@@ -103,10 +116,15 @@ function vimeo(state, post, read) {
  *   the player sends `onStateChange` (and `onPlaybackRateChange`) only after that.
  * - The player sends `infoDelivery` as its state changes: `playerState` (-1 unstarted,
  *   0 ended, 1 playing, 2 paused, 3 buffering, 5 cued), `currentTime` (about every 250 ms
- *   while playing), `duration`, `playbackRate`, `videoData.title`.
+ *   while playing), `duration`, `playbackRate`, `videoData` (`video_id`, `title`).
+ * - One player may play several videos: a playlist's (`/embed/videoseries?list=…`, or
+ *   `playlist=` after the first), a related video the visitor clicks at the end, one the page
+ *   loads. `videoData.video_id` says which it holds.
  */
 const PLAYING = 1;
 const ENDED = 0;
+/** A YouTube video's canonical URL, its `externalId` and `mediaUrl`, from its id. */
+const youtubeUrl = (id) => 'https://www.youtube.com/watch?v=' + id;
 /** A YouTube player's protocol, for an embed whose readings go to `state`. */
 function youtube(state, post, read, id) {
     let playerState = -1;
@@ -136,8 +154,17 @@ function youtube(state, post, read, id) {
                 info = { playbackRate: info };
             if (!info || typeof info != 'object')
                 return;
-            if (info.videoData && info.videoData.title)
-                state.title = info.videoData.title;
+            const video = info.videoData;
+            if (video) {
+                const id = video.video_id;
+                // Another video in this player: a new source, from its start, its duration and title
+                // unknown until the player says (this message, or the next). The playhead ends the
+                // session of the video before at its next reading, and files the next under this one.
+                if (typeof id == 'string' && /^[\w-]+$/.test(id) && youtubeUrl(id) != state.currentSrc)
+                    (state.currentSrc = youtubeUrl(id)), (state.currentTime = 0), (state.duration = NaN), (state.title = '');
+                if (video.title)
+                    state.title = video.title;
+            }
             if (info.duration > 0)
                 state.duration = known(info.duration);
             if (typeof info.currentTime == 'number')
@@ -173,7 +200,7 @@ const EMBED_URL = /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed\/([\w-
 /** The media's canonical URL, `externalId` and `mediaUrl`: the same whichever host or query the embed used. */
 const canonical = (src) => {
     const m = EMBED_URL.exec(src);
-    return m ? (m[1] ? 'https://www.youtube.com/watch?v=' + m[1] : 'https://vimeo.com/' + m[2]) : undefined;
+    return m ? (m[1] ? youtubeUrl(m[1]) : vimeoUrl(m[2])) : undefined;
 };
 // How often the page says hello until the player answers (ms), and how many times after each load.
 const HELLO_EVERY = 250;

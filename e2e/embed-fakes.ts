@@ -10,15 +10,20 @@
  *   changes (-1 unstarted, 5 cued once loaded, 1 playing, 2 paused, 0 ended) and about every
  *   250 ms while playing, with `currentTime` and `progressState`; `onStateChange` only to a page that
  *   subscribed with an `addEventListener` command; commands `playVideo`, `pauseVideo`,
- *   `seekTo`, `mute`, `unMute`, `setPlaybackRate`.
+ *   `seekTo`, `mute`, `unMute`, `setPlaybackRate`, `loadVideoById` (another video, the 4 s
+ *   clip, played at once; its `videoData` in an `infoDelivery`). A playlist,
+ *   `/embed/videoseries?list=<id>`, holds videos `<id>_1` (the 8 s clip) and `<id>_2` (the 4 s
+ *   one), and plays the second when the first ends.
  * - Vimeo (player.js protocol): posts `{ event: 'ready' }` as it loads and answers `ping`;
  *   events `{ event, data: { seconds, percent, duration } }` only to a page that subscribed
  *   with `addEventListener`; getters answered `{ method, value }`; `play`, `pause`,
- *   `setCurrentTime`, `setPlaybackRate`, `setVolume`, `setMuted`.
+ *   `setCurrentTime`, `setPlaybackRate`, `setVolume`, `setMuted`, `loadVideo` (another video,
+ *   the 4 s clip, paused at its start; the `loaded` event with its `id`).
  *
  * Test knobs: `__rate=<n>` in the embed URL plays at that rate; `__hold=1` keeps the frame's
  * `load` from firing (an image it waits for) until the test calls `release()`, while its script
- * already answers; `window.__subs` in the frame holds the events a page subscribed to.
+ * already answers; `window.__subs` in the frame holds the events a page subscribed to, and
+ * the Vimeo fake's `window.__asked` the methods it was asked, in order.
  *
  * `broken: true` serves a YouTube fake that is wrong on purpose: the API always on, events
  * sent before any subscription, no `initialDelivery`. A real client's proof must fail on it.
@@ -35,7 +40,9 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
   if (/[?&]__hold=1/.test(location.search)) document.body.append(Object.assign(new Image(), { src: '/__hold' }));
   const broken = ${broken};
   const api = broken || /[?&]enablejsapi=1(&|#|$)/.test(location.search);
-  const vid = location.pathname.split('/').pop();
+  const list = new URLSearchParams(location.search).get('list');
+  const playlist = location.pathname.endsWith('/videoseries') && list ? [list + '_1', list + '_2'] : [];
+  let vid = playlist[0] || location.pathname.split('/').pop();
   const v = document.querySelector('video');
   const subs = (window.__subs = new Set());
   v.defaultPlaybackRate = v.playbackRate = +(new URLSearchParams(location.search).get('__rate') || 1);
@@ -46,8 +53,15 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
   // The position as newer players also report it (vidstack reads only this).
   const progress = () => ({ current: v.currentTime, loaded: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : 0,
     seekableStart: 0, seekableEnd: v.duration || 0, duration: v.duration || 0 });
-  const info = () => ({ playerState: state(), currentTime: v.currentTime, duration: v.duration || 0, playbackRate: v.playbackRate,
-    videoData: { video_id: vid, title: ${JSON.stringify(fakeTitle(''))} + vid } });
+  const videoData = () => ({ video_id: vid, title: ${JSON.stringify(fakeTitle(''))} + vid });
+  const info = () => ({ playerState: state(), currentTime: v.currentTime, duration: v.duration || 0, playbackRate: v.playbackRate, videoData: videoData() });
+  // Another video: the 4 s clip, from its start, played at once (as loadVideoById and a playlist's next do).
+  const load = (next) => {
+    vid = next;
+    v.src = '/__fake_media/clip-4s.webm';
+    if (listening) send('infoDelivery', { videoData: videoData(), currentTime: 0, duration: 0 });
+    v.play();
+  };
   let last = -1;
   const changed = () => {
     if (!listening) return;
@@ -59,6 +73,7 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
     send('infoDelivery', { playerState: s, currentTime: v.currentTime, duration: v.duration || 0, progressState: progress() });
   };
   ['playing', 'pause', 'ended', 'seeked', 'loadedmetadata'].forEach((t) => v.addEventListener(t, changed));
+  v.addEventListener('ended', () => playlist[1] && vid == playlist[0] && load(playlist[1]));
   setInterval(() => listening && !v.paused && send('infoDelivery', { currentTime: v.currentTime, progressState: progress() }), 250);
   v.addEventListener('ratechange', () => listening && (subs.has('onPlaybackRateChange') && send('onPlaybackRateChange', v.playbackRate), send('infoDelivery', { playbackRate: v.playbackRate })));
   if (broken) send('onReady', null);
@@ -84,6 +99,7 @@ const youtubePage = (broken: boolean) => `<!doctype html><html><body style="marg
       else if (d.func == 'mute') v.muted = true;
       else if (d.func == 'unMute') v.muted = false;
       else if (d.func == 'setPlaybackRate') v.playbackRate = a[0];
+      else if (d.func == 'loadVideoById') load(typeof a[0] == 'object' ? a[0].videoId : a[0]);
     }
   });
 })();
@@ -93,14 +109,15 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
 <video src="/__fake_media/clip-8s.webm" style="width:100%" playsinline></video>
 <script>
 (() => {
-  const vid = location.pathname.split('/').pop();
+  let vid = location.pathname.split('/').pop();
+  const asked = (window.__asked = []);
   const v = document.querySelector('video');
   const subs = (window.__subs = new Set());
   v.defaultPlaybackRate = v.playbackRate = +(new URLSearchParams(location.search).get('__rate') || 1);
   const post = (m) => parent.postMessage(m, '*');
   const data = () => ({ seconds: v.currentTime, percent: v.duration ? v.currentTime / v.duration : 0, duration: v.duration || 0 });
   const fire = (name, d) => subs.has(name) && post({ event: name, data: d || data() });
-  const meta = new Promise((r) => (v.readyState ? r() : v.addEventListener('loadedmetadata', r, { once: true })));
+  let meta = new Promise((r) => (v.readyState ? r() : v.addEventListener('loadedmetadata', r, { once: true })));
   v.addEventListener('play', () => fire('play'));
   v.addEventListener('pause', () => !v.ended && fire('pause'));
   v.addEventListener('timeupdate', () => fire('timeupdate'));
@@ -113,6 +130,7 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
     if (typeof d == 'string') try { d = JSON.parse(d); } catch { return; }
     if (!d || typeof d != 'object') return;
     const m = d.method, reply = (value) => post({ method: m, value });
+    asked.push(m);
     if (m == 'ping') post({ method: 'ping' });
     else if (m == 'addEventListener') subs.add(d.value);
     else if (m == 'removeEventListener') subs.delete(d.value);
@@ -128,6 +146,14 @@ const vimeoPage = `<!doctype html><html><body style="margin:0">
     else if (m == 'setPlaybackRate') (v.playbackRate = d.value, reply(d.value));
     else if (m == 'setVolume') (v.volume = d.value, reply(d.value));
     else if (m == 'setMuted') (v.muted = d.value, reply(d.value));
+    else if (m == 'loadVideo') {
+      vid = String(d.value);
+      meta = new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+      v.src = '/__fake_media/clip-4s.webm';
+      await meta;
+      fire('loaded', { id: +vid });
+      reply(+vid);
+    }
     // @vimeo/player tells the player the page's URL once ready.
     else if (m == 'appendVideoMetadata') reply();
     else if (m) post({ event: 'error', data: { method: m, name: 'MethodNotSupported', message: m } });

@@ -116,11 +116,18 @@ test.describe('the fakes, proved with real clients', () => {
       const ended = new Promise((r) => player.on('ended', r));
       await player.play();
       await ended;
-      return { title, duration, timeupdates };
+      // Another video loaded into the same player: its `loaded` event, then its own title and duration.
+      const loaded = new Promise((r) => player.on('loaded', r));
+      const loadedId = await player.loadVideo(1234567);
+      return { title, duration, timeupdates, loadedId, loaded: await loaded, next: { title: await player.getVideoTitle(), duration: await player.getDuration() } };
     });
     expect(seen.title).toBe(fakeTitle('76979871'));
     expect(seen.duration).toBeGreaterThan(7);
     expect(seen.timeupdates).toBeGreaterThan(3);
+    expect([seen.loadedId, seen.loaded]).toEqual([1234567, { id: 1234567 }]);
+    expect(seen.next.title).toBe(fakeTitle('1234567'));
+    expect(seen.next.duration).toBeGreaterThan(3.5);
+    expect(seen.next.duration).toBeLessThan(4.5);
   });
 
   for (const broken of [false, true])
@@ -339,6 +346,54 @@ new MutationObserver(() => {
       expect(steps(events)).toEqual(['STARTED', 25, 'attention-span']);
       expect((events[2] as { derivedValues: { totalPercentPlayed: number } }).derivedValues.totalPercentPlayed).toBeLessThan(50);
     });
+
+  /** The whole seconds an attention span says were played. */
+  const seconds = (e: WireEvent) => (e as { derivedValues: { totalSecondsPlayed: number } }).derivedValues.totalSecondsPlayed;
+
+  test('a YouTube playlist embed (videoseries) files each video under its own URL and title, with its own length', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    const src = 'https://www.youtube.com/embed/videoseries?list=PLfake&enablejsapi=1&__rate=4';
+    await track.open({ body: iframe('yt', src) });
+    // The fake plays the 8 s PLfake_1, then the 4 s PLfake_2.
+    await playWhenSubscribed(page, src, 'onStateChange');
+    const events = await track.events(12);
+    const [first, second] = ['PLfake_1', 'PLfake_2'].map((id) => of(events, `https://www.youtube.com/watch?v=${id}`));
+    expect(steps(first)).toEqual(VIEWING);
+    expect(steps(second)).toEqual(VIEWING);
+    for (const [viewing, id] of [[first, 'PLfake_1'], [second, 'PLfake_2']] as const)
+      for (const e of viewing) expect(e).toMatchObject({ mediaUrl: `https://www.youtube.com/watch?v=${id}`, mediaName: fakeTitle(id) });
+    expect([seconds(first.at(-1)!), seconds(second.at(-1)!)]).toEqual([8, 4]);
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(2);
+    expect(events.filter((e) => e.externalId!.includes('videoseries'))).toEqual([]);
+  });
+
+  test('another video loaded into a YouTube or a Vimeo embed by the page gets its own session, URL and title', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('vm', `${VM}?__rate=4`) });
+    const yt = await playWhenSubscribed(page, YT, 'onStateChange');
+    const vm = await playWhenSubscribed(page, VM, 'loaded');
+    for (const frame of [yt, vm]) await frame.waitForFunction(() => document.querySelector('video')!.ended);
+    // What a page's own code sends its players: YouTube's loadVideoById plays at once; Vimeo's loadVideo loads paused.
+    await page.evaluate(() => {
+      const post = (id: string, m: unknown) => (document.getElementById(id) as HTMLIFrameElement).contentWindow!.postMessage(m, '*');
+      post('yt', JSON.stringify({ event: 'command', func: 'loadVideoById', args: ['Next-Vid_7'], id: 1, channel: 'widget' }));
+      post('vm', { method: 'loadVideo', value: 1234567 });
+    });
+    // The tracker asked the next video's title (its answer goes before the play's events).
+    await vm.waitForFunction(() => (window as unknown as { __asked: string[] }).__asked.filter((m) => m == 'getVideoTitle').length == 2);
+    await vm.evaluate(() => document.querySelector('video')!.play());
+    const events = await track.events(24);
+    for (const [before, after, name] of [
+      ['https://www.youtube.com/watch?v=yt-Id_42', 'https://www.youtube.com/watch?v=Next-Vid_7', 'Next-Vid_7'],
+      ['https://vimeo.com/76979871', 'https://vimeo.com/1234567', '1234567'],
+    ]) {
+      expect(steps(of(events, before))).toEqual(VIEWING);
+      expect(steps(of(events, after))).toEqual(VIEWING);
+      expect(seconds(of(events, after).at(-1)!)).toBe(4);
+      for (const e of of(events, after)) expect(e.mediaName).toBe(fakeTitle(name));
+    }
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(4);
+  });
 
   test('an embed added late, and a lazy one given its src from data-src, are tracked', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);

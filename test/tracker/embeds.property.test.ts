@@ -15,8 +15,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { playedPercent, union, type Run } from '../../src/tracker/played-ranges.js';
 import { EMBED_SLACK } from '../../src/tracker/embeds-loader.js';
 import { embedState } from '../../src/tracker/embeds/state.js';
-import { vimeo } from '../../src/tracker/embeds/vimeo.js';
-import { youtube } from '../../src/tracker/embeds/youtube.js';
+import { vimeo, vimeoUrl } from '../../src/tracker/embeds/vimeo.js';
+import { youtube, youtubeUrl } from '../../src/tracker/embeds/youtube.js';
 import { createPlayhead, ENDED, type Session } from '../../src/tracker/session.js';
 import { mediaFields } from '../../src/tracker/context.js';
 
@@ -38,6 +38,9 @@ const plays = fc.record({
   stops: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), stall: fc.boolean(), ms: fc.integer({ min: 50, max: 5000 }) }), { maxLength: 4 }),
   // Long tasks on the page: from a share of the play, for so many ms of the player's time.
   busy: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), ms: fc.integer({ min: 50, max: 1500 }) }), { maxLength: 3 }),
+  // Where play stopped comes only with the stop: no position report there first. YouTube then
+  // tells the state (paused) before the position, a report's worth of play after the last one.
+  quietStop: fc.boolean(),
   seed: fc.integer(),
 });
 type Play = typeof plays extends fc.Arbitrary<infer T> ? T : never;
@@ -99,7 +102,7 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
     t += ((next - pos) / p.rate) * 1e3;
     pos = next;
     if (pos >= p.duration) break;
-    deliver('time');
+    if (!stop || !p.quietStop) deliver('time');
     if (seek && pos >= seek.from) {
       truth.push([runFrom, pos]);
       // Paused first, for half the pause; the seek; the rest of the pause; play again.
@@ -125,15 +128,16 @@ function run(p: Play, say: (kind: string, position: number) => void, at: (t: num
   return truth;
 }
 
-const youtubePlay = (p: Play, seek?: Seek) => {
-  const state = embedState('https://www.youtube.com/watch?v=abc', IFRAME);
-  const side = page(state);
+/** A YouTube player: its adapter, reading into `side`, and how a message reaches it. */
+const youtubePlayer = (side: ReturnType<typeof page>, state: ReturnType<typeof embedState>) => {
   const player = youtube(state, () => {}, side.read, 1);
-  const msg = (event: string, info: unknown) => player._message(JSON.stringify({ event, info, id: 1, channel: 'widget' }));
-  msg('initialDelivery', { playerState: -1, currentTime: 0, duration: p.duration, playbackRate: p.rate, videoData: { title: 'T' } });
-  const truth = run(
-    p,
-    (kind, position) => {
+  return (event: string, info: unknown) => player._message(JSON.stringify({ event, info, id: 1, channel: 'widget' }));
+};
+
+/** What a YouTube player says, through `msg`, as `run` tells of a play. */
+const youtubeSays =
+  (msg: (event: string, info: unknown) => void, p: Play, seek?: Seek) =>
+    (kind: string, position: number) => {
       if (kind == 'play') msg('onStateChange', 1), msg('infoDelivery', { playerState: 1, currentTime: position });
       else if (kind == 'time') msg('infoDelivery', { currentTime: position });
       // YouTube reports no seek: the position jumps, at once (0), or while it buffers (1), its
@@ -149,23 +153,21 @@ const youtubePlay = (p: Play, seek?: Seek) => {
       else if (kind == 'pause') msg('onStateChange', 2), msg('infoDelivery', { playerState: 2, currentTime: position });
       else if (kind == 'stall') msg('infoDelivery', { playerState: 3, currentTime: position });
       else msg('onStateChange', 0), msg('infoDelivery', { playerState: 0, currentTime: p.duration });
-    },
-    side.at,
-    seek,
-  );
+    };
+
+const youtubePlay = (p: Play, seek?: Seek) => {
+  const state = embedState('https://www.youtube.com/watch?v=abc', IFRAME);
+  const side = page(state);
+  const msg = youtubePlayer(side, state);
+  msg('initialDelivery', { playerState: -1, currentTime: 0, duration: p.duration, playbackRate: p.rate, videoData: { title: 'T' } });
+  const truth = run(p, youtubeSays(msg, p, seek), side.at, seek);
   return { ...side, truth };
 };
 
-const vimeoPlay = (p: Play, seek?: Seek) => {
-  const state = embedState('https://vimeo.com/1', IFRAME);
-  const side = page(state);
-  const player = vimeo(state, () => {}, side.read);
-  player._message({ event: 'ready' });
-  player._message({ method: 'getDuration', value: p.duration });
-  if (p.rate != 1) player._message({ event: 'playbackratechange', data: { playbackRate: p.rate } });
-  const truth = run(
-    p,
-    (kind, position) => {
+/** What a Vimeo player says, through `player`, as `run` tells of a play. */
+const vimeoSays =
+  (player: ReturnType<typeof vimeo>, p: Play, seek?: Seek) =>
+    (kind: string, position: number) => {
       const data = { seconds: position, percent: position / p.duration, duration: p.duration };
       if (kind == 'play') player._message({ event: 'play', data });
       else if (kind == 'time') player._message({ event: 'timeupdate', data });
@@ -177,11 +179,65 @@ const vimeoPlay = (p: Play, seek?: Seek) => {
       // Vimeo has no stall event: its timeupdates stop.
       else if (kind == 'pause') player._message({ event: 'pause', data });
       else if (kind == 'end') player._message({ event: 'timeupdate', data: { ...data, seconds: p.duration } }), player._message({ event: 'ended', data: { ...data, seconds: p.duration } });
-    },
-    side.at,
-    seek,
-  );
+    };
+
+const vimeoPlay = (p: Play, seek?: Seek) => {
+  const state = embedState('https://vimeo.com/1', IFRAME);
+  const side = page(state);
+  const player = vimeo(state, () => {}, side.read);
+  player._message({ event: 'ready' });
+  player._message({ method: 'getDuration', value: p.duration });
+  if (p.rate != 1) player._message({ event: 'playbackratechange', data: { playbackRate: p.rate } });
+  const truth = run(p, vimeoSays(player, p, seek), side.at, seek);
   return { ...side, truth };
+};
+
+/**
+ * Several videos played whole in turn in one player, as a playlist plays them (YouTube's
+ * `/embed/videoseries?list=…`, whose src names no video; a Vimeo showcase): video `i` is
+ * `v<i>`, titled `Video <i>`. `order` picks how the player tells of the next video. YouTube:
+ * all in one `infoDelivery` (0); the state, then the video, then its duration, each alone
+ * (1); the video while buffering, its duration only once it plays (2). Vimeo: `loaded`, then
+ * the answers to what the adapter asks (0), or those answers only after the play began (1,
+ * 2: its events carry the duration).
+ */
+const playlist = (vendor: 'YouTube' | 'Vimeo', videos: { play: Play; order: number }[]) => {
+  const state = embedState(vendor == 'YouTube' ? youtubeUrl('videoseries') : vimeoUrl(1), IFRAME);
+  const side = page(state);
+  // Each video's play starts a second after the one before ended, on the page's clock.
+  let offset = 0;
+  let last = 0;
+  const at = (t: number) => side.at((last = t + offset));
+  const msg = youtubePlayer(side, state);
+  const vm = vimeo(state, () => {}, side.read);
+  if (vendor == 'YouTube') msg('initialDelivery', { playerState: -1, currentTime: 0, videoData: { video_id: '', title: '' } });
+  else vm._message({ event: 'ready' });
+  const truths = videos.map(({ play: p, order }, i) => {
+    const [id, title] = [`v${i}`, `Video ${i}`];
+    let after = () => {};
+    if (vendor == 'YouTube') {
+      const video = { video_id: id, title };
+      if (order == 0) msg('infoDelivery', { videoData: video, duration: p.duration, currentTime: 0, playerState: -1, playbackRate: p.rate });
+      else if (order == 1)
+        msg('onStateChange', -1), msg('infoDelivery', { playerState: -1 }), msg('infoDelivery', { videoData: video }), msg('infoDelivery', { duration: p.duration, currentTime: 0, playbackRate: p.rate });
+      else {
+        msg('onStateChange', 3), msg('infoDelivery', { playerState: 3, videoData: video, currentTime: 0, playbackRate: p.rate });
+        after = () => msg('infoDelivery', { duration: p.duration });
+      }
+    } else {
+      vm._message({ event: 'loaded', data: { id: 100 + i } });
+      vm._message({ event: 'playbackratechange', data: { playbackRate: p.rate } });
+      const answers = () => (vm._message({ method: 'getDuration', value: p.duration }), vm._message({ method: 'getVideoTitle', value: title }));
+      if (order == 0) answers();
+      else after = answers;
+    }
+    const says = vendor == 'YouTube' ? youtubeSays(msg, p) : vimeoSays(vm, p);
+    let first = true;
+    const truth = run(p, (kind, position) => (says(kind, position), first && ((first = false), after())), at);
+    offset = last - 1_700_000_000_000 + 1000;
+    return truth;
+  });
+  return { ...side, truths, url: (i: number) => (vendor == 'YouTube' ? youtubeUrl(`v${i}`) : vimeoUrl(100 + i)) };
 };
 
 describe.each([
@@ -238,6 +294,25 @@ describe.each([
         },
       ),
       params,
+    );
+  });
+
+  it('playing several videos in turn (a playlist), files each one\'s session under its own video: its URL, title and duration, and 100%', () => {
+    const vendor = drive == youtubePlay ? 'YouTube' : 'Vimeo';
+    fc.assert(
+      fc.property(fc.array(fc.record({ play: plays, order: fc.integer({ min: 0, max: 2 }) }), { minLength: 2, maxLength: 4 }), (videos) => {
+        const r = playlist(vendor, videos);
+        expect(r.sessions.length).toBe(videos.length);
+        videos.forEach(({ play }, i) => {
+          const session = r.sessions[i];
+          expect(session._media).toMatchObject({ externalId: r.url(i), mediaUrl: r.url(i), mediaType: 'VIDEO' });
+          expect(session._media.mediaName).toBe(vendor == 'YouTube' || videos[i].order == 0 ? `Video ${i}` : `${100 + i}`);
+          expect(session._duration).toBe(play.duration);
+          expect(r.milestones[i]).toEqual(MILESTONES);
+          expect(playedPercent(r.ended[i], play.duration)).toBe(100);
+        });
+      }),
+      { ...params, numRuns: Math.ceil(RUNS / 4) },
     );
   });
 });

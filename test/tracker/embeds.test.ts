@@ -109,6 +109,20 @@ describe('the YouTube adapter', () => {
     expect([reads.at(-1), state.paused]).toEqual(['ended', true]);
   });
 
+  it('takes another video in the player (a playlist, a related video) as a new source, named by its own id and title', () => {
+    const { reads, say, state } = yt();
+    say('initialDelivery', { playerState: 0, currentTime: 10, duration: 10, videoData: { video_id: 'abc', title: 'First' } });
+    expect([state.currentSrc, state.title]).toEqual(['https://www.youtube.com/watch?v=abc', 'First']);
+    // The next video: from its start, its duration unknown until the player says.
+    say('infoDelivery', { videoData: { video_id: 'Next_Video-1', title: '' } });
+    expect([state.currentSrc, state.title, state.currentTime, state.duration]).toEqual(['https://www.youtube.com/watch?v=Next_Video-1', '', 0, NaN]);
+    say('infoDelivery', { videoData: { video_id: 'Next_Video-1', title: 'Second' }, duration: 30, playerState: 1 });
+    expect([state.title, state.duration, reads.at(-1)]).toEqual(['Second', 30, 'playing']);
+    // An id that is none (empty, or not YouTube's characters) changes nothing.
+    for (const video_id of ['', 'a/b', 7]) say('infoDelivery', { videoData: { video_id } });
+    expect(state.currentSrc).toBe('https://www.youtube.com/watch?v=Next_Video-1');
+  });
+
   it('keeps the duration unknown while the player reports 0', () => {
     const { say, state } = yt();
     say('initialDelivery', { duration: 0 });
@@ -135,7 +149,7 @@ describe('the Vimeo adapter', () => {
     expect(sent).toEqual([{ method: 'ping' }]);
     player._message({ method: 'ping' });
     expect(sent.slice(1)).toEqual([
-      ...['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'].map((value) => ({ method: 'addEventListener', value })),
+      ...['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange', 'loaded'].map((value) => ({ method: 'addEventListener', value })),
       { method: 'getDuration' },
       { method: 'getVideoTitle' },
       { method: 'getPlaybackRate' },
@@ -147,7 +161,7 @@ describe('the Vimeo adapter', () => {
     expect([state.duration, state.title]).toEqual([62.2, 'Sintel']);
     // The ready event after the ping's answer subscribes nothing again.
     player._message({ event: 'ready' });
-    expect(sent.length).toBe(10);
+    expect(sent.length).toBe(11);
   });
 
   it('after a load, still reads the player before it answers the new ping', () => {
@@ -156,6 +170,20 @@ describe('the Vimeo adapter', () => {
     player._hello(1);
     player._message({ event: 'play', data: { seconds: 0, duration: 10 } });
     expect([reads.at(-1), state.paused]).toEqual(['playing', false]);
+  });
+
+  it('takes another video loaded in the player as a new source, paused at its start, and asks its duration and title', () => {
+    const { sent, reads, player, state } = vm();
+    player._message({ event: 'ready' });
+    player._message({ event: 'play', data: { seconds: 0, duration: 10 } });
+    player._message({ event: 'timeupdate', data: { seconds: 4, duration: 10 } });
+    sent.length = 0;
+    player._message({ event: 'loaded', data: { id: 1234 } });
+    expect([state.currentSrc, state.currentTime, state.duration, state.title, state.paused, reads.at(-1)]).toEqual(['https://vimeo.com/1234', 0, NaN, '', true, 'timeupdate']);
+    expect(sent).toEqual([{ method: 'getDuration' }, { method: 'getVideoTitle' }]);
+    // The same video again, or an id that is none: nothing changes, nothing is asked.
+    for (const id of [1234, 'x', undefined]) player._message({ event: 'loaded', data: { id } });
+    expect([state.currentSrc, sent.length]).toEqual(['https://vimeo.com/1234', 2]);
   });
 
   it('reads its events as a media element fires them', () => {

@@ -245,6 +245,20 @@ describe('progress is the share actually played', () => {
     expect(m.playhead._session()!._runs).toEqual([[0, 1], [6, 6.5]]);
   });
 
+  it('credits the play up to a pause that a paused reading tells after the pause itself (YouTube: its state, then its position)', () => {
+    const m = standIn(8);
+    m.play();
+    m.run(1);
+    // Paused at 1.2 s; the reading at the pause still shows 1 s, the next one 1.2 s.
+    m.advanceClock(200);
+    m.el.paused = true;
+    m.read('timeupdate');
+    m.advanceClock(20);
+    m.el.currentTime = 1.2;
+    m.read('timeupdate');
+    expect(m.playhead._session()!._runs).toEqual([[0, 1.2]]);
+  });
+
   it('still credits what played before a `playing` handled late after a pause (a busy page)', () => {
     const m = standIn(8);
     m.play();

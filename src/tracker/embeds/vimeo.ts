@@ -8,20 +8,29 @@
  *   holds `seconds`, `percent` and `duration`; `playbackratechange` holds `playbackRate`.
  * - Getters (`getDuration`, `getVideoTitle`, `getPlaybackRate`) are answered by `{ method, value }`.
  * - Old players post JSON strings; player.js parses those too.
+ * - `loaded`, with `data.id`, says the player holds another video (`loadVideo`, a showcase's next).
  */
 import { handshake } from './handshake.js';
 import { known, type EmbedState } from './state.js';
 
-const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange'];
+const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange', 'loaded'];
 
 // What each of those events is, as a media element's event (a media element fires
-// `timeupdate` as it pauses). A list, not an object: an event named `constructor` finds nothing.
-const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange'];
+// `timeupdate` as it pauses, and as a new source resets its position). A list, not an
+// object: an event named `constructor` finds nothing.
+const READS = ['playing', 'timeupdate', 'timeupdate', 'seeking', 'ended', 'ratechange', 'timeupdate'];
+
+// What the player is asked as it is ready, and of each video it loads after.
+const ASK = ['getDuration', 'getVideoTitle'];
+
+/** A Vimeo video's canonical URL, its `externalId` and `mediaUrl`, from its id. */
+export const vimeoUrl = (id: string | number) => 'https://vimeo.com/' + id;
 
 interface Data {
   seconds?: number;
   duration?: number;
   playbackRate?: number;
+  id?: number;
 }
 
 /** A Vimeo player's protocol, for an embed whose readings go to `state`. */
@@ -38,7 +47,7 @@ export function vimeo(state: EmbedState, post: (message: object) => void, read: 
         EVENTS.forEach((name) => post({ method: 'addEventListener', value: name }));
         // The rate too: one set before this page subscribed fires no event, and a seek is
         // told from play by how far the player can have played.
-        ['getDuration', 'getVideoTitle', 'getPlaybackRate'].forEach((method) => post({ method }));
+        [...ASK, 'getPlaybackRate'].forEach((method) => post({ method }));
       }
       if (method == 'getDuration') state.duration = known(value);
       if (method == 'getVideoTitle' && typeof value == 'string') state.title = value;
@@ -46,6 +55,13 @@ export function vimeo(state: EmbedState, post: (message: object) => void, read: 
       const type = READS[EVENTS.indexOf(event!)];
       const data = message.data;
       if (!h._ready || !type || !data || typeof data != 'object') return;
+      // Another video in this player: a new source, paused at its start until the player
+      // says it plays, its duration and title asked again. The playhead ends the session of
+      // the video before at this reading.
+      if (event == 'loaded' && /^\d+$/.test(data.id + '') && vimeoUrl(data.id!) != state.currentSrc) {
+        (state.currentSrc = vimeoUrl(data.id!)), (state.currentTime = 0), (state.duration = NaN), (state.title = ''), (state.paused = true);
+        ASK.forEach((method) => post({ method }));
+      }
       if (typeof data.seconds == 'number') state.currentTime = data.seconds;
       if (data.duration! > 0) state.duration = known(data.duration);
       if (data.playbackRate! > 0) state.playbackRate = data.playbackRate!;

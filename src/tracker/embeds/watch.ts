@@ -3,8 +3,8 @@
  * that player sends.
  */
 import { embedState, type EmbedMedia } from './state.js';
-import { vimeo } from './vimeo.js';
-import { youtube } from './youtube.js';
+import { vimeo, vimeoUrl } from './vimeo.js';
+import { youtube, youtubeUrl } from './youtube.js';
 
 /**
  * The supported embeds: YouTube's (www. or bare, and youtube-nocookie.com) and Vimeo's.
@@ -15,7 +15,7 @@ export const EMBED_URL = /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed
 /** The media's canonical URL, `externalId` and `mediaUrl`: the same whichever host or query the embed used. */
 export const canonical = (src: string) => {
   const m = EMBED_URL.exec(src);
-  return m ? (m[1] ? 'https://www.youtube.com/watch?v=' + m[1] : 'https://vimeo.com/' + m[2]) : undefined;
+  return m ? (m[1] ? youtubeUrl(m[1]) : vimeoUrl(m[2])) : undefined;
 };
 
 // How often the page says hello until the player answers (ms), and how many times after each load.

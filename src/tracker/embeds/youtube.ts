@@ -8,7 +8,10 @@
  *   the player sends `onStateChange` (and `onPlaybackRateChange`) only after that.
  * - The player sends `infoDelivery` as its state changes: `playerState` (-1 unstarted,
  *   0 ended, 1 playing, 2 paused, 3 buffering, 5 cued), `currentTime` (about every 250 ms
- *   while playing), `duration`, `playbackRate`, `videoData.title`.
+ *   while playing), `duration`, `playbackRate`, `videoData` (`video_id`, `title`).
+ * - One player may play several videos: a playlist's (`/embed/videoseries?list=…`, or
+ *   `playlist=` after the first), a related video the visitor clicks at the end, one the page
+ *   loads. `videoData.video_id` says which it holds.
  */
 import { handshake } from './handshake.js';
 import { known, type EmbedState } from './state.js';
@@ -16,12 +19,15 @@ import { known, type EmbedState } from './state.js';
 const PLAYING = 1;
 const ENDED = 0;
 
+/** A YouTube video's canonical URL, its `externalId` and `mediaUrl`, from its id. */
+export const youtubeUrl = (id: string) => 'https://www.youtube.com/watch?v=' + id;
+
 interface Info {
   playerState?: number;
   currentTime?: number;
   duration?: number;
   playbackRate?: number;
-  videoData?: { title?: string };
+  videoData?: { title?: string; video_id?: string };
 }
 
 /** A YouTube player's protocol, for an embed whose readings go to `state`. */
@@ -50,7 +56,16 @@ export function youtube(state: EmbedState, post: (message: string) => void, read
       if (event == 'onStateChange') info = { playerState: info as number };
       if (event == 'onPlaybackRateChange') info = { playbackRate: info as number };
       if (!info || typeof info != 'object') return;
-      if (info.videoData && info.videoData.title) state.title = info.videoData.title;
+      const video = info.videoData;
+      if (video) {
+        const id = video.video_id;
+        // Another video in this player: a new source, from its start, its duration and title
+        // unknown until the player says (this message, or the next). The playhead ends the
+        // session of the video before at its next reading, and files the next under this one.
+        if (typeof id == 'string' && /^[\w-]+$/.test(id) && youtubeUrl(id) != state.currentSrc)
+          (state.currentSrc = youtubeUrl(id)), (state.currentTime = 0), (state.duration = NaN), (state.title = '');
+        if (video.title) state.title = video.title;
+      }
       if (info.duration! > 0) state.duration = known(info.duration);
       if (typeof info.currentTime == 'number') state.currentTime = info.currentTime;
       if (info.playbackRate! > 0) {
