@@ -18,6 +18,12 @@ const embedState = (url, iframe) => Object.assign(new EventTarget(), {
     // An embed is no background video (trackMedia leaves muted media alone until touched).
     muted: false,
 });
+/**
+ * The player holds another video, at canonical `url`: a new source, as a media element's new
+ * `src` is, from its start, its duration and title unknown until the player says. The
+ * playhead ends the session of the video before at its next reading. False if it is the same.
+ */
+const newVideo = (state, url) => url != state.currentSrc && !!Object.assign(state, { currentSrc: url, currentTime: 0, duration: NaN, title: '' });
 /** A duration as the playhead takes it: NaN while the player reports none. */
 const known = (d) => (typeof d == 'number' && d > 0 ? d : NaN);
 
@@ -84,11 +90,10 @@ function vimeo(state, post, read) {
             const data = message.data;
             if (!h._ready || !type || !data || typeof data != 'object')
                 return;
-            // Another video in this player: a new source, paused at its start until the player
-            // says it plays, its duration and title asked again. The playhead ends the session of
-            // the video before at this reading.
-            if (event == 'loaded' && /^\d+$/.test(data.id + '') && vimeoUrl(data.id) != state.currentSrc) {
-                (state.currentSrc = vimeoUrl(data.id)), (state.currentTime = 0), (state.duration = NaN), (state.title = ''), (state.paused = true);
+            // Another video in this player, paused until the player says it plays, its duration
+            // and title asked. The playhead ends the session of the video before at this reading.
+            if (event == 'loaded' && /^\d+$/.test(data.id + '') && newVideo(state, vimeoUrl(data.id))) {
+                state.paused = true;
                 ASK.forEach((method) => post({ method }));
             }
             if (typeof data.seconds == 'number')
@@ -131,7 +136,8 @@ function youtube(state, post, read, id) {
     const send = (message) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
     const h = handshake(() => send({ event: 'listening' }));
     return {
-        _hello: h._hello,
+        // A load of the iframe may be a new page (its src changed): its first state counts, whatever the last page's was.
+        _hello: (again) => (again && (playerState = NaN), h._hello(again)),
         _message(data) {
             if (typeof data != 'string')
                 return;
@@ -157,11 +163,9 @@ function youtube(state, post, read, id) {
             const video = info.videoData;
             if (video) {
                 const id = video.video_id;
-                // Another video in this player: a new source, from its start, its duration and title
-                // unknown until the player says (this message, or the next). The playhead ends the
-                // session of the video before at its next reading, and files the next under this one.
-                if (typeof id == 'string' && /^[\w-]+$/.test(id) && youtubeUrl(id) != state.currentSrc)
-                    (state.currentSrc = youtubeUrl(id)), (state.currentTime = 0), (state.duration = NaN), (state.title = '');
+                // Another video in this player (its duration and title may come in this message).
+                if (typeof id == 'string' && /^[\w-]+$/.test(id))
+                    newVideo(state, youtubeUrl(id));
                 if (video.title)
                     state.title = video.title;
             }
@@ -243,20 +247,26 @@ function watch(iframe) {
                 /* whatever arrives, nothing is thrown */
             }
     };
-    let loads = 0;
-    // YouTube answers only with enablejsapi=1: add it once, after the iframe's first load
-    // (a change of src while that load is in flight may leave the old page in place).
-    const api = url[8] != 'w' || /[?&]enablejsapi=1(&|#|$)/.test(src);
+    // YouTube answers only with enablejsapi=1: it is added after a load of a YouTube src
+    // without it (a change of src while that load is in flight may leave the old page in place):
+    // the iframe's first, or one of another video the page gave it.
+    const api = (s) => /[?&]enablejsapi=1(&|#|$)/.test(s);
     const rewrite = () => {
-        const u = new URL(src);
+        const u = new URL(iframe.src);
         u.searchParams.set('enablejsapi', '1');
         iframe.src = u.href;
     };
+    // The src the iframe last loaded. The page may give it another video of the same player (a
+    // gallery's): a new source, paused until the new page says it plays.
+    let last = src;
     const onLoad = () => {
-        if (!loads++ && !api)
-            rewrite();
-        else
-            hello(1);
+        const now = canonical(iframe.src);
+        // (Another vendor's player would not be heard: its messages come from another origin.)
+        const same = now && now[8] == url[8];
+        if (same && now != canonical(last) && newVideo(state, now))
+            state.paused = true;
+        last = iframe.src;
+        same && url[8] == 'w' && !api(last) ? rewrite() : hello(1);
     };
     iframe.addEventListener('load', onLoad);
     addEventListener('message', onMessage);
@@ -264,7 +274,7 @@ function watch(iframe) {
     // not load again: rewrite it now; one still loading is rewritten at its load.
     if (performance.getEntriesByName(src).length)
         onLoad();
-    else if (api)
+    else if (url[8] != 'w' || api(src))
         hello();
     state.removeEventListener = () => {
         clearInterval(timer);

@@ -645,15 +645,17 @@ function createPlayhead(milestones, newId, report, describe, slack = CLOCK_SLACK
         // rate it plays, with the slack of one timeupdate for events handled late on a busy page.
         // It counts from where the clock put the media then, which may be past what that reading
         // showed: a reading may show a stale position (Firefox's, on a busy page), and the
-        // next one, fresh again, is play and no jump.
+        // next one, fresh again, is play and no jump. Paused then, the clock stood still.
         const clock = far + (at && ((now - at) / 1e3) * speed);
         const reach = clock + slack * speed;
         // Play stops here: a seek (one a browser announces, or a jump further than play can
         // reach, which is all a player without `seeking` shows), or a pause. Paused at this reading
-        // and the last, the media played nothing between: a move forward is a seek (an embedded
-        // player scrubbed while paused: YouTube shows it only by the position, and Vimeo's
-        // `timeupdate` there may come before its `seeked`). Playing again, it may have played: a
-        // `playing` may be handled late, and the clock, stopped at the pause, cannot say how much.
+        // and the last, the media played nothing between: a move further than the clock put it
+        // at the pause is a seek (an embedded player scrubbed while paused: YouTube shows it only
+        // by the position, and Vimeo's `timeupdate` there may come before its `seeked`); one
+        // within it is the play up to the pause, told after it (YouTube's state comes before its
+        // position). Playing again, it may have played since the pause: a `playing` may be handled
+        // late, and the clock, stopped at the pause, cannot say how much.
         const jumped = type == 'seeking' || el.seeking || ((at || paused) && to > reach);
         if (jumped) {
             // The position already holds the seek's target (HTML "seeking" steps). Where play

@@ -395,6 +395,33 @@ new MutationObserver(() => {
     expect(new Set(events.map((e) => e.sessionId)).size).toBe(4);
   });
 
+  test('a gallery giving its YouTube and Vimeo iframes another video\'s src: each video under its own URL and title', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=4`) + iframe('vm', `${VM}?__rate=4`) });
+    for (const [id, src] of [['yt', YT], ['vm', VM]]) {
+      const frame = await playWhenSubscribed(page, src, id == 'yt' ? 'onStateChange' : 'ended');
+      await frame.waitForFunction(() => document.querySelector('video')!.ended);
+    }
+    // The YouTube src without enablejsapi=1, as a gallery's markup may have it: it is added again.
+    const [ytNext, vmNext] = ['https://www.youtube.com/embed/Gallery_2', 'https://player.vimeo.com/video/555'];
+    await page.evaluate(([yt, vm]) => {
+      (document.getElementById('yt') as HTMLIFrameElement).src = `${yt}?__rate=4`;
+      (document.getElementById('vm') as HTMLIFrameElement).src = `${vm}?__rate=4`;
+    }, [ytNext, vmNext]);
+    await playWhenSubscribed(page, ytNext, 'onStateChange');
+    await playWhenSubscribed(page, vmNext, 'ended');
+    const events = await track.events(24);
+    for (const [before, after, name] of [
+      ['https://www.youtube.com/watch?v=yt-Id_42', 'https://www.youtube.com/watch?v=Gallery_2', 'Gallery_2'],
+      ['https://vimeo.com/76979871', 'https://vimeo.com/555', '555'],
+    ]) {
+      expect(steps(of(events, before))).toEqual(VIEWING);
+      expect(steps(of(events, after))).toEqual(VIEWING);
+      for (const e of of(events, after)) expect(e.mediaName).toBe(fakeTitle(name));
+    }
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(4);
+  });
+
   test('an embed added late, and a lazy one given its src from data-src, are tracked', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
     await track.open({ body: '<main></main>' });

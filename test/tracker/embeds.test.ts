@@ -123,6 +123,16 @@ describe('the YouTube adapter', () => {
     expect(state.currentSrc).toBe('https://www.youtube.com/watch?v=Next_Video-1');
   });
 
+  it('after a load (the iframe given another video), reads the new page\'s first state, whatever the last page\'s was', () => {
+    const { reads, player, say, state } = yt();
+    say('initialDelivery', { playerState: 1, currentTime: 3 });
+    expect(reads.at(-1)).toBe('playing');
+    state.paused = true;
+    player._hello(1);
+    say('initialDelivery', { playerState: 1, currentTime: 0 });
+    expect([reads.at(-1), state.paused]).toEqual(['playing', false]);
+  });
+
   it('keeps the duration unknown while the player reports 0', () => {
     const { say, state } = yt();
     say('initialDelivery', { duration: 0 });

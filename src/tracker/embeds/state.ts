@@ -63,5 +63,13 @@ export const embedState = (url: string, iframe: HTMLIFrameElement): EmbedMedia =
   muted: false,
 });
 
+/**
+ * The player holds another video, at canonical `url`: a new source, as a media element's new
+ * `src` is, from its start, its duration and title unknown until the player says. The
+ * playhead ends the session of the video before at its next reading. False if it is the same.
+ */
+export const newVideo = (state: EmbedState, url: string) =>
+  url != state.currentSrc && !!Object.assign(state, { currentSrc: url, currentTime: 0, duration: NaN, title: '' });
+
 /** A duration as the playhead takes it: NaN while the player reports none. */
 export const known = (d: unknown) => (typeof d == 'number' && d > 0 ? d : NaN);

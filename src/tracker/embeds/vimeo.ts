@@ -11,7 +11,7 @@
  * - `loaded`, with `data.id`, says the player holds another video (`loadVideo`, a showcase's next).
  */
 import { handshake } from './handshake.js';
-import { known, type EmbedState } from './state.js';
+import { known, newVideo, type EmbedState } from './state.js';
 
 const EVENTS = ['play', 'pause', 'timeupdate', 'seeked', 'ended', 'playbackratechange', 'loaded'];
 
@@ -55,11 +55,10 @@ export function vimeo(state: EmbedState, post: (message: object) => void, read: 
       const type = READS[EVENTS.indexOf(event!)];
       const data = message.data;
       if (!h._ready || !type || !data || typeof data != 'object') return;
-      // Another video in this player: a new source, paused at its start until the player
-      // says it plays, its duration and title asked again. The playhead ends the session of
-      // the video before at this reading.
-      if (event == 'loaded' && /^\d+$/.test(data.id + '') && vimeoUrl(data.id!) != state.currentSrc) {
-        (state.currentSrc = vimeoUrl(data.id!)), (state.currentTime = 0), (state.duration = NaN), (state.title = ''), (state.paused = true);
+      // Another video in this player, paused until the player says it plays, its duration
+      // and title asked. The playhead ends the session of the video before at this reading.
+      if (event == 'loaded' && /^\d+$/.test(data.id + '') && newVideo(state, vimeoUrl(data.id!))) {
+        state.paused = true;
         ASK.forEach((method) => post({ method }));
       }
       if (typeof data.seconds == 'number') state.currentTime = data.seconds;

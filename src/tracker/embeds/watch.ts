@@ -2,7 +2,7 @@
  * Watches one embed iframe: finds which player it holds, talks to it, and trusts only what
  * that player sends.
  */
-import { embedState, type EmbedMedia } from './state.js';
+import { embedState, newVideo, type EmbedMedia } from './state.js';
 import { vimeo, vimeoUrl } from './vimeo.js';
 import { youtube, youtubeUrl } from './youtube.js';
 
@@ -58,25 +58,32 @@ export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
         /* whatever arrives, nothing is thrown */
       }
   };
-  let loads = 0;
-  // YouTube answers only with enablejsapi=1: add it once, after the iframe's first load
-  // (a change of src while that load is in flight may leave the old page in place).
-  const api = url[8] != 'w' || /[?&]enablejsapi=1(&|#|$)/.test(src);
+  // YouTube answers only with enablejsapi=1: it is added after a load of a YouTube src
+  // without it (a change of src while that load is in flight may leave the old page in place):
+  // the iframe's first, or one of another video the page gave it.
+  const api = (s: string) => /[?&]enablejsapi=1(&|#|$)/.test(s);
   const rewrite = () => {
-    const u = new URL(src);
+    const u = new URL(iframe.src);
     u.searchParams.set('enablejsapi', '1');
     iframe.src = u.href;
   };
+  // The src the iframe last loaded. The page may give it another video of the same player (a
+  // gallery's): a new source, paused until the new page says it plays.
+  let last = src;
   const onLoad = () => {
-    if (!loads++ && !api) rewrite();
-    else hello(1);
+    const now = canonical(iframe.src);
+    // (Another vendor's player would not be heard: its messages come from another origin.)
+    const same = now && now[8] == url[8];
+    if (same && now != canonical(last) && newVideo(state, now!)) state.paused = true;
+    last = iframe.src;
+    same && url[8] == 'w' && !api(last) ? rewrite() : hello(1);
   };
   iframe.addEventListener('load', onLoad);
   addEventListener('message', onMessage);
   // An iframe that loaded before it was found (its load is in the page's resource timing) will
   // not load again: rewrite it now; one still loading is rewritten at its load.
   if (performance.getEntriesByName(src).length) onLoad();
-  else if (api) hello();
+  else if (url[8] != 'w' || api(src)) hello();
   state.removeEventListener = () => {
     clearInterval(timer);
     iframe.removeEventListener('load', onLoad);

@@ -14,7 +14,7 @@
  *   loads. `videoData.video_id` says which it holds.
  */
 import { handshake } from './handshake.js';
-import { known, type EmbedState } from './state.js';
+import { known, newVideo, type EmbedState } from './state.js';
 
 const PLAYING = 1;
 const ENDED = 0;
@@ -36,7 +36,8 @@ export function youtube(state: EmbedState, post: (message: string) => void, read
   const send = (message: object) => post(JSON.stringify({ ...message, id, channel: 'widget' }));
   const h = handshake(() => send({ event: 'listening' }));
   return {
-    _hello: h._hello,
+    // A load of the iframe may be a new page (its src changed): its first state counts, whatever the last page's was.
+    _hello: (again?: unknown) => (again && (playerState = NaN), h._hello(again)),
     _message(data: unknown) {
       if (typeof data != 'string') return;
       // `null` parses too: read as no message.
@@ -59,11 +60,8 @@ export function youtube(state: EmbedState, post: (message: string) => void, read
       const video = info.videoData;
       if (video) {
         const id = video.video_id;
-        // Another video in this player: a new source, from its start, its duration and title
-        // unknown until the player says (this message, or the next). The playhead ends the
-        // session of the video before at its next reading, and files the next under this one.
-        if (typeof id == 'string' && /^[\w-]+$/.test(id) && youtubeUrl(id) != state.currentSrc)
-          (state.currentSrc = youtubeUrl(id)), (state.currentTime = 0), (state.duration = NaN), (state.title = '');
+        // Another video in this player (its duration and title may come in this message).
+        if (typeof id == 'string' && /^[\w-]+$/.test(id)) newVideo(state, youtubeUrl(id));
         if (video.title) state.title = video.title;
       }
       if (info.duration! > 0) state.duration = known(info.duration);

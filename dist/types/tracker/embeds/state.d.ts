@@ -43,6 +43,12 @@ export type EmbedsScript = HTMLScriptElement & {
 };
 /** A new state for a media at `url` (canonical), of `iframe`. */
 export declare const embedState: (url: string, iframe: HTMLIFrameElement) => EmbedMedia;
+/**
+ * The player holds another video, at canonical `url`: a new source, as a media element's new
+ * `src` is, from its start, its duration and title unknown until the player says. The
+ * playhead ends the session of the video before at its next reading. False if it is the same.
+ */
+export declare const newVideo: (state: EmbedState, url: string) => boolean;
 /** A duration as the playhead takes it: NaN while the player reports none. */
 export declare const known: (d: unknown) => number;
 export {};
