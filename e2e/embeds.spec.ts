@@ -422,6 +422,23 @@ new MutationObserver(() => {
     expect(new Set(events.map((e) => e.sessionId)).size).toBe(4);
   });
 
+  test('a lightbox closing (its iframe given about:blank) ends the viewing at once; opened again, a new one', async ({ page, track }) => {
+    await routeFakes(page.context(), track.server.url);
+    await track.open({ body: iframe('yt', `${YT}?enablejsapi=1&__rate=2`) });
+    const frame = await playWhenSubscribed(page, YT, 'onStateChange');
+    await frame.waitForFunction(() => document.querySelector('video')!.currentTime >= 3);
+    await page.evaluate(() => ((document.getElementById('yt') as HTMLIFrameElement).src = 'about:blank'));
+    // The page is neither hidden nor left: the attention span goes as the player goes.
+    const first = await track.events(3);
+    expect(steps(first)).toEqual(['STARTED', 25, 'attention-span']);
+    await page.evaluate((src) => ((document.getElementById('yt') as HTMLIFrameElement).src = src), `${YT}?enablejsapi=1&__rate=4`);
+    await playWhenSubscribed(page, YT, 'onStateChange');
+    const events = await track.events(9);
+    expect(steps(events.slice(3))).toEqual(VIEWING);
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(2);
+    for (const e of events) expect(e.externalId).toBe('https://www.youtube.com/watch?v=yt-Id_42');
+  });
+
   test('an embed added late, and a lazy one given its src from data-src, are tracked', async ({ page, track }) => {
     await routeFakes(page.context(), track.server.url);
     await track.open({ body: '<main></main>' });

@@ -68,13 +68,15 @@ export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
     iframe.src = u.href;
   };
   // The src the iframe last loaded. The page may give it another video of the same player (a
-  // gallery's): a new source, paused until the new page says it plays.
+  // gallery's): a new source, paused until the new page says it plays. Or no player at all
+  // (`about:blank`, as a lightbox closes): the viewing is over. Either ends the session in
+  // progress at once. (Another vendor's player would not be heard: its messages come from
+  // another origin.)
   let last = src;
   const onLoad = () => {
     const now = canonical(iframe.src);
-    // (Another vendor's player would not be heard: its messages come from another origin.)
     const same = now && now[8] == url[8];
-    if (same && now != canonical(last) && newVideo(state, now!)) state.paused = true;
+    if ((same ? now != canonical(last) : !now) && newVideo(state, same ? now! : '')) (state.paused = true), heard('timeupdate');
     last = iframe.src;
     same && url[8] == 'w' && !api(last) ? rewrite() : hello(1);
   };
