@@ -220,7 +220,8 @@ function watch(iframe) {
     const url = canonical(src);
     if (!url)
         return;
-    const origin = new URL(src).origin;
+    // The player's origin: the host its src names (youtube.com or youtube-nocookie.com, with or without www.).
+    let origin = new URL(src).origin;
     const state = embedState(url, iframe);
     const post = (message) => {
         const target = iframe.contentWindow;
@@ -257,10 +258,10 @@ function watch(iframe) {
         iframe.src = u.href;
     };
     // The src the iframe last loaded. The page may give it another video of the same player (a
-    // gallery's): a new source, paused until the new page says it plays. Or no player at all
-    // (`about:blank`, as a lightbox closes): the viewing is over. Either ends the session in
-    // progress at once. (Another vendor's player would not be heard: its messages come from
-    // another origin.)
+    // gallery's), from any of its hosts: a new source, paused until the new page says it plays.
+    // Or no player at all (`about:blank`, as a lightbox closes): the viewing is over. Either
+    // ends the session in progress at once. (Another vendor's player is not followed: this
+    // watcher speaks one protocol.)
     let last = src;
     const onLoad = () => {
         const now = canonical(iframe.src);
@@ -268,6 +269,8 @@ function watch(iframe) {
         if ((same ? now != canonical(last) : !now) && newVideo(state, same ? now : ''))
             (state.paused = true), heard('timeupdate');
         last = iframe.src;
+        if (same)
+            origin = new URL(last).origin;
         same && url[8] == 'w' && !api(last) ? rewrite() : hello(1);
     };
     iframe.addEventListener('load', onLoad);

@@ -410,8 +410,9 @@ new MutationObserver(() => {
       const frame = await playWhenSubscribed(page, src, id == 'yt' ? 'onStateChange' : 'ended');
       await frame.waitForFunction(() => document.querySelector('video')!.ended);
     }
-    // The YouTube src without enablejsapi=1, as a gallery's markup may have it: it is added again.
-    const [ytNext, vmNext] = ['https://www.youtube.com/embed/Gallery_2', 'https://player.vimeo.com/video/555'];
+    // The YouTube src from youtube-nocookie.com, without enablejsapi=1, as a gallery's markup
+    // may have it: the player is heard from there, and the parameter is added again.
+    const [ytNext, vmNext] = ['https://www.youtube-nocookie.com/embed/Gallery_2', 'https://player.vimeo.com/video/555'];
     await page.evaluate(([yt, vm]) => {
       (document.getElementById('yt') as HTMLIFrameElement).src = `${yt}?__rate=4`;
       (document.getElementById('vm') as HTMLIFrameElement).src = `${vm}?__rate=4`;

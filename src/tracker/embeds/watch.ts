@@ -33,7 +33,8 @@ export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
   const src = iframe.src;
   const url = canonical(src);
   if (!url) return;
-  const origin = new URL(src).origin;
+  // The player's origin: the host its src names (youtube.com or youtube-nocookie.com, with or without www.).
+  let origin = new URL(src).origin;
   const state = embedState(url, iframe);
   const post = (message: unknown) => {
     const target = iframe.contentWindow;
@@ -68,16 +69,17 @@ export function watch(iframe: HTMLIFrameElement): EmbedMedia | undefined {
     iframe.src = u.href;
   };
   // The src the iframe last loaded. The page may give it another video of the same player (a
-  // gallery's): a new source, paused until the new page says it plays. Or no player at all
-  // (`about:blank`, as a lightbox closes): the viewing is over. Either ends the session in
-  // progress at once. (Another vendor's player would not be heard: its messages come from
-  // another origin.)
+  // gallery's), from any of its hosts: a new source, paused until the new page says it plays.
+  // Or no player at all (`about:blank`, as a lightbox closes): the viewing is over. Either
+  // ends the session in progress at once. (Another vendor's player is not followed: this
+  // watcher speaks one protocol.)
   let last = src;
   const onLoad = () => {
     const now = canonical(iframe.src);
     const same = now && now[8] == url[8];
     if ((same ? now != canonical(last) : !now) && newVideo(state, same ? now! : '')) (state.paused = true), heard('timeupdate');
     last = iframe.src;
+    if (same) origin = new URL(last).origin;
     same && url[8] == 'w' && !api(last) ? rewrite() : hello(1);
   };
   iframe.addEventListener('load', onLoad);
